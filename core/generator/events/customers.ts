@@ -1,0 +1,71 @@
+// Customer events (topic `customers`): customer_registered (Shopify's customers/create webhook with the new
+// Customer resource) and customer_logged_in (a storefront sign-in).
+import { isoLocal, isoMicros } from '../time-format.js';
+import type { Customer } from '../shops.js';
+import type { WireEvent } from '../record.js';
+import type { BuildContext, Visit } from './context.js';
+
+const COUNTRY_NAMES: Record<string, string> = {
+  US: 'United States',
+  CA: 'Canada',
+  GB: 'United Kingdom',
+  DE: 'Germany',
+  FR: 'France',
+  AU: 'Australia',
+  NL: 'Netherlands',
+};
+
+const LOCALES: Record<string, string> = { US: 'en', CA: 'en-CA', GB: 'en-GB', DE: 'de', AU: 'en-AU' };
+
+export function customerRegistered(ctx: BuildContext, v: Visit, c: Customer, us: number): WireEvent {
+  const shop = v.shop;
+  return {
+    event_id: ctx.random.uuid(),
+    event_type: 'customer_registered',
+    schema_version: ctx.versions.customer_registered!,
+    event_time: isoLocal(us, shop.region.utcOffsetMinutes),
+    shop_id: shop.id,
+    source: 'shopify_webhook',
+    customer_id: c.id,
+    email: c.email,
+    phone: c.phone,
+    first_name: c.firstName,
+    last_name: c.lastName,
+    state: 'enabled',
+    verified_email: ctx.random.chance(0.7),
+    accepts_marketing: c.acceptsMarketing,
+    marketing_opt_in_level: c.acceptsMarketing ? 'single_opt_in' : null,
+    tags: '',
+    locale: LOCALES[shop.region.country] ?? 'en',
+    currency: shop.region.currency,
+    session_id: v.sessionId,
+    client_id: v.clientId,
+    default_address: {
+      city: c.address.city,
+      province: null,
+      province_code: c.address.province_code || null,
+      country: COUNTRY_NAMES[c.address.country_code] ?? null,
+      country_code: c.address.country_code,
+      zip: c.address.zip,
+    },
+  };
+}
+
+const METHODS = ['password', 'password', 'password', 'shop_pay', 'shop_pay', 'social', 'passwordless'] as const;
+
+export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: number): WireEvent {
+  return {
+    event_id: ctx.random.uuid(),
+    event_type: 'customer_logged_in',
+    schema_version: ctx.versions.customer_logged_in!,
+    event_time: isoMicros(us),
+    shop_id: v.shop.id,
+    source: 'storefront',
+    customer_id: c.id,
+    session_id: v.sessionId,
+    client_id: v.clientId,
+    method: ctx.random.pick(METHODS),
+    ip: v.ip,
+    user_agent: v.userAgent,
+  };
+}

@@ -1,0 +1,155 @@
+// readRows: the rows of a planned scan, with deletes applied, the filter applied to rows, and columns projected.
+// Data files are read by field id through parquet/ (readDataFile), so schema evolution works: a column added
+// after a file was written reads as null (or its initial-default), a renamed column keeps its values.
+// Deletes (format/spec.md "Row-level Deletes"): a position delete removes row `pos` of file `file_path`; an
+// equality delete removes every row whose values on its equality_ids equal a delete row's (null equals null).
+import type { LoadedTable } from '../catalog/catalog.js';
+import type { FileIO } from '../io/file-io.js';
+import { readDataFile } from '../parquet/read-data-file.js';
+import { DataContent } from '../spec/manifest.js';
+import type { DataFile } from '../spec/manifest.js';
+import { indexById } from '../spec/schema.js';
+import type { NestedField, Schema } from '../spec/types.js';
+import type { TableMetadata } from '../spec/table-metadata.js';
+import { bindFilter, evalRow } from './expression.js';
+import { DELETE_FILE_PATH_ID, DELETE_POS_ID, planFiles } from './plan-files.js';
+import type { FileScanTask, ScanOptions } from './plan-files.js';
+
+export type Row = Record<string, unknown>;
+
+export interface ReadOptions extends ScanOptions {
+  /** Top-level columns to return (all by default). */
+  columns?: string[];
+}
+
+/** Plans and reads a scan into memory. For large tables iterate `readTaskRows` per task instead. */
+export async function readRows(table: LoadedTable, options: ReadOptions = {}): Promise<Row[]> {
+  const plan = await planFiles(table, options);
+  const out: Row[] = [];
+  const ctx = new DeleteCache(table.io, table.metadata);
+  for (const task of plan.tasks) {
+    for (const row of await readTaskRows(table.io, task, plan.schema, options, ctx)) out.push(row);
+  }
+  return out;
+}
+
+/** The rows of one task: data file rows minus deleted rows, filtered and projected. */
+export async function readTaskRows(
+  io: FileIO,
+  task: FileScanTask,
+  schema: Schema,
+  options: Pick<ReadOptions, 'filter' | 'columns'> = {},
+  deletes: DeleteCache = new DeleteCache(io, undefined),
+): Promise<Row[]> {
+  const rows = await readDataFile(io, task.file.file_path, schema);
+  if (rows.length !== task.file.record_count) {
+    throw new Error(
+      `${task.file.file_path}: holds ${rows.length} rows but its manifest entry says ${task.file.record_count} (wrong or replaced file?)`,
+    );
+  }
+  const deletedPositions = new Set<number>();
+  const equality: { fields: NestedField[]; keys: Set<string> }[] = [];
+  for (const d of task.deletes) {
+    if (d.file.content === DataContent.PositionDeletes) {
+      for (const p of await deletes.positions(d.file, task.file.file_path)) deletedPositions.add(p);
+    } else {
+      equality.push(await deletes.equality(d.file, schema));
+    }
+  }
+  const filter = options.filter ? bindFilter(options.filter, schema) : undefined;
+  const out: Row[] = [];
+  rows.forEach((row, pos) => {
+    if (deletedPositions.has(pos)) return;
+    if (equality.some((eq) => eq.keys.has(keyOf(eq.fields.map((f) => row[f.name]))))) return;
+    if (filter && !evalRow(filter, row)) return;
+    out.push(options.columns ? project(row, options.columns) : row);
+  });
+  return out;
+}
+
+/** Reads each delete file once per scan. */
+export class DeleteCache {
+  private readonly pos = new Map<string, Promise<Map<string, number[]>>>();
+  private readonly eq = new Map<string, Promise<{ fields: NestedField[]; keys: Set<string> }>>();
+
+  constructor(
+    private readonly io: FileIO,
+    private readonly metadata: TableMetadata | undefined,
+  ) {}
+
+  async positions(file: DataFile, dataPath: string): Promise<number[]> {
+    let p = this.pos.get(file.file_path);
+    if (!p) {
+      p = readDataFile(this.io, file.file_path, POSITION_DELETE_SCHEMA).then((rows) => {
+        const byPath = new Map<string, number[]>();
+        for (const r of rows) {
+          const path = r.file_path;
+          const pos = r.pos;
+          if (typeof path !== 'string' || (typeof pos !== 'number' && typeof pos !== 'bigint')) {
+            throw new Error(`${file.file_path}: position delete row without file_path or pos`);
+          }
+          let list = byPath.get(path);
+          if (!list) byPath.set(path, (list = []));
+          list.push(Number(pos));
+        }
+        return byPath;
+      });
+      this.pos.set(file.file_path, p);
+    }
+    return (await p).get(dataPath) ?? [];
+  }
+
+  async equality(file: DataFile, schema: Schema): Promise<{ fields: NestedField[]; keys: Set<string> }> {
+    let p = this.eq.get(file.file_path);
+    if (!p) {
+      const fields = (file.equality_ids ?? []).map((id) => this.field(id, schema, file));
+      if (fields.length === 0) throw new Error(`${file.file_path}: equality delete file without equality_ids`);
+      const deleteSchema: Schema = { type: 'struct', 'schema-id': -1, fields };
+      p = readDataFile(this.io, file.file_path, deleteSchema).then(
+        (rows) => ({ fields, keys: new Set(rows.map((r) => keyOf(fields.map((f) => r[f.name])))) }),
+      );
+      this.eq.set(file.file_path, p);
+    }
+    return p;
+  }
+
+  /** An equality column by id: from the read schema, else from any older schema (a dropped column still applies). */
+  private field(id: number, schema: Schema, file: DataFile): NestedField {
+    const f = indexById(schema).get(id) ?? this.metadata?.schemas.map((s) => indexById(s).get(id)).find((x) => x);
+    if (!f) throw new Error(`${file.file_path}: equality field id ${id} is in no table schema`);
+    if (typeof f.type !== 'string') throw new Error(`${file.file_path}: equality field ${f.name} is not primitive`);
+    return { ...f, required: false };
+  }
+}
+
+const POSITION_DELETE_SCHEMA: Schema = {
+  type: 'struct',
+  'schema-id': -1,
+  fields: [
+    { id: DELETE_FILE_PATH_ID, name: 'file_path', required: true, type: 'string' },
+    { id: DELETE_POS_ID, name: 'pos', required: true, type: 'long' },
+  ],
+};
+
+function project(row: Row, columns: string[]): Row {
+  const out: Row = {};
+  for (const c of columns) out[c] = row[c] ?? null;
+  return out;
+}
+
+/** A set key for a tuple of values: null equals null; numbers and bigints of equal value are equal. */
+export function keyOf(values: unknown[]): string {
+  return JSON.stringify(values, (_k, v: unknown) =>
+    v === undefined
+      ? null
+      : typeof v === 'bigint'
+        ? `n:${v}`
+        : typeof v === 'number'
+          ? Number.isInteger(v)
+            ? `n:${v}`
+            : v
+          : v instanceof Uint8Array
+            ? `b:${Buffer.from(v).toString('hex')}`
+            : v,
+  );
+}
