@@ -5,7 +5,18 @@ export type Primitive =
   | { kind: 'boolean' | 'int' | 'long' | 'float' | 'double' | 'date' | 'timestamptz' | 'string' | 'uuid' | 'binary' }
   | { kind: 'decimal'; precision: number; scale: number };
 
-const SIMPLE = new Set(['boolean', 'int', 'long', 'float', 'double', 'date', 'timestamptz', 'string', 'uuid', 'binary']);
+const SIMPLE = new Set([
+  'boolean',
+  'int',
+  'long',
+  'float',
+  'double',
+  'date',
+  'timestamptz',
+  'string',
+  'uuid',
+  'binary',
+]);
 const DECIMAL = /^decimal\((\d{1,2}),\s?(\d{1,2})\)$/;
 
 /** Parses a primitive type string; null when it is not one shoplake contracts may use. */

@@ -14,7 +14,12 @@ export function icebergType(t: ContractType): IcebergType {
   }
   if (t.type === 'struct') return { type: 'struct', fields: t.fields.map(icebergField) };
   if (t.type === 'list') {
-    return { type: 'list', 'element-id': t['element-id'], 'element-required': t['element-required'], element: icebergType(t.element) };
+    return {
+      type: 'list',
+      'element-id': t['element-id'],
+      'element-required': t['element-required'],
+      element: icebergType(t.element),
+    };
   }
   return {
     type: 'map',

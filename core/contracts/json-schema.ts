@@ -64,14 +64,22 @@ function typeSchema(t: ContractType, c: Checks | undefined): JsonSchema {
       return { type: 'integer', ...bounds(c, LONG_RANGE.min, LONG_RANGE.max) };
     case 'float':
     case 'double':
-      return { type: 'number', ...(c?.min !== undefined ? { minimum: c.min } : {}), ...(c?.max !== undefined ? { maximum: c.max } : {}) };
+      return {
+        type: 'number',
+        ...(c?.min !== undefined ? { minimum: c.min } : {}),
+        ...(c?.max !== undefined ? { maximum: c.max } : {}),
+      };
     case 'boolean':
       return { type: 'boolean' };
     case 'decimal':
       return {
         anyOf: [
           { type: 'string', pattern: decimalPattern(p.precision, p.scale) },
-          { type: 'number', ...(c?.min !== undefined ? { minimum: c.min } : {}), ...(c?.max !== undefined ? { maximum: c.max } : {}) },
+          {
+            type: 'number',
+            ...(c?.min !== undefined ? { minimum: c.min } : {}),
+            ...(c?.max !== undefined ? { maximum: c.max } : {}),
+          },
         ],
       };
     case 'timestamptz':

@@ -40,7 +40,6 @@ const FIELD_KEYS = new Set(['id', 'name', 'type', 'required', 'doc', 'pii', 'che
 const PII = new Set(['none', 'indirect', 'direct']);
 const MAX_DOC = 255; // Glue column comments hold at most 255 characters.
 
-const NUMERIC = new Set(['int', 'long', 'float', 'double', 'decimal']);
 const CHECKS_BY_KIND: Record<string, string[]> = {
   int: ['min', 'max'],
   long: ['min', 'max'],
@@ -103,13 +102,14 @@ export function lintContracts(files: ContractFiles): LintProblem[] {
   const topics = (files.topics.json as TopicsFile).topics;
   const topicNames = new Set(topics.map((t) => t.topic));
   for (const t of topics) {
-    if (!fieldAt(envelope, t.key)) p.add(files.topics.path, `topic "${t.topic}"`, `key "${t.key}" is not an envelope field`);
+    if (!fieldAt(envelope, t.key))
+      p.add(files.topics.path, `topic "${t.topic}"`, `key "${t.key}" is not an envelope field`);
   }
   const tableNames = new Map<string, string>(); // silver table name -> file
   const bronzeRetention = new Map<string, { days: number; file: string }>();
+  for (const f of files.events) claim(p, tableNames, (f.json as EventContractFile).event_type, f.path, 'event_type');
   for (const f of files.events) {
     const c = f.json as EventContractFile;
-    claim(p, tableNames, c.event_type, f.path, 'event_type');
     if (!topicNames.has(c.topic)) p.add(f.path, 'topic', `"${c.topic}" is not declared in topics.json`);
     const prev = bronzeRetention.get(c.topic);
     if (prev && prev.days !== c.table.retention_days.bronze) {
@@ -160,7 +160,8 @@ function claim(p: Problems, names: Map<string, string>, name: string, file: stri
 }
 
 function allowedKeys(p: Problems, file: string, where: string, o: Obj, keys: string[]): void {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) p.add(file, where, `unknown key "${k}" (allowed: ${keys.join(', ')})`);
+  for (const k of Object.keys(o))
+    if (!keys.includes(k)) p.add(file, where, `unknown key "${k}" (allowed: ${keys.join(', ')})`);
 }
 
 function needString(p: Problems, file: string, where: string, v: unknown, what = 'a non-empty string'): v is string {
@@ -181,7 +182,8 @@ function lintTopics(p: Problems, f: SourceFile): void {
   if (!isObj(f.json)) return p.add(f.path, 'file', `must be a JSON object, got ${describe(f.json)}`);
   allowedKeys(p, f.path, 'file', f.json, ['doc', 'topics']);
   needString(p, f.path, 'doc', f.json.doc);
-  if (!Array.isArray(f.json.topics) || f.json.topics.length === 0) return p.add(f.path, 'topics', 'must be a non-empty array');
+  if (!Array.isArray(f.json.topics) || f.json.topics.length === 0)
+    return p.add(f.path, 'topics', 'must be a non-empty array');
   const seen = new Set<string>();
   for (const [i, t] of f.json.topics.entries()) {
     const where = `topics[${i}]`;
@@ -223,7 +225,15 @@ function lintEventShape(p: Problems, f: SourceFile): void {
 function lintSystemShape(p: Problems, f: SourceFile): void {
   const s = f.json;
   if (!isObj(s)) return p.add(f.path, 'file', `must be a JSON object, got ${describe(s)}`);
-  allowedKeys(p, f.path, 'file', s, ['doc', 'namespace', 'name', 'table_per_topic', 'include_envelope', 'table', 'fields']);
+  allowedKeys(p, f.path, 'file', s, [
+    'doc',
+    'namespace',
+    'name',
+    'table_per_topic',
+    'include_envelope',
+    'table',
+    'fields',
+  ]);
   needString(p, f.path, 'doc', s.doc);
   if (!['bronze', 'ops'].includes(s.namespace as string)) p.add(f.path, 'namespace', 'must be "bronze" or "ops"');
   const perTopic = baseName(f.path) === 'bronze';
@@ -237,7 +247,13 @@ function lintSystemShape(p: Problems, f: SourceFile): void {
   lintFields(p, f.path, s.fields, '', { range: { min: PAYLOAD_MIN_ID, max: MAX_ID }, what: 'system', event: false });
 }
 
-function lintLayoutShape(p: Problems, file: string, where: string, t: unknown, kind: 'event' | 'bronze' | 'system'): void {
+function lintLayoutShape(
+  p: Problems,
+  file: string,
+  where: string,
+  t: unknown,
+  kind: 'event' | 'bronze' | 'system',
+): void {
   if (!isObj(t)) return p.add(file, where, `must be an object, got ${describe(t)}`);
   allowedKeys(p, file, where, t, ['partition_spec', 'sort_order', 'identifier_fields', 'retention_days', 'properties']);
   lintSpecShape(p, file, `${where}.partition_spec`, t.partition_spec, 'partition');
@@ -269,11 +285,16 @@ function lintSpecShape(p: Problems, file: string, where: string, v: unknown, kin
       p.add(file, w, `must be an object, got ${describe(e)}`);
       continue;
     }
-    const keys = kind === 'partition' ? ['source', 'transform', 'name'] : ['source', 'transform', 'direction', 'null_order'];
+    const keys =
+      kind === 'partition' ? ['source', 'transform', 'name'] : ['source', 'transform', 'direction', 'null_order'];
     allowedKeys(p, file, w, e, keys);
     needString(p, file, `${w}.source`, e.source);
     if (typeof e.transform !== 'string' || !TRANSFORM.test(e.transform)) {
-      p.add(file, `${w}.transform`, `${JSON.stringify(e.transform)} is not an Iceberg transform (identity, year, month, day, hour, void, bucket[N], truncate[W])`);
+      p.add(
+        file,
+        `${w}.transform`,
+        `${JSON.stringify(e.transform)} is not an Iceberg transform (identity, year, month, day, hour, void, bucket[N], truncate[W])`,
+      );
     }
     if (kind === 'partition' && e.name !== undefined && (typeof e.name !== 'string' || !NAME.test(e.name))) {
       p.add(file, `${w}.name`, 'must be lower snake case');
@@ -288,19 +309,30 @@ function lintSpecShape(p: Problems, file: string, where: string, v: unknown, kin
 }
 
 function lintNameList(p: Problems, file: string, where: string, v: unknown): void {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return p.add(file, where, 'must be an array of field names');
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    return p.add(file, where, 'must be an array of field names');
   if (new Set(v).size !== v.length) p.add(file, where, 'lists a field twice');
 }
 
 function lintChildShape(p: Problems, file: string, where: string, ch: unknown): void {
   if (!isObj(ch)) return p.add(file, where, `must be an object, got ${describe(ch)}`);
-  allowedKeys(p, file, where, ch, ['table', 'doc', 'list', 'carry', 'identifier_fields', 'partition_spec', 'sort_order']);
-  if (typeof ch.table !== 'string' || !NAME.test(ch.table)) p.add(file, `${where}.table`, 'must be a lower snake case table name');
+  allowedKeys(p, file, where, ch, [
+    'table',
+    'doc',
+    'list',
+    'carry',
+    'identifier_fields',
+    'partition_spec',
+    'sort_order',
+  ]);
+  if (typeof ch.table !== 'string' || !NAME.test(ch.table))
+    p.add(file, `${where}.table`, 'must be a lower snake case table name');
   needString(p, file, `${where}.doc`, ch.doc);
   needString(p, file, `${where}.list`, ch.list);
   lintNameList(p, file, `${where}.carry`, ch.carry);
   lintNameList(p, file, `${where}.identifier_fields`, ch.identifier_fields);
-  if (ch.partition_spec !== undefined) lintSpecShape(p, file, `${where}.partition_spec`, ch.partition_spec, 'partition');
+  if (ch.partition_spec !== undefined)
+    lintSpecShape(p, file, `${where}.partition_spec`, ch.partition_spec, 'partition');
   if (ch.sort_order !== undefined) lintSpecShape(p, file, `${where}.sort_order`, ch.sort_order, 'sort');
 }
 
@@ -318,22 +350,32 @@ function lintFields(p: Problems, file: string, v: unknown, prefix: string, rules
 }
 
 function lintField(p: Problems, file: string, f: unknown, prefix: string, index: number, rules: FieldRules): void {
-  const label = (name: unknown): string => (prefix ? `${prefix}.` : '') + (typeof name === 'string' ? name : `#${index}`);
+  const label = (name: unknown): string =>
+    (prefix ? `${prefix}.` : '') + (typeof name === 'string' ? name : `#${index}`);
   if (!isObj(f)) return p.add(file, `field "${label(undefined)}"`, `must be an object, got ${describe(f)}`);
   const path = label(f.name);
   const where = `field "${path}"` + (isInt(f.id) ? ` (id ${f.id})` : '');
   allowedKeys(p, file, where, f, [...FIELD_KEYS]);
-  if (typeof f.name !== 'string' || !NAME.test(f.name)) p.add(file, where, 'name must be lower snake case ([a-z][a-z0-9_]*)');
+  if (typeof f.name !== 'string' || !NAME.test(f.name))
+    p.add(file, where, 'name must be lower snake case ([a-z][a-z0-9_]*)');
   else if (RESERVED_NAMES.has(f.name)) p.add(file, where, `name "${f.name}" is reserved (an Object.prototype member)`);
   if (!isInt(f.id)) p.add(file, where, `id must be an integer, got ${JSON.stringify(f.id)}`);
   else if (f.id < rules.range.min || f.id > rules.range.max) {
-    p.add(file, where, `id ${f.id} is outside the ${rules.what} range ${rules.range.min}-${rules.range.max}` +
-      (f.id < PAYLOAD_MIN_ID && rules.range.min >= PAYLOAD_MIN_ID ? ' (1-99 are reserved for the envelope and system columns)' : ''));
+    p.add(
+      file,
+      where,
+      `id ${f.id} is outside the ${rules.what} range ${rules.range.min}-${rules.range.max}` +
+        (f.id < PAYLOAD_MIN_ID && rules.range.min >= PAYLOAD_MIN_ID
+          ? ' (1-99 are reserved for the envelope and system columns)'
+          : ''),
+    );
   }
   if (typeof f.required !== 'boolean') p.add(file, where, 'required must be true or false');
   if (typeof f.doc !== 'string' || f.doc.trim() === '') p.add(file, where, 'doc must be a non-empty string');
-  else if (f.doc.length > MAX_DOC) p.add(file, where, `doc is ${f.doc.length} characters; Glue column comments hold ${MAX_DOC}`);
-  if (!PII.has(f.pii as string)) p.add(file, where, `pii must be none, indirect or direct, got ${JSON.stringify(f.pii)}`);
+  else if (f.doc.length > MAX_DOC)
+    p.add(file, where, `doc is ${f.doc.length} characters; Glue column comments hold ${MAX_DOC}`);
+  if (!PII.has(f.pii as string))
+    p.add(file, where, `pii must be none, indirect or direct, got ${JSON.stringify(f.pii)}`);
   const kind = lintType(p, file, where, path, f.type, rules);
   if (kind === null) return;
   if (f.pii === 'direct' && rules.event && kind !== 'string') {
@@ -346,17 +388,30 @@ function lintField(p: Problems, file: string, f: unknown, prefix: string, index:
 }
 
 const hasStruct = (t: ContractType): boolean =>
-  typeof t !== 'string' && (t.type === 'struct' || (t.type === 'list' ? hasStruct(t.element) : t.type === 'map' && hasStruct(t.value)));
+  typeof t !== 'string' &&
+  (t.type === 'struct' || (t.type === 'list' ? hasStruct(t.element) : t.type === 'map' && hasStruct(t.value)));
 
 /** Lints a type; returns its kind (primitive kind, struct, list or map) or null when it is invalid. */
-function lintType(p: Problems, file: string, where: string, path: string, t: unknown, rules: FieldRules): string | null {
+function lintType(
+  p: Problems,
+  file: string,
+  where: string,
+  path: string,
+  t: unknown,
+  rules: FieldRules,
+): string | null {
   if (typeof t === 'string') {
     const prim: Primitive | null = parsePrimitive(t);
     if (!prim) {
-      p.add(file, where, `unknown type ${JSON.stringify(t)} (string, int, long, float, double, boolean, date, timestamptz, decimal(P,S), uuid, binary, or a struct/list/map object)`);
+      p.add(
+        file,
+        where,
+        `unknown type ${JSON.stringify(t)} (string, int, long, float, double, boolean, date, timestamptz, decimal(P,S), uuid, binary, or a struct/list/map object)`,
+      );
       return null;
     }
-    if (prim.kind === 'binary' && rules.event) p.add(file, where, 'type binary has no JSON form: an event cannot carry it');
+    if (prim.kind === 'binary' && rules.event)
+      p.add(file, where, 'type binary has no JSON form: an event cannot carry it');
     return prim.kind;
   }
   if (!isObj(t)) {
@@ -414,13 +469,23 @@ function lintChecks(p: Problems, file: string, where: string, checks: unknown, k
         }
       }
     } else if (k === 'enum') {
-      if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string')) p.add(file, w, 'enum must be a non-empty array of strings');
+      if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string'))
+        p.add(file, w, 'enum must be a non-empty array of strings');
       else if (new Set(v).size !== v.length) p.add(file, w, 'enum lists a value twice');
-    } else if (!isInt(v) || v < (k === 'max_future_seconds' ? 1 : 0)) p.add(file, w, `${k} must be a non-negative integer`);
+    } else if (!isInt(v) || v < (k === 'max_future_seconds' ? 1 : 0))
+      p.add(file, w, `${k} must be a non-negative integer`);
   }
-  const pairs: [string, string][] = [['min', 'max'], ['min_length', 'max_length'], ['min_items', 'max_items']];
+  const pairs: [string, string][] = [
+    ['min', 'max'],
+    ['min_length', 'max_length'],
+    ['min_items', 'max_items'],
+  ];
   for (const [lo, hi] of pairs) {
-    if (typeof checks[lo] === 'number' && typeof checks[hi] === 'number' && (checks[lo] as number) > (checks[hi] as number)) {
+    if (
+      typeof checks[lo] === 'number' &&
+      typeof checks[hi] === 'number' &&
+      (checks[lo] as number) > (checks[hi] as number)
+    ) {
       p.add(file, w, `${lo} ${String(checks[lo])} is above ${hi} ${String(checks[hi])}`);
     }
   }
@@ -431,28 +496,44 @@ function lintUnique(p: Problems, file: string, fields: ContractField[]): void {
   const seen = new Map<number, string>();
   for (const { id, label } of allIds(fields)) {
     const prev = seen.get(id);
-    if (prev !== undefined) p.add(file, `field "${label}" (id ${id})`, `duplicate id: ${id} is already used by "${prev}"`);
+    if (prev !== undefined)
+      p.add(file, `field "${label}" (id ${id})`, `duplicate id: ${id} is already used by "${prev}"`);
     else seen.set(id, label);
   }
   const names = (fs: ContractField[], prefix: string): void => {
-    const here = new Set<string>();
+    const here = new Map<string, number>();
     for (const f of fs) {
       const path = prefix ? `${prefix}.${f.name}` : f.name;
-      if (here.has(f.name)) p.add(file, `field "${path}" (id ${f.id})`, `duplicate name "${f.name}"` + (prefix ? '' : ' (envelope and system column names are taken)'));
-      here.add(f.name);
+      const prev = here.get(f.name);
+      if (prev !== undefined) {
+        p.add(
+          file,
+          `field "${path}" (id ${f.id})`,
+          `duplicate name "${f.name}", also id ${prev}` +
+            (prefix ? '' : ' (envelope and system column names are taken)'),
+        );
+      } else here.set(f.name, f.id);
     }
   };
   names(fields, '');
   walkFields(fields, ({ field, path }) => {
     if (typeof field.type !== 'string' && field.type.type === 'struct') names(field.type.fields, path);
-    if (typeof field.type !== 'string' && field.type.type === 'list' && typeof field.type.element !== 'string' && field.type.element.type === 'struct') {
+    if (
+      typeof field.type !== 'string' &&
+      field.type.type === 'list' &&
+      typeof field.type.element !== 'string' &&
+      field.type.element.type === 'struct'
+    ) {
       names(field.type.element.fields, `${path}[]`);
     }
   });
 }
 
 /** A top-level or struct-nested primitive field by name, with whether it and its ancestors are all required. */
-function resolveSource(fields: ContractField[], name: string): { field: ContractField; prim: Primitive; required: boolean } | null {
+function resolveSource(
+  fields: ContractField[],
+  name: string,
+): { field: ContractField; prim: Primitive; required: boolean } | null {
   let current = fields;
   let required = true;
   let found: ContractField | undefined;
@@ -481,7 +562,11 @@ function lintLayout(p: Problems, file: string, where: string, t: TableLayout, fi
   const checkSource = (w: string, e: PartitionFieldSpec | SortFieldSpec): void => {
     const src = resolveSource(fields, e.source);
     if (!src) {
-      p.add(file, `${w}.source`, `"${e.source}" is not a primitive field of this table (partition/sort sources must be primitive fields outside lists and maps)`);
+      p.add(
+        file,
+        `${w}.source`,
+        `"${e.source}" is not a primitive field of this table (partition/sort sources must be primitive fields outside lists and maps)`,
+      );
       return;
     }
     const tr = transformName(e.transform);
@@ -496,7 +581,11 @@ function lintLayout(p: Problems, file: string, where: string, t: TableLayout, fi
     if (partNames.has(name)) p.add(file, `${w}.name`, `partition field name "${name}" is used twice`);
     partNames.add(name);
     if (topNames.has(name) && !(transformName(e.transform) === 'identity' && e.source === name)) {
-      p.add(file, `${w}.name`, `partition field name "${name}" collides with a column (only an identity partition may share its source's name)`);
+      p.add(
+        file,
+        `${w}.name`,
+        `partition field name "${name}" collides with a column (only an identity partition may share its source's name)`,
+      );
     }
     const pair = `${e.source}|${e.transform}`;
     if (pairs.has(pair)) p.add(file, w, `partitions "${e.source}" by ${e.transform} twice`);
@@ -508,9 +597,11 @@ function lintLayout(p: Problems, file: string, where: string, t: TableLayout, fi
     const src = resolveSource(fields, name);
     if (!src) p.add(file, w, `"${name}" is not a primitive field of this table outside lists and maps`);
     else if (!src.required) p.add(file, w, `"${name}" must be required (and so must its parent structs)`);
-    else if (src.prim.kind === 'float' || src.prim.kind === 'double') p.add(file, w, `"${name}" is ${src.prim.kind}: Iceberg identifier fields cannot be floating point`);
+    else if (src.prim.kind === 'float' || src.prim.kind === 'double')
+      p.add(file, w, `"${name}" is ${src.prim.kind}: Iceberg identifier fields cannot be floating point`);
   }
-  if (t.identifier_fields.length === 0) p.add(file, `${where}.identifier_fields`, 'must name at least one field (deduplication needs a key)');
+  if (t.identifier_fields.length === 0)
+    p.add(file, `${where}.identifier_fields`, 'must name at least one field (deduplication needs a key)');
 }
 
 /** Iceberg's default partition field names: identity keeps the source name, others append the transform. */
@@ -536,18 +627,26 @@ export function childFields(
   const list = payload.find((f) => f.name === child.list);
   let element: ContractField[] = [];
   if (!list) errors.push({ where: 'list', message: `"${child.list}" is not a payload field of this event` });
-  else if (typeof list.type === 'string' || list.type.type !== 'list' || typeof list.type.element === 'string' || list.type.element.type !== 'struct') {
+  else if (
+    typeof list.type === 'string' ||
+    list.type.type !== 'list' ||
+    typeof list.type.element === 'string' ||
+    list.type.element.type !== 'struct'
+  ) {
     errors.push({ where: 'list', message: `"${child.list}" must be a list of structs to explode into rows` });
   } else element = list.type.element.fields;
   const carried: ContractField[] = [];
   for (const name of child.carry) {
     const f = parent.find((x) => x.name === name);
-    if (!f || typeof f.type !== 'string') errors.push({ where: 'carry', message: `"${name}" is not a top-level primitive field of the event` });
-    else if (element.some((e) => e.name === name)) errors.push({ where: 'carry', message: `"${name}" collides with a field of the ${child.list} element` });
+    if (!f || typeof f.type !== 'string')
+      errors.push({ where: 'carry', message: `"${name}" is not a top-level primitive field of the event` });
+    else if (element.some((e) => e.name === name))
+      errors.push({ where: 'carry', message: `"${name}" collides with a field of the ${child.list} element` });
     else carried.push(f);
   }
   for (const e of element) {
-    if (sysColumns.some((s) => s.name === e.name)) errors.push({ where: 'list', message: `element field "${e.name}" collides with a silver system column` });
+    if (sysColumns.some((s) => s.name === e.name))
+      errors.push({ where: 'list', message: `element field "${e.name}" collides with a silver system column` });
   }
   return { fields: [...carried, ...element, ...sysColumns], errors };
 }
@@ -565,5 +664,3 @@ function lintChild(
   for (const e of errors) p.add(file, `${where}.${e.where}`, e.message);
   return errors.length ? null : fields;
 }
-
-export { NUMERIC };

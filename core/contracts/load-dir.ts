@@ -21,7 +21,12 @@ export function readContractFiles(dir: string): ContractFiles {
       .filter((f) => f.endsWith('.json'))
       .sort()
       .map((f) => read(`${sub}/${f}`));
-  return { envelope: read('envelope.json'), topics: read('topics.json'), events: list('events'), system: list('system') };
+  return {
+    envelope: read('envelope.json'),
+    topics: read('topics.json'),
+    events: list('events'),
+    system: list('system'),
+  };
 }
 
 export function loadContractsFromDir(dir: string): ContractSet {

@@ -163,7 +163,9 @@ export function loadContracts(files: ContractFiles): ContractSet {
   const bronze = bronzeFile.json as SystemTableFile;
   const topics: Topic[] = topicsFile.topics.map((t) => {
     const eventTypes = [...events.values()].filter((e) => e.topic === t.topic).map((e) => e.eventType);
-    const retentions = eventTypes.map((e) => (files.events.find((f) => baseName(f.path) === e)!.json as EventContractFile).table.retention_days.bronze);
+    const retentions = eventTypes.map(
+      (e) => (files.events.find((f) => baseName(f.path) === e)!.json as EventContractFile).table.retention_days.bronze,
+    );
     const retention = retentions.length ? Math.max(...retentions) : 1;
     const file = src(bronzeFile.path);
     return {

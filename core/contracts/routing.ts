@@ -42,20 +42,22 @@ export function routing(set: ContractSet): Routing {
       silver_table: e.table.qualifiedName,
       child_tables: e.children.map((c) => c.table.qualifiedName),
     })),
-    quarantine_table: 'ops.quarantine',
+    quarantine_table: set.tables.find((t) => t.kind === 'ops' && t.name === 'quarantine')?.qualifiedName ?? '',
   };
 }
 
 /** The route of an event type, or undefined for an unknown type. */
 export function routeEvent(set: ContractSet, eventType: string): EventRoute | undefined {
   const e = set.events.get(eventType);
-  return e && {
-    event_type: e.eventType,
-    schema_version: e.schemaVersion,
-    topic: e.topic,
-    silver_table: e.table.qualifiedName,
-    child_tables: e.children.map((c) => c.table.qualifiedName),
-  };
+  return (
+    e && {
+      event_type: e.eventType,
+      schema_version: e.schemaVersion,
+      topic: e.topic,
+      silver_table: e.table.qualifiedName,
+      child_tables: e.children.map((c) => c.table.qualifiedName),
+    }
+  );
 }
 
 /** The route of a topic, or undefined for a topic no contract declares. */

@@ -3,7 +3,7 @@
 import { isoMicros } from './time-format.js';
 import type { Random } from './random.js';
 import type { BadKind, WireEvent } from './record.js';
-import type { ContractField } from '../contracts/format.js';
+import type { ContractField } from '../contracts/index.js';
 
 export interface BadRecord {
   value: Buffer;
@@ -13,12 +13,26 @@ export interface BadRecord {
 
 const YEAR_US = 365.25 * 86_400_000_000;
 
-const UNKNOWN_TYPES = ['page_view', 'wishlist_added', 'ORDER_CREATED', 'gift_card_issued', 'order.created', 'subscription_renewed'];
+const UNKNOWN_TYPES = [
+  'page_view',
+  'wishlist_added',
+  'ORDER_CREATED',
+  'gift_card_issued',
+  'order.created',
+  'subscription_renewed',
+];
 
 /** Event types whose base event has line items with a quantity of at least 1 in its contract. */
 export const LINE_ITEM_TYPES = ['order_created', 'cart_updated', 'checkout_started'] as const;
 
-export function corrupt(kind: BadKind, base: WireEvent, fields: readonly ContractField[], random: Random, nowUs: number, oversizedBytes: number): BadRecord {
+export function corrupt(
+  kind: BadKind,
+  base: WireEvent,
+  fields: readonly ContractField[],
+  random: Random,
+  nowUs: number,
+  oversizedBytes: number,
+): BadRecord {
   switch (kind) {
     case 'not_json':
       return { value: Buffer.from(notJson(base, random), 'utf8'), eventType: undefined };
@@ -45,8 +59,12 @@ export function corrupt(kind: BadKind, base: WireEvent, fields: readonly Contrac
       return json({ ...base, event_type: t }, t);
     }
     case 'future_timestamp':
-      // Decades to centuries ahead of the record's timestamp (and of any wall clock this century).
-      return json({ ...base, event_time: isoMicros(nowUs + Math.round(random.logUniform(80, 900) * YEAR_US)) }, base.event_type);
+      // 30 to 150 years ahead of the record's timestamp: past any clock the pipeline may use, inside the years a
+      // timestamptz may hold (before 2200), so it fails for being in the future, not for being out of range.
+      return json(
+        { ...base, event_time: isoMicros(nowUs + Math.round(random.logUniform(30, 150) * YEAR_US)) },
+        base.event_type,
+      );
     case 'oversized':
       return oversized(base, oversizedBytes);
   }
@@ -107,11 +125,11 @@ function wrongValue(f: ContractField, current: unknown, random: Random): unknown
 
 /** A well-formed event padded, in a free-text field of its own contract, past `bytes`. */
 function oversized(base: WireEvent, bytes: number): BadRecord {
-  const size = JSON.stringify(base).length;
-  const pad = PAD.repeat(Math.ceil((bytes - size + 64) / PAD.length) + 1);
-  const grown: Record<string, unknown> =
+  const grow = (pad: string): Record<string, unknown> =>
     base.event_type === 'order_created' ? { ...base, note_attributes: { gift_message: pad } } : { ...base, user_agent: pad };
-  return json(grown, base.event_type);
+  const without = JSON.stringify(grow('')).length;
+  const pad = PAD.repeat(Math.ceil((bytes - without + 1) / PAD.length) + 1);
+  return json(grow(pad), base.event_type);
 }
 
 const PAD = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. ';

@@ -1,6 +1,8 @@
-// What the generator needs from the contracts: per event type its topic, its current schema_version and its
-// top-level fields (envelope first), which decide what a `missing_required` or `wrong_type` record breaks.
-import type { ContractField } from '../contracts/format.js';
+// What the generator needs from the contracts (core/contracts): per event type its topic, its current
+// schema_version and its top-level fields, envelope first, which decide what a `missing_required` or `wrong_type`
+// record breaks. A ContractSet from core/contracts is one; the default is the bundled one (glue-schemas/).
+import { contracts } from '../contracts/index.js';
+import type { ContractField } from '../contracts/index.js';
 
 export interface EventShape {
   eventType: string;
@@ -14,16 +16,7 @@ export interface GeneratorContracts {
   events: ReadonlyMap<string, EventShape>;
 }
 
-// TEMPORARY until core/contracts exposes its loader: read glue-schemas/ directly.
-import { readFileSync, readdirSync } from 'node:fs';
-import type { ColumnsFile, EventContractFile } from '../contracts/format.js';
-
-export function loadGeneratorContracts(dir = new URL('../../glue-schemas/', import.meta.url)): GeneratorContracts {
-  const envelope = JSON.parse(readFileSync(new URL('envelope.json', dir), 'utf8')) as ColumnsFile;
-  const events = new Map<string, EventShape>();
-  for (const f of readdirSync(new URL('events/', dir)).filter((n) => n.endsWith('.json')).sort()) {
-    const c = JSON.parse(readFileSync(new URL(`events/${f}`, dir), 'utf8')) as EventContractFile;
-    events.set(c.event_type, { eventType: c.event_type, topic: c.topic, schemaVersion: c.schema_version, fields: [...envelope.fields, ...c.fields] });
-  }
-  return { events };
+/** The contracts of this build (glue-schemas/, as core/contracts bundles them). */
+export function repositoryContracts(): GeneratorContracts {
+  return contracts();
 }

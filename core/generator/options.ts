@@ -32,7 +32,7 @@ export interface BehaviourRates {
   cancel: number;
   /** Orders not cancelled that are fulfilled later (order_updated), within an hour to three days. */
   fulfil: number;
-  /** Fulfilled orders refunded later (refund_created, then order_updated), within a day to two weeks. */
+  /** Fulfilled orders refunded later (refund_created, then order_updated), within an hour to two weeks. */
   refund: number;
   /** Merchant catalog edits (product_upserted) per storefront session, in office hours. */
   catalogEditsPerSession: number;
@@ -139,18 +139,22 @@ export function resolveOptions(input: GenerateOptionsInput = {}): GenerateOption
   range('days', o.days, 1 / 1440, 3660);
   for (const k of ['lateShare', 'duplicateShare', 'badShare'] as const) range(k, o[k], 0, 1);
   if (o.lateShare + o.duplicateShare + o.badShare >= 1) {
-    throw new Error(`lateShare + duplicateShare + badShare must stay below 1, got ${o.lateShare + o.duplicateShare + o.badShare}`);
+    throw new Error(
+      `lateShare + duplicateShare + badShare must stay below 1, got ${o.lateShare + o.duplicateShare + o.badShare}`,
+    );
   }
   range('lateMinMinutes', o.lateMinMinutes, 0.01, 1e7);
   range('lateMaxMinutes', o.lateMaxMinutes, o.lateMinMinutes, 1e7);
   for (const [k, v] of Object.entries(o.funnel)) range(`funnel.${k}`, v, 0, 1);
   for (const [k, v] of Object.entries(o.behaviour)) {
-    if (k === 'pagesPerSession' || k === 'productsPerViewer' || k === 'searchesPerSearcher') range(`behaviour.${k}`, v, 1, 1000);
+    if (k === 'pagesPerSession' || k === 'productsPerViewer' || k === 'searchesPerSearcher')
+      range(`behaviour.${k}`, v, 1, 1000);
     else if (k.endsWith('PerSession')) range(`behaviour.${k}`, v, 0, 1000);
     else range(`behaviour.${k}`, v, 0, 1);
   }
   for (const k of Object.keys(o.badKinds)) {
-    if (!(BAD_KINDS as readonly string[]).includes(k)) throw new Error(`badKinds: unknown kind "${k}" (known: ${BAD_KINDS.join(', ')})`);
+    if (!(BAD_KINDS as readonly string[]).includes(k))
+      throw new Error(`badKinds: unknown kind "${k}" (known: ${BAD_KINDS.join(', ')})`);
     range(`badKinds.${k}`, o.badKinds[k as BadKind], 0, 1e6);
   }
   if (o.badShare > 0 && BAD_KINDS.every((k) => o.badKinds[k] === 0)) {
@@ -166,7 +170,8 @@ function toDate(v: Date | string | number): Date {
 }
 
 function integer(name: string, v: number, lo: number, hi: number): void {
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${name} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new Error(`${name} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
 }
 
 function range(name: string, v: number, lo: number, hi: number): void {

@@ -45,24 +45,24 @@ export type WireEvent = Record<string, unknown> & {
 };
 
 export interface GeneratedRecord {
-  topic: string;
+  readonly topic: string;
   /** Kafka's default partitioner applied to the key (murmur2 of the key bytes modulo the partition count). */
-  partition: number;
+  readonly partition: number;
   /** Position in its topic-partition, from 0, as if the topics were empty before the run. */
-  offset: number;
+  readonly offset: number;
   /** The record key: the shop_id (UTF-8). */
-  key: string;
+  readonly key: string;
   /** The record value exactly as produced: UTF-8 JSON for good records, whatever bytes a bad kind calls for. */
-  value: Buffer;
+  readonly value: Buffer;
   /** Kafka headers (UTF-8 values); always holds TEST_KIND_HEADER and content-type. */
-  headers: Record<string, string>;
+  readonly headers: Readonly<Record<string, string>>;
   /** The producer's CREATE_TIME, epoch milliseconds. */
-  timestamp: number;
-  kind: TestKind;
+  readonly timestamp: number;
+  readonly kind: TestKind;
   /** The event_type the record carries (or claims, for bad kinds that still parse); undefined for raw bytes. */
-  eventType: string | undefined;
-  /** The parsed view of `value` for good kinds (do not mutate: duplicates share it). */
-  event: WireEvent | undefined;
+  readonly eventType: string | undefined;
+  /** The parsed view of `value` for good kinds (parsed on first use), undefined for bad kinds. */
+  readonly event: WireEvent | undefined;
 }
 
 export function isGoodKind(kind: TestKind): kind is GoodKind {

@@ -13,8 +13,8 @@ export const SHOPPER_WEEKDAY: readonly number[] = [1.0, 1.02, 0.97, 0.95, 0.93, 
 
 /** Merchant activity (catalog edits, restocks) per local hour: office hours. */
 export const MERCHANT_HOURLY: readonly number[] = [
-  0.02, 0.02, 0.02, 0.02, 0.02, 0.03, 0.08, 0.3, 0.75, 1.0, 1.0, 0.95, 0.7, 0.85, 0.95, 0.9, 0.8, 0.55, 0.3, 0.2,
-  0.15, 0.1, 0.05, 0.03,
+  0.02, 0.02, 0.02, 0.02, 0.02, 0.03, 0.08, 0.3, 0.75, 1.0, 1.0, 0.95, 0.7, 0.85, 0.95, 0.9, 0.8, 0.55, 0.3, 0.2, 0.15,
+  0.1, 0.05, 0.03,
 ];
 
 /** Merchant activity per local weekday (0 = Sunday). */

@@ -1,14 +1,20 @@
 // One storefront visit as a task: its plan (the funnel steps it will reach) is drawn when it starts, then each
 // firing emits the next step's event and reschedules the task a think-time later. The plan follows the funnel
 // rates in options.funnel and the extras in options.behaviour (searches, logins, registrations).
-import { newVisit, pageViewed, productViewed, searchPerformed, cartUpdated, checkoutStarted } from './events/behaviour.js';
+import {
+  newVisit,
+  pageViewed,
+  productViewed,
+  searchPerformed,
+  cartUpdated,
+  checkoutStarted,
+} from './events/behaviour.js';
 import { customerLoggedIn, customerRegistered } from './events/customers.js';
 import { orderCreated, placeOrder, taxRateOf } from './events/orders.js';
 import { scheduleOrderLifecycle } from './order-lifecycle.js';
 import { newCustomer } from './shops.js';
 import type { Shop, Product } from './shops.js';
-import type { Visit } from './events/context.js';
-import type { WireEvent } from './record.js';
+import type { Built, Visit } from './events/context.js';
 import type { Sim, Task } from './task.js';
 
 const LANDING = 0;
@@ -56,7 +62,8 @@ export class SessionTask implements Task {
 
     const middle: number[] = [];
     for (let i = r.geometric(behaviour.pagesPerSession) - 1; i > 0; i--) middle.push(PAGE);
-    if (r.chance(behaviour.search)) for (let i = r.geometric(behaviour.searchesPerSearcher); i > 0; i--) middle.push(SEARCH);
+    if (r.chance(behaviour.search))
+      for (let i = r.geometric(behaviour.searchesPerSearcher); i > 0; i--) middle.push(SEARCH);
     const products = viewsProducts ? r.geometric(behaviour.productsPerViewer) : 0;
     for (let i = 0; i < products; i++) middle.push(PRODUCT);
     shuffle(sim, middle);
@@ -76,7 +83,7 @@ export class SessionTask implements Task {
     return new SessionTask(at, visit, Uint8Array.from(plan));
   }
 
-  fire(sim: Sim): WireEvent | null {
+  fire(sim: Sim): Built | null {
     const step = this.plan[this.#step++]!;
     const event = this.#run(sim, step);
     if (this.#step < this.plan.length) {
@@ -87,7 +94,7 @@ export class SessionTask implements Task {
     return event;
   }
 
-  #run(sim: Sim, step: number): WireEvent {
+  #run(sim: Sim, step: number): Built {
     const { ctx } = sim;
     const v = this.visit;
     const r = ctx.random;
@@ -130,9 +137,19 @@ export class SessionTask implements Task {
         return cartUpdated(ctx, v, this.at, 'update');
       }
       case CHECKOUT:
-        return checkoutStarted(ctx, v, this.at, v.cart!, v.shop.region.currency === 'USD' || v.shop.region.currency === 'CAD' ? taxRateOf(v.shop) : 0);
+        return checkoutStarted(
+          ctx,
+          v,
+          this.at,
+          v.cart!,
+          v.shop.region.currency === 'USD' || v.shop.region.currency === 'CAD' ? taxRateOf(v.shop) : 0,
+        );
       default: {
-        const order = placeOrder(ctx, v.shop, v.cart!, v.customer, this.at, { checkout: v.checkoutToken, cart: v.cart!.token, ip: v.ip });
+        const order = placeOrder(ctx, v.shop, v.cart!, v.customer, this.at, {
+          checkout: v.checkoutToken,
+          cart: v.cart!.token,
+          ip: v.ip,
+        });
         const event = orderCreated(ctx, order, this.at);
         scheduleOrderLifecycle(sim, order);
         return event;

@@ -1,4 +1,4 @@
-// The simulated tenants: shops of Pareto-distributed size, each with a timezone, a currency, a catalog of
+// The simulated tenants: shops of Zipf-distributed (heavy-tailed) size, each with a timezone, a currency, a catalog of
 // products and variants with stock, and a customer base that grows as visitors register. All of it is drawn
 // from its own PRNG stream, so the population depends only on the seed and the shop count.
 import type { Faker } from '@faker-js/faker';
@@ -10,6 +10,8 @@ export interface Variant {
   productId: number;
   title: string;
   sku: string;
+  /** `sku` as a JSON string literal (the hot builders write JSON text). */
+  skuJson: string;
   priceCents: number;
   inventoryItemId: number;
   /** Units available at the shop's location; sales decrement it, restocks and cancellations raise it. */
@@ -21,6 +23,10 @@ export interface Variant {
 export interface Product {
   id: number;
   title: string;
+  /** JSON string literals of title, vendor and productType; setTitle keeps titleJson in step. */
+  titleJson: string;
+  vendorJson: string;
+  productTypeJson: string;
   handle: string;
   vendor: string;
   productType: string;
@@ -71,7 +77,11 @@ export const REGIONS: readonly Region[] = [
 export interface Shop {
   /** The tenant id and Kafka key: its myshopify domain. */
   id: string;
+  /** `id` as a JSON string literal. */
+  idJson: string;
   name: string;
+  /** `name` escaped for use inside a JSON string literal (no surrounding quotes). */
+  nameInJson: string;
   region: Region;
   /** Relative traffic (Pareto); the weights of all shops sum to 1. */
   weight: number;
@@ -83,8 +93,8 @@ export interface Shop {
   nextOrderNumber: number;
 }
 
-/** Pareto shape of shop sizes: about 80% of traffic goes to the largest 20% of shops. */
-export const SHOP_SIZE_ALPHA = 1.16;
+/** Zipf exponent of shop sizes: with 25 shops the largest has about a quarter of the traffic, the top 5 about 60%. */
+export const SHOP_SIZE_EXPONENT = 1;
 
 /** Ids are drawn from Shopify-like ranges (13-14 digit integers, below 2^53). */
 export class IdSequence {
@@ -129,26 +139,40 @@ export function newIds(): Ids {
 /** Builds `count` shops; products and customers are scaled with each shop's weight. */
 export function buildShops(random: Random, count: number, startUs: number, ids: Ids): Shop[] {
   const faker = random.faker();
-  const raw = Array.from({ length: count }, () => Math.pow(1 - random.float(), -1 / SHOP_SIZE_ALPHA));
+  // Zipf by rank (the k-th largest shop gets 1/k of the largest one's traffic), jittered so that sizes are not
+  // exact ratios, in a shuffled order so that shop ids say nothing about size.
+  const raw = Array.from(
+    { length: count },
+    (_, k) => Math.pow(k + 1, -SHOP_SIZE_EXPONENT) * Math.exp(0.25 * random.normal()),
+  );
+  for (let i = raw.length - 1; i > 0; i--) {
+    const j = random.int(0, i);
+    [raw[i], raw[j]] = [raw[j]!, raw[i]!];
+  }
+  const smallest = Math.min(...raw);
   const total = raw.reduce((a, b) => a + b, 0);
   const regionCum = cumulative(REGIONS.map((r) => r.share));
   const used = new Set<string>();
   const shops: Shop[] = [];
   for (let i = 0; i < count; i++) {
     const weight = raw[i]! / total;
-    const relative = raw[i]!; // >= 1: 1 is the smallest possible shop
+    const relative = raw[i]! / smallest; // 1 for the smallest shop
     const name = faker.company.name();
     const id = uniqueDomain(name, used);
     const region = REGIONS[random.weightedIndex(regionCum)]!;
     const productCount = Math.min(3000, Math.round(12 * Math.pow(relative, 0.8)) + random.int(0, 8));
     const products: Product[] = [];
-    for (let p = 0; p < productCount; p++) products.push(newProduct(random, faker, ids, startUs - random.int(1, 900) * 86_400_000_000));
+    for (let p = 0; p < productCount; p++)
+      products.push(newProduct(random, faker, ids, startUs - random.int(1, 900) * 86_400_000_000));
     const customerCount = Math.min(50_000, Math.round(60 * relative) + random.int(0, 30));
     const customers: Customer[] = [];
-    for (let c = 0; c < customerCount; c++) customers.push(newCustomer(random, faker, ids, region, startUs - random.int(1, 1500) * 86_400_000_000));
+    for (let c = 0; c < customerCount; c++)
+      customers.push(newCustomer(random, faker, ids, region, startUs - random.int(1, 1500) * 86_400_000_000));
     shops.push({
       id,
+      idJson: JSON.stringify(id),
       name,
+      nameInJson: JSON.stringify(name).slice(1, -1),
       region,
       weight,
       locationId: 60_000_000_000 + i * 1_031,
@@ -161,7 +185,18 @@ export function buildShops(random: Random, count: number, startUs: number, ids: 
   return shops;
 }
 
-const TYPES = ['Apparel', 'Shoes', 'Accessories', 'Home', 'Kitchen', 'Beauty', 'Toys', 'Outdoor', 'Electronics', 'Grocery'];
+const TYPES = [
+  'Apparel',
+  'Shoes',
+  'Accessories',
+  'Home',
+  'Kitchen',
+  'Beauty',
+  'Toys',
+  'Outdoor',
+  'Electronics',
+  'Grocery',
+];
 const SIZES = ['XS', 'S', 'M', 'L', 'XL'];
 const COLOURS = ['Black', 'White', 'Navy', 'Olive', 'Sand', 'Red'];
 
@@ -170,32 +205,52 @@ export function newProduct(random: Random, faker: Faker, ids: Ids, createdUs: nu
   const title = faker.commerce.productName();
   const base = Math.round(random.logUniform(400, 40_000) / 100) * 100 - 1; // 3.99 .. 399.99, priced to .99
   const kind = random.float();
-  const names = kind < 0.45 ? ['Default Title'] : kind < 0.75 ? random.pick([SIZES.slice(1, 4), SIZES]) : COLOURS.slice(0, random.int(2, 4));
+  const names =
+    kind < 0.45
+      ? ['Default Title']
+      : kind < 0.75
+        ? random.pick([SIZES.slice(1, 4), SIZES])
+        : COLOURS.slice(0, random.int(2, 4));
   const skuStem = title
     .split(' ')
     .map((w) => w.slice(0, 3).toUpperCase())
     .join('-');
-  const variants: Variant[] = names.map((vt, i) => ({
-    id: ids.variant.next(),
-    productId: id,
-    title: vt,
-    sku: `${skuStem}-${String(id % 100000).padStart(5, '0')}-${i + 1}`,
-    priceCents: base + (vt === 'XL' ? 200 : 0),
-    inventoryItemId: ids.inventoryItem.next(),
-    available: random.int(0, 120),
-    restockPending: false,
-  }));
+  const variants: Variant[] = names.map((vt, i) => {
+    const sku = `${skuStem}-${String(id % 100000).padStart(5, '0')}-${i + 1}`;
+    return {
+      id: ids.variant.next(),
+      productId: id,
+      title: vt,
+      sku,
+      skuJson: JSON.stringify(sku),
+      priceCents: base + (vt === 'XL' ? 200 : 0),
+      inventoryItemId: ids.inventoryItem.next(),
+      available: random.int(0, 120),
+      restockPending: false,
+    };
+  });
+  const vendor = faker.company.name();
+  const productType = random.pick(TYPES);
   return {
     id,
     title,
+    titleJson: JSON.stringify(title),
+    vendorJson: JSON.stringify(vendor),
+    productTypeJson: JSON.stringify(productType),
     handle: `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${id % 10000}`,
-    vendor: faker.company.name(),
-    productType: random.pick(TYPES),
+    vendor,
+    productType,
     tags: random.chance(0.4) ? [random.pick(['new', 'sale', 'bestseller', 'eco', 'limited'])] : [],
     status: random.chance(0.94) ? 'active' : 'draft',
     createdUs,
     variants,
   };
+}
+
+/** Renames a product (and keeps its JSON literal in step). */
+export function setTitle(p: Product, title: string): void {
+  p.title = title;
+  p.titleJson = JSON.stringify(title);
 }
 
 const MAIL_DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'hotmail.com', 'proton.me', 'example.com'];
@@ -204,7 +259,9 @@ export function newCustomer(random: Random, faker: Faker, ids: Ids, region: Regi
   const id = ids.customer.next();
   const firstName = faker.person.firstName();
   const lastName = faker.person.lastName();
-  const email = `${firstName}.${lastName}${random.int(1, 999)}@${random.pick(MAIL_DOMAINS)}`.toLowerCase().replace(/[^a-z0-9.@_-]/g, '');
+  const email = `${firstName}.${lastName}${random.int(1, 999)}@${random.pick(MAIL_DOMAINS)}`
+    .toLowerCase()
+    .replace(/[^a-z0-9.@_-]/g, '');
   return {
     id,
     email,

@@ -7,13 +7,14 @@ import { cumulative } from './random.js';
 import { EventQueue } from './event-queue.js';
 import { buildShops, newIds } from './shops.js';
 import { MERCHANT, SHOPPER, seasonalWeight } from './seasonality.js';
+import type { SeasonalCurve } from './seasonality.js';
 import { SessionTask } from './session.js';
 import { catalogEdit, stockCorrection } from './merchant.js';
 import { FnTask } from './task.js';
 import type { GenerateOptions } from './options.js';
-import type { WireEvent } from './record.js';
 import type { Shop } from './shops.js';
-import type { BuildContext, Order } from './events/context.js';
+import { buildContext } from './events/context.js';
+import type { BuildContext, Built, Order } from './events/context.js';
 import type { FunnelCounts, Sim, Task } from './task.js';
 
 const SLOT_US = 60_000_000;
@@ -24,6 +25,9 @@ interface RegionGroup {
   weight: number;
   shops: Shop[];
   cumulative: Float64Array;
+  /** Mean shopper and merchant seasonal weight over the simulated range, in this region's local time. */
+  shopperMean: number;
+  merchantMean: number;
 }
 
 export class Simulation implements Sim {
@@ -48,7 +52,7 @@ export class Simulation implements Sim {
     const population = random.fork();
     const ids = newIds();
     this.shops = buildShops(population, options.shops, startUs, ids);
-    this.ctx = { random, faker: random.faker(), ids, versions };
+    this.ctx = buildContext(random, random.faker(), ids, versions);
     this.#shopCumulative = cumulative(this.shops.map((s) => s.weight));
     const byOffset = new Map<number, Shop[]>();
     for (const s of this.shops) {
@@ -63,6 +67,8 @@ export class Simulation implements Sim {
         shops,
         weight: shops.reduce((a, s) => a + s.weight, 0),
         cumulative: cumulative(shops.map((s) => s.weight)),
+        shopperMean: meanOverRange(SHOPPER, startUs, options.days, offsetMinutes),
+        merchantMean: meanOverRange(MERCHANT, startUs, options.days, offsetMinutes),
       }));
     const simulated = options.events * (1 - options.lateShare - options.duplicateShare - options.badShare);
     const sessions = simulated / expectedEventsPerSession(options);
@@ -75,7 +81,7 @@ export class Simulation implements Sim {
     this.#queue.push(task);
   }
 
-  later(at: number, fn: (sim: Sim, at: number) => WireEvent | null): void {
+  later(at: number, fn: (sim: Sim, at: number) => Built | null): void {
     this.#queue.push(new FnTask(at, fn));
   }
 
@@ -94,7 +100,7 @@ export class Simulation implements Sim {
   }
 
   /** The next simulated event in time order; `now` becomes its time. Never runs dry. */
-  nextEvent(): WireEvent {
+  nextEvent(): Built {
     for (;;) {
       while (this.#queue.peekAt() >= this.#slotStart + SLOT_US) this.#fillSlot();
       const task = this.#queue.pop()!;
@@ -115,18 +121,37 @@ export class Simulation implements Sim {
     for (const g of this.#groups) {
       const local = mid + g.offsetMinutes * 60_000_000;
       const base = this.#sessionsPerSlot * g.weight;
-      for (let n = r.poisson(base * seasonalWeight(SHOPPER, local)); n > 0; n--) {
+      for (let n = r.poisson((base * seasonalWeight(SHOPPER, local)) / g.shopperMean); n > 0; n--) {
         const shop = g.shops[r.weightedIndex(g.cumulative)]!;
         this.#queue.push(SessionTask.start(this, shop, start + Math.floor(r.float() * SLOT_US)));
       }
-      for (let n = r.poisson(base * merchantPerSession * seasonalWeight(MERCHANT, local)); n > 0; n--) {
+      for (
+        let n = r.poisson((base * merchantPerSession * seasonalWeight(MERCHANT, local)) / g.merchantMean);
+        n > 0;
+        n--
+      ) {
         const shop = g.shops[r.weightedIndex(g.cumulative)]!;
         const at = start + Math.floor(r.float() * SLOT_US);
-        this.later(at, r.chance(catalogShare) ? (s, t) => catalogEdit(s, shop, t) : (s, t) => stockCorrection(s, shop, t));
+        this.later(
+          at,
+          r.chance(catalogShare) ? (s, t) => catalogEdit(s, shop, t) : (s, t) => stockCorrection(s, shop, t),
+        );
       }
     }
     this.#slotStart += SLOT_US;
   }
+}
+
+/**
+ * The mean of a seasonal curve over [start, start + days) in a region's local time (sampled every 10 minutes), so
+ * that the rate divided by it spreads exactly the planned visits over the range, whatever weekdays it covers.
+ */
+function meanOverRange(curve: SeasonalCurve, startUs: number, days: number, offsetMinutes: number): number {
+  const step = 10 * 60_000_000;
+  const n = Math.max(1, Math.round((days * 86_400_000_000) / step));
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += seasonalWeight(curve, startUs + (i + 0.5) * step + offsetMinutes * 60_000_000);
+  return sum / n;
 }
 
 /**

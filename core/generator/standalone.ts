@@ -1,7 +1,14 @@
 // One event of a given type outside the simulated sessions: a visit from an app that was offline (delivered late),
 // a webhook retried hours later, or the base a bad record is corrupted from. It uses the same builders, so it is
 // as valid as the simulated events, and it schedules no follow-ups.
-import { newVisit, pageViewed, productViewed, searchPerformed, cartUpdated, checkoutStarted } from './events/behaviour.js';
+import {
+  newVisit,
+  pageViewed,
+  productViewed,
+  searchPerformed,
+  cartUpdated,
+  checkoutStarted,
+} from './events/behaviour.js';
 import { customerLoggedIn, customerRegistered } from './events/customers.js';
 import { orderCancelled, orderCreated, orderUpdated, placeOrder, planRefund, refundCreated } from './events/orders.js';
 import { productUpserted } from './events/catalog.js';
@@ -9,7 +16,7 @@ import { inventoryAdjusted } from './events/inventory.js';
 import { newCustomer } from './shops.js';
 import { pickProduct } from './session.js';
 import type { Shop } from './shops.js';
-import type { WireEvent } from './record.js';
+import type { Built } from './events/context.js';
 import type { Sim } from './task.js';
 
 /** Event types in proportions close to the simulated mix: what late records are drawn from. */
@@ -29,7 +36,7 @@ export const LATE_TYPE_WEIGHTS: Readonly<Record<string, number>> = {
   inventory_adjusted: 0.05,
 };
 
-export function standaloneEvent(sim: Sim, type: string, shop: Shop, at: number): WireEvent {
+export function standaloneEvent(sim: Sim, type: string, shop: Shop, at: number): Built {
   const { ctx } = sim;
   const r = ctx.random;
   const v = newVisit(ctx, shop);
@@ -76,6 +83,14 @@ export function standaloneEvent(sim: Sim, type: string, shop: Shop, at: number):
       return orderCreated(ctx, placeOrder(ctx, shop, cart(), null, at, { checkout: null, cart: null, ip: null }), at);
     }
     default:
-      return orderCreated(ctx, placeOrder(ctx, shop, cart(), r.chance(0.5) ? r.pick(shop.customers) : null, at, { checkout: r.hex(32), cart: v.cart!.token, ip: v.ip }), at);
+      return orderCreated(
+        ctx,
+        placeOrder(ctx, shop, cart(), r.chance(0.5) ? r.pick(shop.customers) : null, at, {
+          checkout: r.hex(32),
+          cart: v.cart!.token,
+          ip: v.ip,
+        }),
+        at,
+      );
   }
 }

@@ -4,13 +4,13 @@
 import { inventoryAdjusted } from './events/inventory.js';
 import type { AdjustReason } from './events/inventory.js';
 import type { Shop, Variant } from './shops.js';
-import type { WireEvent } from './record.js';
+import type { Built } from './events/context.js';
 import type { Sim } from './task.js';
 
 const REORDER_POINT = 5;
 const DAY_US = 86_400_000_000;
 
-export function adjustStock(sim: Sim, shop: Shop, v: Variant, at: number, delta: number, reason: AdjustReason): WireEvent {
+export function adjustStock(sim: Sim, shop: Shop, v: Variant, at: number, delta: number, reason: AdjustReason): Built {
   v.available += delta;
   const event = inventoryAdjusted(sim.ctx, shop, v, at, delta, reason);
   if (v.available < REORDER_POINT && !v.restockPending) {

@@ -3,9 +3,8 @@
 // are tasks; the simulation pops them from its EventQueue in time order.
 import type { GenerateOptions } from './options.js';
 import type { Scheduled } from './event-queue.js';
-import type { WireEvent } from './record.js';
 import type { Shop } from './shops.js';
-import type { BuildContext, Order } from './events/context.js';
+import type { BuildContext, Built, Order } from './events/context.js';
 
 export interface Sim {
   readonly ctx: BuildContext;
@@ -15,7 +14,7 @@ export interface Sim {
   readonly funnel: FunnelCounts;
   schedule(task: Task): void;
   /** Schedules a one-off action at `at`. */
-  later(at: number, fn: (sim: Sim, at: number) => WireEvent | null): void;
+  later(at: number, fn: (sim: Sim, at: number) => Built | null): void;
   /** Keeps a recent order around for events that need one (late and bad copies). */
   rememberOrder(order: Order): void;
   recentOrder(): Order | undefined;
@@ -30,16 +29,16 @@ export interface FunnelCounts {
 }
 
 export interface Task extends Scheduled {
-  fire(sim: Sim): WireEvent | null;
+  fire(sim: Sim): Built | null;
 }
 
 export class FnTask implements Task {
   seq = 0;
   constructor(
     public at: number,
-    private readonly fn: (sim: Sim, at: number) => WireEvent | null,
+    private readonly fn: (sim: Sim, at: number) => Built | null,
   ) {}
-  fire(sim: Sim): WireEvent | null {
+  fire(sim: Sim): Built | null {
     return this.fn(sim, this.at);
   }
 }

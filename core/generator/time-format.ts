@@ -4,16 +4,40 @@
 
 const MICROS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
+const MINUTE_US = 60_000_000;
+const SECONDS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const MICROS6 = (us: number): string => MICROS[Math.floor(us / 1000)]! + MICROS[us % 1000]!;
+
+// The "YYYY-MM-DDTHH:MM:" prefix of the last minute formatted: events come in time order, so most hit it.
+let utcMinute = NaN;
+let utcPrefix = '';
+
 /** Epoch microseconds to UTC ISO-8601 with microsecond precision. */
 export function isoMicros(us: number): string {
-  const ms = Math.floor(us / 1000);
-  return new Date(ms).toISOString().slice(0, 23) + MICROS[us - ms * 1000]! + 'Z';
+  us = Math.floor(us);
+  const minute = Math.floor(us / MINUTE_US);
+  if (minute !== utcMinute) {
+    utcMinute = minute;
+    utcPrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+  }
+  const inMinute = us - minute * MINUTE_US;
+  const sec = Math.floor(inMinute / 1_000_000);
+  return utcPrefix + SECONDS[sec]! + '.' + MICROS6(inMinute - sec * 1_000_000) + 'Z';
 }
+
+let localMinute = NaN;
+let localOffset = NaN;
+let localPrefix = '';
 
 /** Epoch microseconds to local ISO-8601 at second precision with the given UTC offset (minutes east of UTC). */
 export function isoLocal(us: number, offsetMinutes: number): string {
-  const local = new Date(Math.floor(us / 1000) + offsetMinutes * 60_000).toISOString().slice(0, 19);
-  return local + offsetSuffix(offsetMinutes);
+  const minute = Math.floor(us / MINUTE_US);
+  if (minute !== localMinute || offsetMinutes !== localOffset) {
+    localMinute = minute;
+    localOffset = offsetMinutes;
+    localPrefix = new Date((minute + offsetMinutes) * 60_000).toISOString().slice(0, 17);
+  }
+  return localPrefix + SECONDS[Math.floor((us - minute * MINUTE_US) / 1_000_000)]! + offsetSuffix(offsetMinutes);
 }
 
 const suffixes = new Map<number, string>();

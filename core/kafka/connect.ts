@@ -25,7 +25,7 @@ export interface ConnectRetryOptions {
   auth: 'none' | 'msk-iam';
   retry: KafkaRetryPolicy;
   log: KafkaLogger;
-  /** Stops waiting between attempts (SIGTERM during start-up); rejects with the signal's reason. */
+  /** Stops waiting between attempts (SIGTERM during start-up): rejects with an AbortError. */
   signal?: AbortSignal;
   /** Jitter source, for tests. */
   random?: () => number;
@@ -65,7 +65,8 @@ export async function connectWithRetry(client: Connectable, options: ConnectRetr
       }
       if (attempt >= budget) {
         const message =
-          `Kafka authentication failed: ${what} was refused by ${brokers} ${attempt} time(s) over ${seconds} s: ` +
+          `Kafka authentication failed: ${what} could not authenticate to ${brokers} after ${attempt} attempt(s) ` +
+          `over ${seconds} s: ` +
           `${cause}. ${options.auth === 'msk-iam' ? 'Check that AWS credentials are available (the ECS task role) and that the role allows kafka-cluster:Connect and the topic and group actions on this cluster.' : 'Check the SASL settings.'}`;
         log.error(message, { brokers });
         throw new KafkaConnectError(message, 'auth', attempt, Date.now() - started, { cause: err });

@@ -47,10 +47,16 @@ export function classifyKafkaError(err: unknown): KafkaFailureKind {
   return kind;
 }
 
-/** The innermost message of an error chain: kafkajs wraps the useful one (e.g. ECONNREFUSED) in retry errors. */
+/**
+ * The useful message of an error chain: kafkajs wraps the telling one (e.g. ECONNREFUSED) in retry errors, so
+ * follow `cause` through kafkajs errors and stop at the first other error (ours carry the clearer message).
+ */
 export function rootMessage(err: unknown): string {
   let msg = err instanceof Error ? err.message : String(err);
-  for (const e of causeChain(err)) if (typeof e.message === 'string' && e.message) msg = e.message;
+  for (const e of causeChain(err)) {
+    if (typeof e.message === 'string' && e.message) msg = e.message;
+    if (typeof e.name !== 'string' || !e.name.startsWith('KafkaJS')) break;
+  }
   return msg;
 }
 

@@ -20,8 +20,6 @@ export interface MskIamTokenOptions {
   region: string;
   /** Credentials to sign with; default: the AWS default credential chain (env, SSO, ini, ECS task role, IMDS). */
   credentials?: AwsCredentialsProvider;
-  /** Clock, for tests. */
-  now?: () => number;
 }
 
 /** Signing failed: usually no AWS credentials (no task role, expired session) or a bad region. */
@@ -39,12 +37,11 @@ export type OAuthBearerProvider = () => Promise<OauthbearerProviderResponse>;
 export function mskIamTokenProvider(options: MskIamTokenOptions): OAuthBearerProvider {
   const { region, credentials } = options;
   if (!region) throw new MskIamTokenError('MSK IAM: a region is required to sign the auth token');
-  const now = options.now ?? Date.now;
   let cached: { value: string; refreshAt: number } | undefined;
   let inFlight: Promise<OauthbearerProviderResponse> | undefined;
 
   const sign = async (): Promise<OauthbearerProviderResponse> => {
-    const started = now();
+    const started = Date.now();
     let token: { token: string; expiryTime: number };
     try {
       token = credentials
@@ -63,7 +60,7 @@ export function mskIamTokenProvider(options: MskIamTokenOptions): OAuthBearerPro
   };
 
   return () => {
-    if (cached && now() < cached.refreshAt) return Promise.resolve({ value: cached.value });
+    if (cached && Date.now() < cached.refreshAt) return Promise.resolve({ value: cached.value });
     inFlight ??= sign().finally(() => {
       inFlight = undefined;
     });

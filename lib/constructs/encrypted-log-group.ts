@@ -14,9 +14,11 @@ export interface EncryptedLogGroupProps {
 
 export class EncryptedLogGroup extends Construct {
   readonly logGroup: logs.LogGroup;
+  readonly encryptionKey: kms.IKey;
 
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     super(scope, id);
+    this.encryptionKey = props.encryptionKey;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
       encryptionKey: props.encryptionKey,

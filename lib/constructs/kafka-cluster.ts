@@ -4,6 +4,7 @@
 import * as msk from '@aws-cdk/aws-msk-alpha';
 import { Aws, Fn, type RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnConfiguration } from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -98,6 +99,18 @@ export class KafkaCluster extends Construct {
     this.clusterArn = this.cluster.clusterArn;
     this.clusterName = props.clusterName;
 
+    const brokersLogs = new EncryptedLogGroup(this, 'BootstrapBrokersLogs', {
+      encryptionKey: props.logsKey,
+      retentionDays: props.logRetentionDays,
+      removalPolicy: props.removalPolicy,
+    }).logGroup;
+    const brokersRole = new iam.Role(this, 'BootstrapBrokersRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Reads the bootstrap brokers of ${props.clusterName} at deploy time`,
+    });
+    brokersRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [brokersLogs.logGroupArn] }),
+    );
     const brokers = new cr.AwsCustomResource(this, 'BootstrapBrokers', {
       onUpdate: {
         service: 'Kafka',
@@ -108,11 +121,8 @@ export class KafkaCluster extends Construct {
       },
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [this.clusterArn] }),
       installLatestAwsSdk: false,
-      logGroup: new EncryptedLogGroup(this, 'BootstrapBrokersLogs', {
-        encryptionKey: props.logsKey,
-        retentionDays: props.logRetentionDays,
-        removalPolicy: props.removalPolicy,
-      }).logGroup,
+      role: brokersRole,
+      logGroup: brokersLogs,
     });
     this.bootstrapBrokers = brokers.getResponseField('BootstrapBrokerStringSaslIam');
   }

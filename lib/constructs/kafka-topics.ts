@@ -15,6 +15,7 @@ import type { TopicConfig } from '../config/types.js';
 import { EncryptedLogGroup } from './encrypted-log-group.js';
 import type { KafkaCluster } from './kafka-cluster.js';
 import { bundlingFor } from './bundling.js';
+import { vpcNetworkInterfaceStatement } from './lake-access.js';
 
 export interface KafkaTopicsProps {
   readonly cluster: KafkaCluster;
@@ -40,6 +41,9 @@ export function topicConfigs(t: TopicConfig, replicationFactor: number): Record<
 export class KafkaTopics extends Construct {
   /** Depend on this before creating anything that reads the topics (event source mappings, consumers). */
   readonly resources: Construct[] = [];
+  /** MSK Serverless only: the custom resource's handler and provider. */
+  readonly handler?: nodejs.NodejsFunction;
+  readonly provider?: cr.Provider;
 
   constructor(scope: Construct, id: string, props: KafkaTopicsProps) {
     super(scope, id);
@@ -74,13 +78,7 @@ export class KafkaTopics extends Construct {
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [handlerLogs.logGroupArn] }),
     );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'VpcNetworkInterfaces',
-        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: ['*'],
-      }),
-    );
+    role.addToPolicy(vpcNetworkInterfaceStatement());
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
@@ -112,12 +110,14 @@ export class KafkaTopics extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [props.cluster.clientSecurityGroup],
-      ...bundlingFor('kafka-topics'),
+      ...bundlingFor(),
     });
+    this.handler = handler;
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: handler,
       logGroup: logs('ProviderLogs'),
     });
+    this.provider = provider;
     const resource = new CustomResource(this, 'Topics', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::ShoplakeKafkaTopics',

@@ -1,6 +1,6 @@
 // An S3 bucket as every shoplake bucket must be: public access blocked, TLS 1.2+ enforced by bucket policy, SSE-KMS
 // with a bucket key, objects owned by the bucket owner, server access logs, and an abort rule for stale multipart
-// uploads. The template construct of this folder: Props interface, sensible defaults, grant-free (callers write
+// uploads, and object events to EventBridge. The template construct of this folder: Props interface, sensible defaults, grant-free (callers write
 // least-privilege statements themselves).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,6 +8,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 export interface SecureBucketProps {
+  /** Explicit, globally unique name (lib/stacks/common.ts bucketName). */
+  readonly bucketName: string;
   /** The customer-managed key for SSE-KMS. */
   readonly encryptionKey: kms.IKey;
   /** Where server access logs go (the access-logs bucket). */
@@ -39,6 +41,7 @@ export class SecureBucket extends Construct {
       });
     }
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: true,
@@ -52,5 +55,9 @@ export class SecureBucket extends Construct {
       lifecycleRules: [...rules, ...(props.lifecycleRules ?? [])],
       removalPolicy: props.removalPolicy,
     });
+    // Object events to EventBridge (audit and automation hooks), set on the L1 so no notifications Lambda is needed.
+    (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
   }
 }

@@ -25,3 +25,13 @@ export function removalPolicy(config: EnvConfig): RemovalPolicy {
 export function databaseName(config: EnvConfig, layer: string): string {
   return `shoplake_${config.name}_${layer}`;
 }
+
+export type BucketRole = 'bronze' | 'silver' | 'gold' | 'ops' | 'athena-results' | 'access-logs';
+
+/**
+ * Physical bucket name, e.g. `shoplake-prod-333333333333-eu-west-1-silver`. Explicit names keep IAM statements and
+ * their acknowledgements literal and stable (no cross-stack tokens), and are globally unique by account and region.
+ */
+export function bucketName(config: EnvConfig, role: BucketRole): string {
+  return `shoplake-${config.name}-${config.account}-${config.region}-${role}`;
+}

@@ -60,9 +60,9 @@ export class NetworkStack extends Stack {
       description: 'HTTPS from inside the VPC to the interface endpoints',
       allowAllOutbound: false,
     });
-    endpointSg.addIngressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC');
+    endpointSg.addIngressRule(ec2.Peer.ipv4(config.network.vpcCidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
     for (const [name, service] of Object.entries(endpoints)) {
-      this.vpc.addInterfaceEndpoint(name, { service, subnets: this.privateSubnets, securityGroups: [endpointSg], privateDnsEnabled: true });
+      this.vpc.addInterfaceEndpoint(name, { service, subnets: this.privateSubnets, securityGroups: [endpointSg], open: false, privateDnsEnabled: true });
     }
   }
 }

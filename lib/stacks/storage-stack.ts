@@ -3,12 +3,13 @@
 // environment's), only under `<table>/data/`: Iceberg metadata is never expired by S3, only by snapshot expiry.
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { LakeKey } from '../constructs/lake-key.js';
 import { SecureBucket } from '../constructs/secure-bucket.js';
 import type { LakeLayer, TableRetention } from '../schemas/model.js';
-import { removalPolicy, type ShoplakeStackProps } from './common.js';
+import { bucketName, removalPolicy, type ShoplakeStackProps } from './common.js';
 
 export interface StorageStackProps extends ShoplakeStackProps {
   /** Every table of the lake with its contract retention, to expire data files per table. */
@@ -28,18 +29,16 @@ export class StorageStack extends Stack {
     const { config } = props;
     const removal = removalPolicy(config);
 
-    this.dataKey = new kms.Key(this, 'DataKey', {
+    this.dataKey = new LakeKey(this, 'DataKey', {
       alias: `alias/shoplake-${config.name}-data`,
       description: `shoplake ${config.name}: lake objects, MSK storage, Athena results`,
-      enableKeyRotation: true,
       removalPolicy: removal,
-    });
-    this.logsKey = new kms.Key(this, 'LogsKey', {
+    }).key;
+    this.logsKey = new LakeKey(this, 'LogsKey', {
       alias: `alias/shoplake-${config.name}-logs`,
       description: `shoplake ${config.name}: CloudWatch log groups`,
-      enableKeyRotation: true,
       removalPolicy: removal,
-    });
+    }).key;
     this.logsKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsUseOfTheKey',
@@ -54,17 +53,23 @@ export class StorageStack extends Stack {
 
     // S3 server access logs can only be delivered to a bucket encrypted with SSE-S3 (docs/security.md).
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      bucketName: bucketName(config, 'access-logs'),
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
       lifecycleRules: [
         { id: 'expire-access-logs', expiration: Duration.days(config.storage.accessLogRetentionDays) },
+        { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(1), expiredObjectDeleteMarker: true },
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: removal,
     });
+    (this.accessLogs.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
 
     const retention = config.storage.retentionDays;
     const tiering = config.storage.bronzeTiering;
@@ -89,6 +94,7 @@ export class StorageStack extends Stack {
         });
     const lakeBucket = (layer: LakeLayer, extra: s3.LifecycleRule[] = []): s3.Bucket =>
       new SecureBucket(this, layer[0]!.toUpperCase() + layer.slice(1), {
+        bucketName: bucketName(config, layer),
         encryptionKey: this.dataKey,
         accessLogs: this.accessLogs,
         accessLogsPrefix: `${layer}/`,
@@ -109,10 +115,12 @@ export class StorageStack extends Stack {
         { id: 'expire-ingest-failures', prefix: 'aws/lambda/', expiration: opsDays },
       ]),
       athenaResults: new SecureBucket(this, 'AthenaResults', {
+        bucketName: bucketName(config, 'athena-results'),
         encryptionKey: this.dataKey,
         accessLogs: this.accessLogs,
         accessLogsPrefix: 'athena-results/',
-        versioned: false,
+        versioned: true,
+        noncurrentVersionRetentionDays: 1,
         lifecycleRules: [{ id: 'expire-query-results', expiration: Duration.days(config.storage.athenaResultsRetentionDays) }],
         removalPolicy: removal,
       }).bucket,

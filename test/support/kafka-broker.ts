@@ -43,28 +43,36 @@ export interface KafkaBroker {
   stop(): Promise<void>;
 }
 
+export interface BuildOptions {
+  /** C compiler; default $CC, then `cc`. */
+  cc?: string;
+  /** Parent of the cache directory; default os.tmpdir(). */
+  cacheRoot?: string;
+}
+
 /** Compiles the launcher if no fresh binary is cached; returns the binary's path. */
-export async function buildKafkaBroker(): Promise<string> {
+export async function buildKafkaBroker(options: BuildOptions = {}): Promise<string> {
+  const cc = options.cc ?? process.env.CC ?? 'cc';
   const source = readFileSync(SOURCE);
   const hash = createHash('sha256').update(source).update(CFLAGS.join(' ')).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), `shoplake-kafka-broker-${hash}`);
+  const dir = join(options.cacheRoot ?? tmpdir(), `shoplake-kafka-broker-${hash}`);
   const bin = join(dir, 'kafka-broker');
   if (existsSync(bin)) return bin;
   await mkdir(dir, { recursive: true });
   // Compile to a private name and rename: concurrent test workers may build at the same time.
   const partial = `${bin}.${process.pid}.${Date.now()}`;
   try {
-    await promisify(execFile)('cc', [...CFLAGS, '-o', partial, SOURCE, '-lrdkafka'], { timeout: 60_000 });
+    await promisify(execFile)(cc, [...CFLAGS, '-o', partial, SOURCE, '-lrdkafka'], { timeout: 60_000 });
     await rename(partial, bin);
   } catch (err) {
     await rm(partial, { force: true });
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error(`kafka test broker: no C compiler (cc) on PATH; ${APT_HINT}`);
+    if (e.code === 'ENOENT') throw new Error(`kafka test broker: no C compiler (${cc}) on PATH; ${APT_HINT}`);
     const stderr = e.stderr ?? '';
-    if (/rdkafka(_mock)?\.h|-lrdkafka|cannot find -lrdkafka/.test(stderr)) {
+    if (/rdkafka(_mock)?\.h|lrdkafka/.test(stderr)) {
       throw new Error(`kafka test broker: librdkafka-dev is missing; ${APT_HINT}.\n${stderr.trim()}`);
     }
-    throw new Error(`kafka test broker: compiling ${SOURCE} failed:\n${stderr.trim() || e.message}`);
+    throw new Error(`kafka test broker: compiling ${SOURCE} with ${cc} failed:\n${stderr.trim() || e.message}`);
   }
   return bin;
 }

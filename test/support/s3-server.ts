@@ -56,7 +56,8 @@ export async function startS3Server(): Promise<S3TestServer> {
       failures--;
       ctx.status = 503;
       ctx.type = 'application/xml';
-      ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
       return;
     }
     const conditional = ctx.method === 'PUT' && ctx.get('if-none-match') === '*' && ctx.query.uploadId === undefined;

@@ -1,20 +1,46 @@
 // Storefront behaviour events (topic `behaviour`), shaped like Shopify's web pixel events: page_viewed,
 // product_viewed, search_performed, cart_updated and checkout_started. Every builder takes the visit it belongs to
-// and the event time (epoch microseconds) and returns the wire event, envelope first.
+// and the event time (epoch microseconds) and returns the event's JSON text, fields in contract order. These are
+// most of the traffic, so they write JSON text directly (json-text.ts) and reuse the visit's repeated fields.
 import { cumulative } from '../random.js';
 import { isoMicros, money } from '../time-format.js';
+import { num, q } from '../json-text.js';
+import { envelope } from './context.js';
 import type { Shop, Product } from '../shops.js';
-import type { WireEvent } from '../record.js';
-import type { BuildContext, Cart, Visit } from './context.js';
+import type { BuildContext, Built, Cart, Visit } from './context.js';
 
 const USER_AGENTS: ReadonlyArray<readonly [string, Visit['deviceType'], number]> = [
-  ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1', 'mobile', 0.3],
-  ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Mobile Safari/537.36', 'mobile', 0.22],
-  ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36', 'desktop', 0.2],
-  ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Safari/605.1.15', 'desktop', 0.12],
+  [
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+    'mobile',
+    0.3,
+  ],
+  [
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Mobile Safari/537.36',
+    'mobile',
+    0.22,
+  ],
+  [
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36',
+    'desktop',
+    0.2,
+  ],
+  [
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Safari/605.1.15',
+    'desktop',
+    0.12,
+  ],
   ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:123.0) Gecko/20100101 Firefox/123.0', 'desktop', 0.05],
-  ['Mozilla/5.0 (iPad; CPU OS 17_3 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Mobile/15E148 Safari/604.1', 'tablet', 0.06],
-  ['Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Safari/537.36', 'tablet', 0.02],
+  [
+    'Mozilla/5.0 (iPad; CPU OS 17_3 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Mobile/15E148 Safari/604.1',
+    'tablet',
+    0.06,
+  ],
+  [
+    'Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Safari/537.36',
+    'tablet',
+    0.02,
+  ],
   ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'other', 0.03],
 ];
 const UA_CUM = cumulative(USER_AGENTS.map((u) => u[2]));
@@ -48,20 +74,27 @@ export function newVisit(ctx: BuildContext, shop: Shop): Visit {
   const r = ctx.random;
   const ua = USER_AGENTS[r.weightedIndex(UA_CUM)]!;
   const src = SOURCES[r.weightedIndex(SOURCE_CUM)]!;
+  const clientId = r.uuid();
+  const sessionId = r.hex(32);
+  const ip = r.chance(0.85)
+    ? `${r.int(23, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`
+    : `2a02:${r.hex(4)}:${r.hex(4)}::${r.hex(4)}`;
   return {
     shop,
-    clientId: r.uuid(),
-    sessionId: r.hex(32),
+    clientId,
+    sessionId,
     customer: null,
     userAgent: ua[0],
     deviceType: ua[1],
-    ip: r.chance(0.85)
-      ? `${r.int(23, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`
-      : `2a02:${r.hex(4)}:${r.hex(4)}::${r.hex(4)}`,
+    ip,
     referrer: src[0],
     utmSource: src[1],
     utmMedium: src[2],
     utmCampaign: src[3],
+    clientJson: `,"client_id":"${clientId}","session_id":"${sessionId}"`,
+    deviceJson:
+      `,"user_agent":${q(ua[0])},"ip":${q(ip)},"device_type":"${ua[1]}"` +
+      `,"utm_source":${q(src[1])},"utm_medium":${q(src[2])},"utm_campaign":${q(src[3])}`,
     pageUrl: `https://${shop.id}/`,
     lastProduct: null,
     cart: null,
@@ -69,199 +102,201 @@ export function newVisit(ctx: BuildContext, shop: Shop): Visit {
   };
 }
 
+/** The envelope and the fields every behaviour event starts with, in contract order. */
+function visitHead(ctx: BuildContext, type: string, v: Visit, us: number, referrer: string | null): string {
+  return (
+    envelope(ctx, type, v.shop, isoMicros(us), 'storefront') +
+    v.clientJson +
+    ',"customer_id":' +
+    num(v.customer?.id) +
+    // URLs are built from URL-safe parts only (domains, handles, encodeURIComponent), so they need no escaping.
+    ',"page_url":"' +
+    v.pageUrl +
+    (referrer === null ? '","referrer":null' : '","referrer":"' + referrer + '"') +
+    v.deviceJson
+  );
+}
+
+function built(type: string, v: Visit, json: string): Built {
+  return { type, shop: v.shop, source: 'storefront', json };
+}
+
 /** A page that is not a product page. The first page of a visit is its landing page. */
-export function pageViewed(ctx: BuildContext, v: Visit, us: number, landing: boolean): WireEvent {
+export function pageViewed(ctx: BuildContext, v: Visit, us: number, landing: boolean): Built {
   const page = landing && ctx.random.chance(0.5) ? PAGES[1]! : PAGES[ctx.random.weightedIndex(PAGE_CUM)]!;
   const referrer = landing ? v.referrer : v.pageUrl;
   v.pageUrl = `https://${v.shop.id}${page[1]}${landing && v.utmSource ? utmQuery(v) : ''}`;
-  return {
-    event_id: ctx.random.uuid(),
-    event_type: 'page_viewed',
-    schema_version: ctx.versions.page_viewed!,
-    event_time: isoMicros(us),
-    shop_id: v.shop.id,
-    source: 'storefront',
-    client_id: v.clientId,
-    session_id: v.sessionId,
-    customer_id: v.customer?.id ?? null,
-    page_url: v.pageUrl,
-    referrer,
-    user_agent: v.userAgent,
-    ip: v.ip,
-    device_type: v.deviceType,
-    utm_source: v.utmSource,
-    utm_medium: v.utmMedium,
-    utm_campaign: v.utmCampaign,
-    page_type: page[0],
-    page_title: page[0] === 'home' ? v.shop.name : `${titleOf(page[1])} – ${v.shop.name}`,
-  };
+  const title = page[0] === 'home' ? v.shop.nameInJson : `${titleOf(page[1])} | ${v.shop.nameInJson}`;
+  return built(
+    'page_viewed',
+    v,
+    visitHead(ctx, 'page_viewed', v, us, referrer) + ',"page_type":"' + page[0] + '","page_title":"' + title + '"}',
+  );
 }
 
-export function productViewed(ctx: BuildContext, v: Visit, us: number, product: Product): WireEvent {
+export function productViewed(ctx: BuildContext, v: Visit, us: number, product: Product): Built {
   const referrer = v.pageUrl;
   const variant = product.variants[0]!;
   v.pageUrl = `https://${v.shop.id}/products/${product.handle}`;
   v.lastProduct = product;
-  return {
-    event_id: ctx.random.uuid(),
-    event_type: 'product_viewed',
-    schema_version: ctx.versions.product_viewed!,
-    event_time: isoMicros(us),
-    shop_id: v.shop.id,
-    source: 'storefront',
-    client_id: v.clientId,
-    session_id: v.sessionId,
-    customer_id: v.customer?.id ?? null,
-    page_url: v.pageUrl,
-    referrer,
-    user_agent: v.userAgent,
-    ip: v.ip,
-    device_type: v.deviceType,
-    utm_source: v.utmSource,
-    utm_medium: v.utmMedium,
-    utm_campaign: v.utmCampaign,
-    product_id: product.id,
-    variant_id: variant.id,
-    product_title: product.title,
-    product_type: product.productType,
-    vendor: product.vendor,
-    price: money(variant.priceCents),
-    currency: v.shop.region.currency,
-    collection_id: ctx.random.chance(0.6) ? 280_000_000_000 + (product.id % 40) : null,
-  };
+  const collection = ctx.random.chance(0.6) ? 280_000_000_000 + (product.id % 40) : null;
+  return built(
+    'product_viewed',
+    v,
+    visitHead(ctx, 'product_viewed', v, us, referrer) +
+      ',"product_id":' +
+      product.id +
+      ',"variant_id":' +
+      variant.id +
+      ',"product_title":' +
+      product.titleJson +
+      ',"product_type":' +
+      product.productTypeJson +
+      ',"vendor":' +
+      product.vendorJson +
+      ',"price":"' +
+      money(variant.priceCents) +
+      '","currency":"' +
+      v.shop.region.currency +
+      '","collection_id":' +
+      num(collection) +
+      '}',
+  );
 }
 
-export function searchPerformed(ctx: BuildContext, v: Visit, us: number, query: string, results: number): WireEvent {
+export function searchPerformed(ctx: BuildContext, v: Visit, us: number, query: string, results: number): Built {
   const referrer = v.pageUrl;
   v.pageUrl = `https://${v.shop.id}/search?q=${encodeURIComponent(query)}`;
-  return {
-    event_id: ctx.random.uuid(),
-    event_type: 'search_performed',
-    schema_version: ctx.versions.search_performed!,
-    event_time: isoMicros(us),
-    shop_id: v.shop.id,
-    source: 'storefront',
-    client_id: v.clientId,
-    session_id: v.sessionId,
-    customer_id: v.customer?.id ?? null,
-    page_url: v.pageUrl,
-    referrer,
-    user_agent: v.userAgent,
-    ip: v.ip,
-    device_type: v.deviceType,
-    utm_source: v.utmSource,
-    utm_medium: v.utmMedium,
-    utm_campaign: v.utmCampaign,
-    query,
-    results_count: results,
-    search_type: results > 0 || ctx.random.chance(0.7) ? 'products' : 'all',
-  };
+  const type = results > 0 || ctx.random.chance(0.7) ? 'products' : 'all';
+  return built(
+    'search_performed',
+    v,
+    visitHead(ctx, 'search_performed', v, us, referrer) +
+      ',"query":' +
+      q(query) +
+      ',"results_count":' +
+      results +
+      ',"search_type":"' +
+      type +
+      '"}',
+  );
 }
 
-/** A cart change; `action` says what happened to `cart` just before this event. */
-export function cartUpdated(ctx: BuildContext, v: Visit, us: number, action: 'add' | 'remove' | 'update'): WireEvent {
+/** A cart change; `action` says what happened to the visit's cart just before this event. */
+export function cartUpdated(ctx: BuildContext, v: Visit, us: number, action: 'add' | 'remove' | 'update'): Built {
   const cart = v.cart!;
   let items = 0;
   let total = 0;
-  const lines = cart.lines.map((l) => {
+  let lines = '';
+  for (const l of cart.lines) {
     items += l.quantity;
     total += l.variant.priceCents * l.quantity;
-    return {
-      key: `${l.variant.id}:${cart.token.slice(0, 8)}`,
-      product_id: l.product.id,
-      variant_id: l.variant.id,
-      sku: l.variant.sku,
-      title: l.product.title,
-      quantity: l.quantity,
-      price: money(l.variant.priceCents),
-      line_price: money(l.variant.priceCents * l.quantity),
-    };
-  });
-  return {
-    event_id: ctx.random.uuid(),
-    event_type: 'cart_updated',
-    schema_version: ctx.versions.cart_updated!,
-    event_time: isoMicros(us),
-    shop_id: v.shop.id,
-    source: 'storefront',
-    client_id: v.clientId,
-    session_id: v.sessionId,
-    customer_id: v.customer?.id ?? null,
-    page_url: v.pageUrl,
-    referrer: null,
-    user_agent: v.userAgent,
-    ip: v.ip,
-    device_type: v.deviceType,
-    utm_source: v.utmSource,
-    utm_medium: v.utmMedium,
-    utm_campaign: v.utmCampaign,
-    cart_token: cart.token,
-    action,
-    currency: v.shop.region.currency,
-    total_price: money(total),
-    item_count: items,
-    line_items: lines,
-  };
+    lines +=
+      (lines === '' ? '{"key":"' : ',{"key":"') +
+      l.variant.id +
+      ':' +
+      cart.token.slice(0, 8) +
+      '","product_id":' +
+      l.product.id +
+      ',"variant_id":' +
+      l.variant.id +
+      ',"sku":' +
+      l.variant.skuJson +
+      ',"title":' +
+      l.product.titleJson +
+      ',"quantity":' +
+      l.quantity +
+      ',"price":"' +
+      money(l.variant.priceCents) +
+      '","line_price":"' +
+      money(l.variant.priceCents * l.quantity) +
+      '"}';
+  }
+  return built(
+    'cart_updated',
+    v,
+    visitHead(ctx, 'cart_updated', v, us, null) +
+      ',"cart_token":"' +
+      cart.token +
+      '","action":"' +
+      action +
+      '","currency":"' +
+      v.shop.region.currency +
+      '","total_price":"' +
+      money(total) +
+      '","item_count":' +
+      items +
+      ',"line_items":[' +
+      lines +
+      ']}',
+  );
 }
 
-export function checkoutStarted(ctx: BuildContext, v: Visit, us: number, cart: Cart, taxRate: number): WireEvent {
+export function checkoutStarted(ctx: BuildContext, v: Visit, us: number, cart: Cart, taxRate: number): Built {
   const referrer = v.pageUrl;
   v.checkoutToken = ctx.random.hex(32);
   v.pageUrl = `https://${v.shop.id}/checkouts/cn/${v.checkoutToken}`;
   let subtotal = 0;
-  const lines = cart.lines.map((l) => {
+  let lines = '';
+  for (const l of cart.lines) {
     subtotal += l.variant.priceCents * l.quantity;
-    return {
-      product_id: l.product.id,
-      variant_id: l.variant.id,
-      sku: l.variant.sku,
-      title: l.product.title,
-      quantity: l.quantity,
-      price: money(l.variant.priceCents),
-    };
-  });
+    lines +=
+      (lines === '' ? '{"product_id":' : ',{"product_id":') +
+      l.product.id +
+      ',"variant_id":' +
+      l.variant.id +
+      ',"sku":' +
+      l.variant.skuJson +
+      ',"title":' +
+      l.product.titleJson +
+      ',"quantity":' +
+      l.quantity +
+      ',"price":"' +
+      money(l.variant.priceCents) +
+      '"}';
+  }
   const tax = Math.round(subtotal * taxRate);
-  return {
-    event_id: ctx.random.uuid(),
-    event_type: 'checkout_started',
-    schema_version: ctx.versions.checkout_started!,
-    event_time: isoMicros(us),
-    shop_id: v.shop.id,
-    source: 'storefront',
-    client_id: v.clientId,
-    session_id: v.sessionId,
-    customer_id: v.customer?.id ?? null,
-    page_url: v.pageUrl,
-    referrer,
-    user_agent: v.userAgent,
-    ip: v.ip,
-    device_type: v.deviceType,
-    utm_source: v.utmSource,
-    utm_medium: v.utmMedium,
-    utm_campaign: v.utmCampaign,
-    checkout_token: v.checkoutToken,
-    cart_token: cart.token,
-    email: v.customer?.email ?? null,
-    currency: v.shop.region.currency,
-    subtotal_price: money(subtotal),
-    total_tax: money(tax),
-    total_price: money(subtotal + tax),
-    discount_codes: [],
-    line_items: lines,
-  };
+  return built(
+    'checkout_started',
+    v,
+    visitHead(ctx, 'checkout_started', v, us, referrer) +
+      ',"checkout_token":"' +
+      v.checkoutToken +
+      '","cart_token":"' +
+      cart.token +
+      '","email":' +
+      q(v.customer?.email) +
+      ',"currency":"' +
+      v.shop.region.currency +
+      '","subtotal_price":"' +
+      money(subtotal) +
+      '","total_tax":"' +
+      money(tax) +
+      '","total_price":"' +
+      money(subtotal + tax) +
+      '","discount_codes":[],"line_items":[' +
+      lines +
+      ']}',
+  );
 }
 
 function utmQuery(v: Visit): string {
-  let q = `?utm_source=${v.utmSource}`;
-  if (v.utmMedium) q += `&utm_medium=${v.utmMedium}`;
-  if (v.utmCampaign) q += `&utm_campaign=${v.utmCampaign}`;
-  return q;
+  let query = `?utm_source=${v.utmSource}`;
+  if (v.utmMedium) query += `&utm_medium=${v.utmMedium}`;
+  if (v.utmCampaign) query += `&utm_campaign=${v.utmCampaign}`;
+  return query;
 }
 
+const TITLES = new Map<string, string>();
+
 function titleOf(path: string): string {
-  const last = path.split('/').pop() ?? '';
-  return last
-    .split('-')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join(' ');
+  let t = TITLES.get(path);
+  if (t === undefined) {
+    t = (path.split('/').pop() ?? '')
+      .split('-')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join(' ');
+    TITLES.set(path, t);
+  }
+  return t;
 }

@@ -3,13 +3,14 @@
 import { isoLocal } from '../time-format.js';
 import { money } from '../time-format.js';
 import type { Product, Shop } from '../shops.js';
-import type { WireEvent } from '../record.js';
-import type { BuildContext } from './context.js';
+import { fromObject } from './context.js';
+import type { Built, BuildContext } from './context.js';
 
-export function productUpserted(ctx: BuildContext, shop: Shop, p: Product, us: number): WireEvent {
+export function productUpserted(ctx: BuildContext, shop: Shop, p: Product, us: number): Built {
   const off = shop.region.utcOffsetMinutes;
-  const optionName = p.variants.length === 1 ? 'Title' : /^(XS|S|M|L|XL)$/.test(p.variants[0]!.title) ? 'Size' : 'Color';
-  return {
+  const optionName =
+    p.variants.length === 1 ? 'Title' : /^(XS|S|M|L|XL)$/.test(p.variants[0]!.title) ? 'Size' : 'Color';
+  return fromObject(shop, {
     event_id: ctx.random.uuid(),
     event_type: 'product_upserted',
     schema_version: ctx.versions.product_upserted!,
@@ -45,5 +46,5 @@ export function productUpserted(ctx: BuildContext, shop: Shop, p: Product, us: n
       taxable: true,
       requires_shipping: true,
     })),
-  };
+  });
 }

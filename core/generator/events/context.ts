@@ -4,6 +4,7 @@
 import type { Faker } from '@faker-js/faker';
 import type { Random } from '../random.js';
 import type { Customer, Ids, Shop, Variant, Product } from '../shops.js';
+import type { ShoplakeEvent } from '../../contracts/index.js';
 
 export interface BuildContext {
   random: Random;
@@ -11,6 +12,52 @@ export interface BuildContext {
   ids: Ids;
   /** The schema_version each event type is produced with (the contract's current one). */
   versions: Readonly<Record<string, number>>;
+  /** Per event type, the JSON text between the event_id and the event_time values (see envelope()). */
+  heads: Readonly<Record<string, string>>;
+}
+
+export function buildContext(
+  random: Random,
+  faker: Faker,
+  ids: Ids,
+  versions: Readonly<Record<string, number>>,
+): BuildContext {
+  const heads = Object.fromEntries(
+    Object.entries(versions).map(([type, v]) => [
+      type,
+      `","event_type":${JSON.stringify(type)},"schema_version":${v},"event_time":"`,
+    ]),
+  );
+  return { random, faker, ids, versions, heads };
+}
+
+/** The envelope as JSON text, without the closing brace: `{"event_id":…,"source":"…"`. */
+export function envelope(ctx: BuildContext, type: string, shop: Shop, eventTime: string, source: string): string {
+  return (
+    '{"event_id":"' +
+    ctx.random.uuid() +
+    ctx.heads[type]! +
+    eventTime +
+    '","shop_id":' +
+    shop.idJson +
+    ',"source":"' +
+    source +
+    '"'
+  );
+}
+
+/** A built event: its JSON text and what the record around it needs. */
+export interface Built {
+  type: string;
+  shop: Shop;
+  /** The envelope's source: storefront events reach Kafka faster than webhooks. */
+  source: string;
+  json: string;
+}
+
+/** Serialises an event built as an object (the builders of the less frequent types), typed by its contract. */
+export function fromObject(shop: Shop, e: ShoplakeEvent): Built {
+  return { type: e.event_type, shop, source: e.source, json: JSON.stringify(e) };
 }
 
 /** One storefront visit: what every behaviour event of the visit repeats. */
@@ -26,6 +73,9 @@ export interface Visit {
   utmSource: string | null;
   utmMedium: string | null;
   utmCampaign: string | null;
+  /** JSON text of the fields every behaviour event of the visit repeats (see behaviour.ts). */
+  clientJson: string;
+  deviceJson: string;
   /** The URL of the page currently shown (the next event's referrer inside the shop). */
   pageUrl: string;
   /** The product last viewed: what an add-to-cart adds. */

@@ -2,8 +2,8 @@
 // Customer resource) and customer_logged_in (a storefront sign-in).
 import { isoLocal, isoMicros } from '../time-format.js';
 import type { Customer } from '../shops.js';
-import type { WireEvent } from '../record.js';
-import type { BuildContext, Visit } from './context.js';
+import { fromObject } from './context.js';
+import type { Built, BuildContext, Visit } from './context.js';
 
 const COUNTRY_NAMES: Record<string, string> = {
   US: 'United States',
@@ -17,9 +17,9 @@ const COUNTRY_NAMES: Record<string, string> = {
 
 const LOCALES: Record<string, string> = { US: 'en', CA: 'en-CA', GB: 'en-GB', DE: 'de', AU: 'en-AU' };
 
-export function customerRegistered(ctx: BuildContext, v: Visit, c: Customer, us: number): WireEvent {
+export function customerRegistered(ctx: BuildContext, v: Visit, c: Customer, us: number): Built {
   const shop = v.shop;
-  return {
+  return fromObject(v.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'customer_registered',
     schema_version: ctx.versions.customer_registered!,
@@ -48,13 +48,13 @@ export function customerRegistered(ctx: BuildContext, v: Visit, c: Customer, us:
       country_code: c.address.country_code,
       zip: c.address.zip,
     },
-  };
+  });
 }
 
 const METHODS = ['password', 'password', 'password', 'shop_pay', 'shop_pay', 'social', 'passwordless'] as const;
 
-export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: number): WireEvent {
-  return {
+export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: number): Built {
+  return fromObject(v.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'customer_logged_in',
     schema_version: ctx.versions.customer_logged_in!,
@@ -67,5 +67,5 @@ export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: n
     method: ctx.random.pick(METHODS),
     ip: v.ip,
     user_agent: v.userAgent,
-  };
+  });
 }

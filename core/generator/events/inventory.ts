@@ -2,15 +2,23 @@
 // inventory item at one location, with the change and the level after it.
 import { isoLocal } from '../time-format.js';
 import type { Shop, Variant } from '../shops.js';
-import type { WireEvent } from '../record.js';
-import type { BuildContext } from './context.js';
+import { fromObject } from './context.js';
+import type { Built, BuildContext } from './context.js';
 
-export type AdjustReason = 'received' | 'sold' | 'returned' | 'correction' | 'damaged' | 'shrinkage' | 'restock' | 'cycle_count' | 'other';
+export type AdjustReason =
+  'received' | 'sold' | 'returned' | 'correction' | 'damaged' | 'shrinkage' | 'restock' | 'cycle_count' | 'other';
 
 /** The variant's `available` must already include `delta`. */
-export function inventoryAdjusted(ctx: BuildContext, shop: Shop, v: Variant, us: number, delta: number, reason: AdjustReason): WireEvent {
+export function inventoryAdjusted(
+  ctx: BuildContext,
+  shop: Shop,
+  v: Variant,
+  us: number,
+  delta: number,
+  reason: AdjustReason,
+): Built {
   const off = shop.region.utcOffsetMinutes;
-  return {
+  return fromObject(shop, {
     event_id: ctx.random.uuid(),
     event_type: 'inventory_adjusted',
     schema_version: ctx.versions.inventory_adjusted!,
@@ -26,5 +34,5 @@ export function inventoryAdjusted(ctx: BuildContext, shop: Shop, v: Variant, us:
     available: v.available,
     reason,
     updated_at: isoLocal(us, off),
-  };
+  });
 }

@@ -3,8 +3,9 @@
 // order's state at the event time. Webhook timestamps carry the shop's local offset at second precision.
 import { isoLocal, money } from '../time-format.js';
 import type { Customer, Shop } from '../shops.js';
-import type { WireEvent } from '../record.js';
-import type { BuildContext, Cart, Order } from './context.js';
+import { fromObject } from './context.js';
+import type { Built, BuildContext, Cart, Order } from './context.js';
+import type { OrderCancelledEvent } from '../../contracts/index.js';
 
 /** Tax rate per currency (VAT-style prices include tax outside North America). */
 export function taxRateOf(shop: Shop): number {
@@ -45,7 +46,15 @@ export function placeOrder(
     const d = Math.round(l.variant.priceCents * l.quantity * pct);
     subtotal += l.variant.priceCents * l.quantity - d;
     discount += d;
-    return { lineItemId: ctx.ids.lineItem.next(), product: l.product, variant: l.variant, quantity: l.quantity, priceCents: l.variant.priceCents, discountCents: d, refunded: 0 };
+    return {
+      lineItemId: ctx.ids.lineItem.next(),
+      product: l.product,
+      variant: l.variant,
+      quantity: l.quantity,
+      priceCents: l.variant.priceCents,
+      discountCents: d,
+      refunded: 0,
+    };
   });
   const shipping = code === 'FREESHIP' || subtotal >= 7500 ? 0 : r.pick([499, 695, 995]);
   const tax = taxesIncluded ? Math.round((subtotal * rate) / (1 + rate)) : Math.round(subtotal * rate);
@@ -58,7 +67,14 @@ export function placeOrder(
     number,
     name: `#${number}`,
     customer,
-    email: customer?.email ?? (r.chance(0.9) ? `${ctx.faker.internet.username().toLowerCase().replace(/[^a-z0-9._-]/g, '')}@example.com` : null),
+    email:
+      customer?.email ??
+      (r.chance(0.9)
+        ? `${ctx.faker.internet
+            .username()
+            .toLowerCase()
+            .replace(/[^a-z0-9._-]/g, '')}@example.com`
+        : null),
     currency: shop.region.currency,
     lines,
     subtotalCents: subtotal,
@@ -80,10 +96,10 @@ export function placeOrder(
   };
 }
 
-export function orderCreated(ctx: BuildContext, o: Order, us: number): WireEvent {
+export function orderCreated(ctx: BuildContext, o: Order, us: number): Built {
   const off = o.shop.region.utcOffsetMinutes;
   const c = o.customer;
-  return {
+  return fromObject(o.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'order_created',
     schema_version: ctx.versions.order_created!,
@@ -110,7 +126,13 @@ export function orderCreated(ctx: BuildContext, o: Order, us: number): WireEvent
     browser_ip: o.browserIp,
     tags: o.tags,
     discount_codes: o.discountCode
-      ? [{ code: o.discountCode, amount: money(o.discountCode === 'FREESHIP' ? 0 : o.discountCents), type: o.discountCode === 'FREESHIP' ? 'shipping' : 'percentage' }]
+      ? [
+          {
+            code: o.discountCode,
+            amount: money(o.discountCode === 'FREESHIP' ? 0 : o.discountCents),
+            type: o.discountCode === 'FREESHIP' ? 'shipping' : 'percentage',
+          },
+        ]
       : [],
     note_attributes: o.tags === 'gift' ? { gift_message: 'Happy birthday!' } : null,
     customer: c
@@ -156,14 +178,14 @@ export function orderCreated(ctx: BuildContext, o: Order, us: number): WireEvent
       taxable: true,
       gift_card: false,
     })),
-  };
+  });
 }
 
 /** The order's state after a change; `changed` lists what changed (Shopify's updated_fields). */
-export function orderUpdated(ctx: BuildContext, o: Order, us: number, changed: string[]): WireEvent {
+export function orderUpdated(ctx: BuildContext, o: Order, us: number, changed: string[]): Built {
   const off = o.shop.region.utcOffsetMinutes;
   const fulfilled = o.fulfillmentStatus === 'fulfilled';
-  return {
+  return fromObject(o.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'order_updated',
     schema_version: ctx.versions.order_updated!,
@@ -194,12 +216,12 @@ export function orderUpdated(ctx: BuildContext, o: Order, us: number, changed: s
       fulfillable_quantity: fulfilled || o.cancelled ? 0 : l.quantity - l.refunded,
       fulfillment_status: fulfilled ? 'fulfilled' : null,
     })),
-  };
+  });
 }
 
-export function orderCancelled(ctx: BuildContext, o: Order, us: number, reason: string): WireEvent {
+export function orderCancelled(ctx: BuildContext, o: Order, us: number, reason: OrderCancelledEvent['cancel_reason']): Built {
   const off = o.shop.region.utcOffsetMinutes;
-  return {
+  return fromObject(o.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'order_cancelled',
     schema_version: ctx.versions.order_cancelled!,
@@ -217,13 +239,13 @@ export function orderCancelled(ctx: BuildContext, o: Order, us: number, reason: 
     financial_status: o.financialStatus,
     restock: true,
     notify_customer: ctx.random.chance(0.8),
-  };
+  });
 }
 
 /** A refund of `units` units of each line in `lines` (all of them when `full`), as refunds/create sends it. */
-export function refundCreated(ctx: BuildContext, o: Order, us: number, refund: RefundPlan): WireEvent {
+export function refundCreated(ctx: BuildContext, o: Order, us: number, refund: RefundPlan): Built {
   const off = o.shop.region.utcOffsetMinutes;
-  return {
+  return fromObject(o.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'refund_created',
     schema_version: ctx.versions.refund_created!,
@@ -248,7 +270,7 @@ export function refundCreated(ctx: BuildContext, o: Order, us: number, refund: R
       subtotal: money(l.subtotalCents),
       total_tax: money(l.taxCents),
     })),
-  };
+  });
 }
 
 export interface RefundPlan {
@@ -257,7 +279,13 @@ export interface RefundPlan {
   shippingCents: number;
   restock: boolean;
   note: string | null;
-  lines: Array<{ refundLineItemId: number; line: Order['lines'][number]; quantity: number; subtotalCents: number; taxCents: number }>;
+  lines: Array<{
+    refundLineItemId: number;
+    line: Order['lines'][number];
+    quantity: number;
+    subtotalCents: number;
+    taxCents: number;
+  }>;
 }
 
 const REFUND_NOTES = ['Wrong size', 'Arrived damaged', 'Changed my mind', 'Item not as described', null, null];
@@ -285,5 +313,12 @@ export function planRefund(ctx: BuildContext, o: Order): RefundPlan {
   total = Math.min(total + shipping, o.totalCents - o.refundedCents);
   o.refundedCents += total;
   o.financialStatus = everything ? 'refunded' : 'partially_refunded';
-  return { id: ctx.ids.refund.next(), totalCents: total, shippingCents: shipping, restock: r.chance(0.7), note: r.pick(REFUND_NOTES), lines };
+  return {
+    id: ctx.ids.refund.next(),
+    totalCents: total,
+    shippingCents: shipping,
+    restock: r.chance(0.7),
+    note: r.pick(REFUND_NOTES),
+    lines,
+  };
 }

@@ -106,9 +106,9 @@ export class BinaryDecoder {
     return out;
   }
 
-  /** `n` raw bytes, copied. */
+  /** `n` raw bytes, as a view into the (block) buffer: cheaper than a copy, and blocks are small. */
   readFixed(n: number): Uint8Array {
-    return this.readFixedView(n).slice();
+    return this.readFixedView(n);
   }
 
   readBytes(): Uint8Array {

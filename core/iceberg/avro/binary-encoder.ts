@@ -97,6 +97,11 @@ export class BinaryEncoder {
   }
 
   writeString(s: string): void {
-    this.writeBytes(utf8.encode(s));
+    // Encode straight into the buffer: no intermediate array per string.
+    const length = Buffer.byteLength(s, 'utf8');
+    this.writeLong(length);
+    this.ensure(length);
+    const { written } = utf8.encodeInto(s, this.buf.subarray(this.pos, this.pos + length));
+    this.pos += written;
   }
 }

@@ -5,6 +5,7 @@
 import { BinaryDecoder } from './binary-decoder.js';
 import { decompressBlock } from './codecs.js';
 import { compileDatumReader } from './datum-reader.js';
+import type { DatumReaderOptions } from './datum-reader.js';
 import { AvroFileError, EndOfDataError } from './errors.js';
 import { resolveAvroSchema } from './schema.js';
 import type { AvroSchema, ResolvedSchema } from './schema.js';
@@ -25,7 +26,7 @@ export interface AvroContainer {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes a whole container file. `file` names it in errors. */
-export function readAvroContainer(bytes: Uint8Array, file: string): AvroContainer {
+export function readAvroContainer(bytes: Uint8Array, file: string, options?: DatumReaderOptions): AvroContainer {
   if (bytes.length < 4 || AVRO_MAGIC.some((b, i) => bytes[i] !== b)) {
     const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new AvroFileError(
@@ -43,9 +44,13 @@ export function readAvroContainer(bytes: Uint8Array, file: string): AvroContaine
     metadata = readMetadata(d);
     sync = d.readFixedView(16);
   } catch (err) {
-    throw new AvroFileError(file, `${err instanceof EndOfDataError ? 'truncated' : 'corrupt'} header: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new AvroFileError(
+      file,
+      `${err instanceof EndOfDataError ? 'truncated' : 'corrupt'} header: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
 
   const schemaText = metadata['avro.schema'];
@@ -59,7 +64,7 @@ export function readAvroContainer(bytes: Uint8Array, file: string): AvroContaine
     throw new AvroFileError(file, `invalid avro.schema in header: ${(err as Error).message}`, { cause: err });
   }
   const codec = metadata['avro.codec'] ?? 'null';
-  const read = compileDatumReader(resolved);
+  const read = compileDatumReader(resolved, options);
 
   const records: unknown[] = [];
   for (let block = 0; d.remaining > 0; block++) {
@@ -69,9 +74,13 @@ export function readAvroContainer(bytes: Uint8Array, file: string): AvroContaine
       count = d.readSafeLong();
       size = d.readSafeLong();
     } catch (err) {
-      throw new AvroFileError(file, `truncated or corrupt header of block ${block} at byte ${d.pos}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new AvroFileError(
+        file,
+        `truncated or corrupt header of block ${block} at byte ${d.pos}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
     if (count < 0 || size < 0) throw new AvroFileError(file, `corrupt block ${block}: negative record count or size`);
     if (size + 16 > d.remaining) {
@@ -83,7 +92,10 @@ export function readAvroContainer(bytes: Uint8Array, file: string): AvroContaine
     const raw = d.readFixedView(size);
     const marker = d.readFixedView(16);
     if (marker.some((b, i) => b !== sync[i])) {
-      throw new AvroFileError(file, `corrupt block ${block}: sync marker mismatch (file damaged or not what its header says)`);
+      throw new AvroFileError(
+        file,
+        `corrupt block ${block}: sync marker mismatch (file damaged or not what its header says)`,
+      );
     }
     let data: Uint8Array;
     try {

@@ -7,6 +7,7 @@ import { BinaryEncoder } from './binary-encoder.js';
 import { compressBlock } from './codecs.js';
 import type { WriteCodec } from './codecs.js';
 import { compileDatumWriter } from './datum-writer.js';
+import { AvroValueError } from './errors.js';
 import { AVRO_MAGIC } from './container-reader.js';
 import { resolveAvroSchema } from './schema.js';
 import type { AvroSchema } from './schema.js';
@@ -60,8 +61,16 @@ export function writeAvroContainer(opts: AvroContainerOptions): Uint8Array {
     block.reset();
     count = 0;
   };
+  let index = 0;
   for (const record of opts.records) {
-    write(block, record);
+    try {
+      write(block, record);
+    } catch (err) {
+      if (err instanceof AvroValueError)
+        throw new AvroValueError(`record ${index}${err.path ? `.${err.path}` : ''}`, err.reason);
+      throw err;
+    }
+    index++;
     count++;
     if (block.pos >= blockSize) flush();
   }

@@ -1,23 +1,30 @@
 // Generic Avro datum decoding, compiled once per schema into closures. Values: null, boolean, number (int,
 // float, double), number | bigint (long), Uint8Array (bytes, fixed), string, string (enum symbol),
-// object keyed by field name (record), array, Map<string, V> (map). Logical types are not interpreted here.
+// object keyed by field name (record), array, Map<string, V> (map). Logical types are not interpreted here,
+// except that `mapArrays` reads Iceberg's maps-as-arrays (logicalType "map", 2-field key/value records) straight
+// into a Map, which halves the objects a manifest decodes into.
 import type { BinaryDecoder } from './binary-decoder.js';
 import type { ResolvedSchema } from './schema.js';
 
 export type DatumReader = (d: BinaryDecoder) => unknown;
 
-export function compileDatumReader(schema: ResolvedSchema): DatumReader {
+export interface DatumReaderOptions {
+  /** Read arrays with logicalType "map" of {key, value} records as Map<key, value>. */
+  mapArrays?: boolean;
+}
+
+export function compileDatumReader(schema: ResolvedSchema, options: DatumReaderOptions = {}): DatumReader {
   const cache = new Map<ResolvedSchema, DatumReader>();
 
   const compile = (s: ResolvedSchema): DatumReader => {
     const cached = cache.get(s);
     if (cached) return cached;
     // Placeholder first, so recursive records resolve to the finished reader.
-    let impl: DatumReader | undefined;
-    cache.set(s, (d) => impl!(d));
-    impl = build(s);
-    cache.set(s, impl);
-    return impl;
+    const ref: { current?: DatumReader } = {};
+    cache.set(s, (d) => ref.current!(d));
+    ref.current = build(s);
+    cache.set(s, ref.current);
+    return ref.current;
   };
 
   const build = (s: ResolvedSchema): DatumReader => {
@@ -55,7 +62,8 @@ export function compileDatumReader(schema: ResolvedSchema): DatumReader {
         const symbols = s.symbols;
         return (d) => {
           const i = d.readInt();
-          if (i < 0 || i >= symbols.length) throw new RangeError(`enum index ${i} is out of range (${symbols.length} symbols)`);
+          if (i < 0 || i >= symbols.length)
+            throw new RangeError(`enum index ${i} is out of range (${symbols.length} symbols)`);
           return symbols[i];
         };
       }
@@ -64,6 +72,25 @@ export function compileDatumReader(schema: ResolvedSchema): DatumReader {
         return (d) => d.readFixed(size);
       }
       case 'array': {
+        if (
+          options.mapArrays &&
+          s.schema.logicalType === 'map' &&
+          s.items.kind === 'record' &&
+          s.items.fields.length === 2
+        ) {
+          const key = compile(s.items.fields[0]!.type);
+          const value = compile(s.items.fields[1]!.type);
+          return (d) => {
+            const out = new Map<unknown, unknown>();
+            for (let n = blockCount(d, true); n !== 0; n = blockCount(d, true)) {
+              for (let i = 0; i < n; i++) {
+                const k = key(d);
+                out.set(k, value(d));
+              }
+            }
+            return out;
+          };
+        }
         const item = compile(s.items);
         const check = !zeroSized(s.items);
         return (d) => {

@@ -1,6 +1,7 @@
 // Generic Avro datum encoding, compiled once per schema into closures. Accepts the values datum-reader.ts
 // returns (longs as safe-integer numbers or bigints; maps as Map or plain object) and throws AvroValueError
-// naming the field path when a value does not fit. `undefined` is treated as null, or as the field default.
+// naming the field path (`next.lines[2].qty`) when a value does not fit. `undefined` is treated as null, or as
+// the field's default when it has one.
 import type { BinaryEncoder } from './binary-encoder.js';
 import { AvroValueError } from './errors.js';
 import type { ResolvedSchema } from './schema.js';
@@ -12,73 +13,81 @@ const INT_MAX = 2147483647;
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
+const fail = (reason: string, value: unknown): never => {
+  throw new AvroValueError('', `${reason}, got ${describe(value)}`);
+};
+
+/** Re-throws an AvroValueError from inside a nested value with `step` prefixed to its path. */
+const within = (err: unknown, step: string): never => {
+  if (!(err instanceof AvroValueError)) throw err;
+  const path = err.path === '' ? step : err.path.startsWith('[') ? `${step}${err.path}` : `${step}.${err.path}`;
+  throw new AvroValueError(path, err.reason);
+};
+
 export function compileDatumWriter(schema: ResolvedSchema): DatumWriter {
-  const cache = new Map<string, DatumWriter>();
+  const cache = new Map<ResolvedSchema, DatumWriter>();
 
-  const compile = (s: ResolvedSchema, path: string): DatumWriter => {
-    // Named records may recurse: cache per (schema, path) would never end, so cache per record name.
-    if (s.kind === 'record') {
-      const cached = cache.get(s.name);
-      if (cached) return cached;
-      let impl: DatumWriter | undefined;
-      cache.set(s.name, (e, v) => impl!(e, v));
-      impl = build(s, path);
-      cache.set(s.name, impl);
-      return impl;
-    }
-    return build(s, path);
+  const compile = (s: ResolvedSchema): DatumWriter => {
+    const cached = cache.get(s);
+    if (cached) return cached;
+    // Placeholder first, so recursive records resolve to the finished writer.
+    const ref: { current?: DatumWriter } = {};
+    cache.set(s, (e, v) => ref.current!(e, v));
+    ref.current = build(s);
+    cache.set(s, ref.current);
+    return ref.current;
   };
 
-  const fail = (path: string, reason: string, value: unknown): never => {
-    throw new AvroValueError(path, `${reason}, got ${describe(value)}`);
-  };
-
-  const build = (s: ResolvedSchema, path: string): DatumWriter => {
+  const build = (s: ResolvedSchema): DatumWriter => {
     switch (s.kind) {
       case 'primitive':
         switch (s.type) {
           case 'null':
             return (_e, v) => {
-              if (v != null) fail(path, 'expected null', v);
+              if (v != null) fail('expected null', v);
             };
           case 'boolean':
-            return (e, v) => (typeof v === 'boolean' ? e.writeBoolean(v) : fail(path, 'expected a boolean', v));
+            return (e, v) => (typeof v === 'boolean' ? e.writeBoolean(v) : fail('expected a boolean', v));
           case 'int':
             return (e, v) =>
               typeof v === 'number' && Number.isInteger(v) && v >= INT_MIN && v <= INT_MAX
                 ? e.writeInt(v)
-                : fail(path, 'expected a 32-bit int', v);
+                : fail('expected a 32-bit int', v);
           case 'long':
             return (e, v) => {
               if (typeof v === 'number' && Number.isSafeInteger(v)) e.writeLong(v);
               else if (typeof v === 'bigint' && v >= LONG_MIN && v <= LONG_MAX) e.writeLong(v);
-              else fail(path, 'expected a long (safe integer or 64-bit bigint)', v);
+              else fail('expected a long (safe integer or 64-bit bigint)', v);
             };
           case 'float':
-            return (e, v) => (typeof v === 'number' ? e.writeFloat(v) : fail(path, 'expected a number', v));
+            return (e, v) => (typeof v === 'number' ? e.writeFloat(v) : fail('expected a number', v));
           case 'double':
-            return (e, v) => (typeof v === 'number' ? e.writeDouble(v) : fail(path, 'expected a number', v));
+            return (e, v) => (typeof v === 'number' ? e.writeDouble(v) : fail('expected a number', v));
           case 'bytes':
-            return (e, v) => (v instanceof Uint8Array ? e.writeBytes(v) : fail(path, 'expected a Uint8Array', v));
+            return (e, v) => (v instanceof Uint8Array ? e.writeBytes(v) : fail('expected a Uint8Array', v));
           case 'string':
-            return (e, v) => (typeof v === 'string' ? e.writeString(v) : fail(path, 'expected a string', v));
+            return (e, v) => (typeof v === 'string' ? e.writeString(v) : fail('expected a string', v));
         }
         break;
       case 'record': {
         const fields = s.fields.map((f) => ({
           name: f.name,
-          write: compile(f.type, path ? `${path}.${f.name}` : f.name),
+          write: compile(f.type),
           hasDefault: 'default' in f.field,
           default: f.field.default,
         }));
         return (e, v) => {
           if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array || v instanceof Map) {
-            fail(path, `expected an object for record ${s.name}`, v);
+            fail(`expected an object for record ${s.name}`, v);
           }
           const obj = v as Record<string, unknown>;
           for (const f of fields) {
             const x = obj[f.name];
-            f.write(e, x === undefined && f.hasDefault ? f.default : x);
+            try {
+              f.write(e, x === undefined && f.hasDefault ? f.default : x);
+            } catch (err) {
+              within(err, f.name);
+            }
           }
         };
       }
@@ -86,60 +95,69 @@ export function compileDatumWriter(schema: ResolvedSchema): DatumWriter {
         const index = new Map(s.symbols.map((sym, i) => [sym, i]));
         return (e, v) => {
           const i = typeof v === 'string' ? index.get(v) : undefined;
-          if (i === undefined) fail(path, `expected one of ${s.symbols.join(', ')}`, v);
+          if (i === undefined) fail(`expected one of ${s.symbols.join(', ')}`, v);
           else e.writeInt(i);
         };
       }
       case 'fixed': {
         const size = s.size;
         return (e, v) =>
-          v instanceof Uint8Array && v.length === size ? e.writeFixed(v) : fail(path, `expected ${size} bytes`, v);
+          v instanceof Uint8Array && v.length === size ? e.writeFixed(v) : fail(`expected ${size} bytes`, v);
       }
       case 'array': {
-        const item = compile(s.items, `${path}[]`);
+        const item = compile(s.items);
         return (e, v) => {
-          if (!Array.isArray(v)) fail(path, 'expected an array', v);
+          if (!Array.isArray(v)) fail('expected an array', v);
           const arr = v as unknown[];
           if (arr.length > 0) {
             e.writeLong(arr.length);
-            for (const x of arr) item(e, x);
+            for (let i = 0; i < arr.length; i++) {
+              try {
+                item(e, arr[i]);
+              } catch (err) {
+                within(err, `[${i}]`);
+              }
+            }
           }
           e.writeLong(0);
         };
       }
       case 'map': {
-        const value = compile(s.values, `${path}{}`);
+        const value = compile(s.values);
         return (e, v) => {
           const entries: [unknown, unknown][] =
             v instanceof Map
               ? [...(v as Map<unknown, unknown>).entries()]
               : v !== null && typeof v === 'object' && !Array.isArray(v)
                 ? Object.entries(v)
-                : fail(path, 'expected a Map or an object', v);
+                : fail('expected a Map or an object', v);
           if (entries.length > 0) {
             e.writeLong(entries.length);
             for (const [k, x] of entries) {
-              if (typeof k !== 'string') fail(`${path}{}`, 'expected a string map key', k);
+              if (typeof k !== 'string') fail('expected string map keys', k);
               e.writeString(k as string);
-              value(e, x);
+              try {
+                value(e, x);
+              } catch (err) {
+                within(err, `{${k as string}}`);
+              }
             }
           }
           e.writeLong(0);
         };
       }
       case 'union': {
-        const branches = s.branches.map((b, i) => ({ i, schema: b, write: compile(b, path) }));
+        const branches = s.branches.map((b, i) => ({ i, schema: b, write: compile(b) }));
         const nullBranch = branches.find((b) => b.schema.kind === 'primitive' && b.schema.type === 'null');
         const others = branches.filter((b) => b !== nullBranch);
         return (e, v) => {
           if (v == null) {
-            if (!nullBranch) fail(path, 'value is required (the union has no null branch)', v);
+            if (!nullBranch) fail('value is required (the union has no null branch)', v);
             e.writeInt(nullBranch!.i);
-            nullBranch!.write(e, null);
             return;
           }
           const branch = others.length === 1 ? others[0] : others.find((b) => accepts(b.schema, v));
-          if (!branch) fail(path, 'value matches no branch of the union', v);
+          if (!branch) fail('value matches no branch of the union', v);
           e.writeInt(branch!.i);
           branch!.write(e, v);
         };
@@ -148,7 +166,7 @@ export function compileDatumWriter(schema: ResolvedSchema): DatumWriter {
     throw new Error('unreachable');
   };
 
-  return compile(schema, '');
+  return compile(schema);
 }
 
 /** A shallow check of whether `v` can be written with schema `s` (to choose a union branch). */
@@ -163,7 +181,10 @@ function accepts(s: ResolvedSchema, v: unknown): boolean {
         case 'int':
           return typeof v === 'number' && Number.isInteger(v) && v >= INT_MIN && v <= INT_MAX;
         case 'long':
-          return (typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint';
+          return (
+            (typeof v === 'number' && Number.isSafeInteger(v)) ||
+            (typeof v === 'bigint' && v >= LONG_MIN && v <= LONG_MAX)
+          );
         case 'float':
         case 'double':
           return typeof v === 'number';
@@ -174,7 +195,9 @@ function accepts(s: ResolvedSchema, v: unknown): boolean {
       }
       return false;
     case 'record':
-      return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Map);
+      return (
+        v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Map)
+      );
     case 'enum':
       return typeof v === 'string' && s.symbols.includes(v);
     case 'fixed':

@@ -28,7 +28,7 @@ export class EndOfDataError extends Error {
 export class AvroValueError extends TypeError {
   constructor(
     readonly path: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${path || '<root>'}: ${reason}`);
     this.name = 'AvroValueError';

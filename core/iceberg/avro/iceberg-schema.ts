@@ -3,7 +3,7 @@
 // other maps as arrays of `k<id>_v<id>` records with logicalType "map", nested records named `r<field id>`,
 // optional values as ["null", T] with default null, invalid Avro names sanitized (original kept in
 // `iceberg-field-name`). Also the reverse for primitive types, to type the partition tuple of a manifest.
-import type { AvroField, AvroRecordSchema, AvroSchema } from './schema.js';
+import type { AvroField, AvroRecordSchema, AvroSchema, ResolvedSchema } from './schema.js';
 import type { IcebergType, NestedField, PrimitiveType, StructType } from '../spec/types.js';
 
 /** Converts a struct into an Avro record named `recordName`. Named fixed types are defined once, then referenced. */
@@ -98,7 +98,14 @@ function primitive(t: PrimitiveType, named: (name: string, schema: AvroSchema) =
     const precision = Number(decimal[1]);
     const scale = Number(decimal[2]);
     const name = `decimal_${precision}_${scale}`;
-    return named(name, { type: 'fixed', name, size: decimalBytes(precision), logicalType: 'decimal', precision, scale });
+    return named(name, {
+      type: 'fixed',
+      name,
+      size: decimalBytes(precision),
+      logicalType: 'decimal',
+      precision,
+      scale,
+    });
   }
   const fixed = /^fixed\[\s*(\d+)\s*\]$/.exec(t);
   if (fixed) {
@@ -134,52 +141,38 @@ export function sanitizeAvroName(name: string): string {
  * The Iceberg primitive type an Avro schema stores, from its logical type annotations (the inverse of the table
  * above). Optional unions ["null", T] are unwrapped. Throws for nested or unknown types.
  */
-export function avroToIcebergPrimitive(schema: AvroSchema, named: Map<string, AvroSchema> = new Map()): PrimitiveType {
-  if (Array.isArray(schema)) {
-    const branches = schema.filter((b) => b !== 'null');
+export function avroToIcebergPrimitive(schema: ResolvedSchema): PrimitiveType {
+  if (schema.kind === 'union') {
+    const branches = schema.branches.filter((b) => !(b.kind === 'primitive' && b.type === 'null'));
     if (branches.length !== 1) throw new Error('only ["null", T] unions map to Iceberg types');
-    return avroToIcebergPrimitive(branches[0]!, named);
+    return avroToIcebergPrimitive(branches[0]!);
   }
-  if (typeof schema === 'string') {
-    switch (schema) {
-      case 'boolean':
-      case 'int':
-      case 'long':
-      case 'float':
-      case 'double':
-      case 'string':
-        return schema;
-      case 'bytes':
-        return 'binary';
-    }
-    const ref = named.get(schema);
-    if (ref) return avroToIcebergPrimitive(ref, named);
-    throw new Error(`Avro type ${schema} has no Iceberg primitive equivalent`);
+  const attrs: Record<string, unknown> =
+    typeof schema.schema === 'object' ? (schema.schema as Record<string, unknown>) : {};
+  const logical = attrs.logicalType;
+  if (schema.kind === 'fixed') {
+    if (logical === 'uuid') return 'uuid';
+    if (logical === 'decimal') return `decimal(${Number(attrs.precision)},${Number(attrs.scale ?? 0)})`;
+    return `fixed[${schema.size}]`;
   }
-  const s = schema as Record<string, unknown>;
-  const logical = s.logicalType;
-  switch (s.type) {
+  if (schema.kind !== 'primitive') throw new Error(`Avro ${schema.kind} has no Iceberg primitive equivalent`);
+  switch (schema.type) {
     case 'int':
       return logical === 'date' ? 'date' : 'int';
     case 'long':
-      if (logical === 'timestamp-micros') return s['adjust-to-utc'] === true ? 'timestamptz' : 'timestamp';
-      if (logical === 'timestamp-nanos') return s['adjust-to-utc'] === true ? 'timestamptz_ns' : 'timestamp_ns';
+      if (logical === 'timestamp-micros') return attrs['adjust-to-utc'] === true ? 'timestamptz' : 'timestamp';
+      if (logical === 'timestamp-nanos') return attrs['adjust-to-utc'] === true ? 'timestamptz_ns' : 'timestamp_ns';
       if (logical === 'time-micros') return 'time';
       return 'long';
-    case 'fixed':
-      if (typeof s.name === 'string') named.set(s.name, schema);
-      if (logical === 'uuid') return 'uuid';
-      if (logical === 'decimal') return `decimal(${Number(s.precision)},${Number(s.scale ?? 0)})`;
-      return `fixed[${Number(s.size)}]`;
     case 'bytes':
-      return logical === 'decimal' ? `decimal(${Number(s.precision)},${Number(s.scale ?? 0)})` : 'binary';
+      return logical === 'decimal' ? `decimal(${Number(attrs.precision)},${Number(attrs.scale ?? 0)})` : 'binary';
     case 'string':
       return logical === 'uuid' ? 'uuid' : 'string';
     case 'boolean':
     case 'float':
     case 'double':
-      return s.type;
-    default:
-      throw new Error(`Avro type ${JSON.stringify(s.type)} has no Iceberg primitive equivalent`);
+      return schema.type;
+    case 'null':
+      throw new Error('Avro null has no Iceberg primitive equivalent');
   }
 }

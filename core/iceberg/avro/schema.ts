@@ -73,7 +73,12 @@ export type AvroSchema =
 /** A schema with every name reference replaced by the named schema it refers to (may be cyclic). */
 export type ResolvedSchema =
   | { kind: 'primitive'; type: AvroPrimitiveName; schema: AvroSchema }
-  | { kind: 'record'; name: string; fields: { name: string; type: ResolvedSchema; field: AvroField }[]; schema: AvroRecordSchema }
+  | {
+      kind: 'record';
+      name: string;
+      fields: { name: string; type: ResolvedSchema; field: AvroField }[];
+      schema: AvroRecordSchema;
+    }
   | { kind: 'enum'; symbols: string[]; schema: AvroEnumSchema }
   | { kind: 'fixed'; size: number; schema: AvroFixedSchema }
   | { kind: 'array'; items: ResolvedSchema; schema: AvroArraySchema }
@@ -140,7 +145,10 @@ export function resolveAvroSchema(schema: unknown): ResolvedSchema {
         for (const [i, field] of rec.fields.entries()) {
           const fpath = `${path}.${String((field as AvroField | undefined)?.name ?? i)}`;
           if (!field || typeof field !== 'object' || typeof field.name !== 'string' || !NAME.test(field.name)) {
-            throw new AvroSchemaError(fpath, `invalid field name ${JSON.stringify((field as AvroField | undefined)?.name)}`);
+            throw new AvroSchemaError(
+              fpath,
+              `invalid field name ${JSON.stringify((field as AvroField | undefined)?.name)}`,
+            );
           }
           if (seen.has(field.name)) throw new AvroSchemaError(fpath, `field ${field.name} appears twice`);
           seen.add(field.name);

@@ -37,17 +37,8 @@ export class NamespaceAlreadyExistsError extends Error {
   }
 }
 
-/** Corrupt, missing or unreadable table metadata: names the file and the cause. */
-export class InvalidMetadataError extends Error {
-  constructor(
-    readonly location: string,
-    cause: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${location}: ${cause}`, options);
-    this.name = 'InvalidMetadataError';
-  }
-}
+/** Corrupt, missing or unreadable table metadata (spec/'s error, re-exported): names the file and the cause. */
+export { InvalidMetadataError } from '../spec/json-object.js';
 
 /** Namespace and table names: letters, digits, `_` and `-` (Glue allows lowercase letters, digits and `_`). */
 export function checkName(kind: 'namespace' | 'table', value: string): void {

@@ -42,7 +42,13 @@ import {
   TableAlreadyExistsError,
 } from './errors.js';
 import { glueColumns } from './glue-columns.js';
-import { deleteQuietly, encodeMetadata, readMetadataFile, removedMetadataFiles, withMetadataLog } from './metadata-file.js';
+import {
+  deleteQuietly,
+  encodeMetadata,
+  readMetadataFile,
+  removedMetadataFiles,
+  withMetadataLog,
+} from './metadata-file.js';
 
 export const TABLE_TYPE = 'table_type';
 export const ICEBERG = 'ICEBERG';
@@ -155,6 +161,13 @@ export class GlueCatalog implements Catalog {
         }),
       );
     } catch (e) {
+      // A retried or failed-in-flight CreateTable may have landed (then AlreadyExists can be about our own
+      // table): believe the table if it points at our file.
+      if (isUnknownOutcome(e) || (e instanceof GlueServiceException && (e.$metadata.attempts ?? 1) > 1)) {
+        const now = await this.getGlueTable(id).catch(() => undefined);
+        if (now?.Parameters?.[METADATA_LOCATION] === file)
+          return { identifier: id, metadata, metadataLocation: file, io: this.io };
+      }
       await deleteQuietly(this.io, [file]);
       if (e instanceof AlreadyExistsException) throw new TableAlreadyExistsError(id);
       if (e instanceof EntityNotFoundException) throw new NoSuchNamespaceError(id.namespace);
@@ -191,7 +204,10 @@ export class GlueCatalog implements Catalog {
   async commitTable(base: LoadedTable, next: TableMetadata): Promise<LoadedTable> {
     const id = base.identifier;
     if (next['table-uuid'] !== base.metadata['table-uuid']) {
-      throw new CommitConflictError(id, `table-uuid changed from ${base.metadata['table-uuid']} to ${next['table-uuid']}`);
+      throw new CommitConflictError(
+        id,
+        `table-uuid changed from ${base.metadata['table-uuid']} to ${next['table-uuid']}`,
+      );
     }
     const committed = withMetadataLog(base.metadataLocation, base.metadata, next);
     const file = metadataFileLocation(committed, parseVersion(base.metadataLocation) + 1);
@@ -242,7 +258,10 @@ export class GlueCatalog implements Catalog {
         if (after?.Parameters?.[METADATA_LOCATION] === file) return;
       }
       if (e instanceof ConcurrentModificationException) {
-        throw new CommitConflictError(id, `Glue detected a concurrent update (VersionId ${current.VersionId} is stale)`);
+        throw new CommitConflictError(
+          id,
+          `Glue detected a concurrent update (VersionId ${current.VersionId} is stale)`,
+        );
       }
       if (e instanceof EntityNotFoundException) throw new CommitConflictError(id, 'the Glue table was dropped');
       if (!isUnknownOutcome(e)) throw e;
@@ -310,7 +329,9 @@ function isIceberg(t: Table): boolean {
 
 function icebergMetadataLocation(id: TableIdentifier, t: Table): string {
   if (!isIceberg(t)) {
-    throw new Error(`Glue table ${id.namespace}.${id.name} is not an Iceberg table (table_type=${t.Parameters?.[TABLE_TYPE] ?? 'unset'})`);
+    throw new Error(
+      `Glue table ${id.namespace}.${id.name} is not an Iceberg table (table_type=${t.Parameters?.[TABLE_TYPE] ?? 'unset'})`,
+    );
   }
   const location = t.Parameters?.[METADATA_LOCATION];
   if (!location) throw new Error(`Glue table ${id.namespace}.${id.name} has no ${METADATA_LOCATION} parameter`);

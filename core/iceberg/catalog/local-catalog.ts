@@ -19,7 +19,13 @@ import {
   TableAlreadyExistsError,
   checkName,
 } from './errors.js';
-import { deleteQuietly, encodeMetadata, readMetadataFile, removedMetadataFiles, withMetadataLog } from './metadata-file.js';
+import {
+  deleteQuietly,
+  encodeMetadata,
+  readMetadataFile,
+  removedMetadataFiles,
+  withMetadataLog,
+} from './metadata-file.js';
 
 export const VERSION_HINT = 'version-hint.text';
 const VERSION_FILE = /^v(\d+)(\.gz)?\.metadata\.json$/;
@@ -95,7 +101,9 @@ export class LocalCatalog implements Catalog {
   async createTable(id: TableIdentifier, req: CreateTableRequest): Promise<LoadedTable> {
     const location = this.tableLocation(id);
     if (req.location !== undefined && toPath(req.location) !== location) {
-      throw new Error(`table ${id.namespace}.${id.name}: the Hadoop layout fixes the location at ${location}, not ${req.location}`);
+      throw new Error(
+        `table ${id.namespace}.${id.name}: the Hadoop layout fixes the location at ${location}, not ${req.location}`,
+      );
     }
     const nsDir = path.join(this.warehouse, id.namespace);
     if (!(await fs.stat(nsDir).catch(() => undefined))?.isDirectory()) throw new NoSuchNamespaceError(id.namespace);
@@ -137,16 +145,24 @@ export class LocalCatalog implements Catalog {
     const location = this.tableLocation(id);
     const baseVersion = parseVersion(path.basename(base.metadataLocation));
     if (baseVersion === undefined) {
-      throw new Error(`table ${id.namespace}.${id.name}: cannot commit on top of ${base.metadataLocation}: not a v<N>.metadata.json file`);
+      throw new Error(
+        `table ${id.namespace}.${id.name}: cannot commit on top of ${base.metadataLocation}: not a v<N>.metadata.json file`,
+      );
     }
     if (next['table-uuid'] !== base.metadata['table-uuid']) {
-      throw new CommitConflictError(id, `table-uuid changed from ${base.metadata['table-uuid']} to ${next['table-uuid']}`);
+      throw new CommitConflictError(
+        id,
+        `table-uuid changed from ${base.metadata['table-uuid']} to ${next['table-uuid']}`,
+      );
     }
     const committed = withMetadataLog(base.metadataLocation, base.metadata, next);
     const nextVersion = baseVersion + 1;
     const file = versionFile(location, nextVersion);
     if (!(await this.io.writeIfAbsent(file, encodeMetadata(committed)))) {
-      throw new CommitConflictError(id, `${file} already exists: another writer committed version ${nextVersion} first`);
+      throw new CommitConflictError(
+        id,
+        `${file} already exists: another writer committed version ${nextVersion} first`,
+      );
     }
     // The commit is done. A failed hint write is harmless (readers probe past a stale hint); rethrowing here
     // would make the caller retry a commit that succeeded, so it is not an error.
@@ -164,7 +180,10 @@ export class LocalCatalog implements Catalog {
     if (version === undefined || !(await this.versionFileThatExists(location, version))) {
       const listed = await listVersions(location);
       if (listed.length === 0) {
-        const why = hint === undefined ? 'no metadata/v<N>.metadata.json files' : `${hintFile} names version ${hint.trim()} but no metadata file exists`;
+        const why =
+          hint === undefined
+            ? 'no metadata/v<N>.metadata.json files'
+            : `${hintFile} names version ${hint.trim()} but no metadata file exists`;
         throw new NoSuchTableError(id, why);
       }
       version = Math.max(...listed);
@@ -203,4 +222,3 @@ async function isTableDir(dir: string): Promise<boolean> {
   const names = await fs.readdir(path.join(dir, 'metadata')).catch(() => [] as string[]);
   return names.some((n) => n === VERSION_HINT || parseVersion(n) !== undefined);
 }
-

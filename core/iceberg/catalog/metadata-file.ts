@@ -12,8 +12,7 @@ import {
   boolProperty,
   intProperty,
 } from '../spec/table-properties.js';
-import { InvalidMetadataError } from './errors.js';
-
+import { InvalidMetadataError } from '../spec/json-object.js';
 
 /** Reads and parses a metadata.json (or .gz.metadata.json) file; errors name the file and the cause. */
 export async function readMetadataFile(io: FileIO, location: string): Promise<TableMetadata> {
@@ -21,31 +20,25 @@ export async function readMetadataFile(io: FileIO, location: string): Promise<Ta
   try {
     bytes = await io.read(location);
   } catch (e) {
-    if (e instanceof NotFoundError) throw new InvalidMetadataError(location, 'metadata file is missing', { cause: e });
-    throw new InvalidMetadataError(location, `cannot read metadata file: ${(e as Error).message}`, { cause: e });
+    if (e instanceof NotFoundError) throw new InvalidMetadataError(location, '', 'metadata file is missing');
+    throw new InvalidMetadataError(location, '', `cannot read metadata file: ${(e as Error).message}`);
   }
-  if (bytes.length === 0) throw new InvalidMetadataError(location, 'metadata file is empty (truncated write?)');
+  if (bytes.length === 0) throw new InvalidMetadataError(location, '', 'metadata file is empty (truncated write?)');
   if (location.endsWith('.gz.metadata.json') || (bytes[0] === 0x1f && bytes[1] === 0x8b)) {
     try {
       bytes = gunzipSync(bytes);
     } catch (e) {
-      throw new InvalidMetadataError(location, `corrupt gzip metadata: ${(e as Error).message}`, { cause: e });
+      throw new InvalidMetadataError(location, '', `corrupt gzip metadata: ${(e as Error).message}`);
     }
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (e) {
-    throw new InvalidMetadataError(location, 'metadata file is not UTF-8 text', { cause: e });
+    throw new InvalidMetadataError(location, '', `metadata file is not UTF-8 text (${(e as Error).message})`);
   }
-  try {
-    return parseTableMetadata(text, location);
-  } catch (e) {
-    const msg = (e as Error).message;
-    throw new InvalidMetadataError(location, msg.includes(location) ? msg.replace(`${location}: `, '') : msg, {
-      cause: e,
-    });
-  }
+  // parseTableMetadata throws InvalidMetadataError naming `location` and the JSON path of the problem.
+  return parseTableMetadata(text, location);
 }
 
 export function encodeMetadata(m: TableMetadata): Uint8Array {
@@ -56,7 +49,11 @@ export function encodeMetadata(m: TableMetadata): Uint8Array {
  * `next` with `base` recorded in its metadata-log (once) and the log capped at write.metadata.previous-versions-max.
  * A writer that already added the entry is left as is.
  */
-export function withMetadataLog(baseLocation: string | undefined, base: TableMetadata | undefined, next: TableMetadata): TableMetadata {
+export function withMetadataLog(
+  baseLocation: string | undefined,
+  base: TableMetadata | undefined,
+  next: TableMetadata,
+): TableMetadata {
   let log: MetadataLogEntry[] = [...(next['metadata-log'] ?? [])];
   if (baseLocation && base && !log.some((e) => e['metadata-file'] === baseLocation)) {
     log.push({ 'timestamp-ms': base['last-updated-ms'], 'metadata-file': baseLocation });

@@ -36,7 +36,9 @@ export class LocalFileIO implements FileIO {
         done += bytesRead;
       }
       if (done < length) {
-        throw new Error(`short read from ${location}: wanted bytes [${offset}, ${offset + length}), file ends at ${offset + done} (truncated file?)`);
+        throw new Error(
+          `short read from ${location}: wanted bytes [${offset}, ${offset + length}), file ends at ${offset + done} (truncated file?)`,
+        );
       }
       return out;
     } finally {
@@ -134,7 +136,10 @@ export class LocalFileIO implements FileIO {
       if (isNotFound(e)) return [];
       throw mapError(e, prefix);
     });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   }
 
   private async writeTemp(p: string, data: Uint8Array): Promise<string> {
@@ -173,8 +178,10 @@ export class LocalFileIO implements FileIO {
 
 /** `file:///a/b` and `/a/b` to a filesystem path; anything else (s3://…) is an error naming the location. */
 export function toPath(location: string): string {
-  if (location.startsWith('file:')) return fileURLToPath(location.startsWith('file://') ? location : `file://${location.slice(5)}`);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new Error(`LocalFileIO cannot handle ${location}: not a local path`);
+  if (location.startsWith('file:'))
+    return fileURLToPath(location.startsWith('file://') ? location : `file://${location.slice(5)}`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location))
+    throw new Error(`LocalFileIO cannot handle ${location}: not a local path`);
   return path.resolve(location);
 }
 

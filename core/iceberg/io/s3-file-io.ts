@@ -87,7 +87,10 @@ export class S3FileIO implements FileIO {
       return bytes;
     } catch (e) {
       if (e instanceof S3ServiceException && e.$metadata.httpStatusCode === 416) {
-        throw new Error(`short read from ${location}: range [${offset}, ${offset + length}) is past the end (truncated object?)`, { cause: e });
+        throw new Error(
+          `short read from ${location}: range [${offset}, ${offset + length}) is past the end (truncated object?)`,
+          { cause: e },
+        );
       }
       throw mapError(e, location);
     }
@@ -178,7 +181,9 @@ export class S3FileIO implements FileIO {
         const failed = res.Errors ?? [];
         if (failed.length > 0) {
           const f = failed[0]!;
-          throw new Error(`delete failed for s3://${bucket}/${f.Key}: ${f.Code} ${f.Message} (${failed.length} failed)`);
+          throw new Error(
+            `delete failed for s3://${bucket}/${f.Key}: ${f.Code} ${f.Message} (${failed.length} failed)`,
+          );
         }
       }
     }
@@ -206,7 +211,9 @@ function mapError(e: unknown, location: string): Error {
     if (e.$metadata.httpStatusCode === 404 || e.name === 'NoSuchKey' || e.name === 'NotFound') {
       return new NotFoundError(location);
     }
-    return new Error(`${location}: S3 ${e.name} (HTTP ${e.$metadata.httpStatusCode ?? '?'}): ${e.message}`, { cause: e });
+    return new Error(`${location}: S3 ${e.name} (HTTP ${e.$metadata.httpStatusCode ?? '?'}): ${e.message}`, {
+      cause: e,
+    });
   }
   if (e instanceof Error && e.message.includes(location)) return e;
   return new Error(`${location}: ${(e as Error).message}`, { cause: e });

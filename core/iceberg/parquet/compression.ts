@@ -38,7 +38,10 @@ async function loadWasmZstd(): Promise<{ compress(data: Uint8Array, level?: numb
 }
 
 /** Resolves a codec to a synchronous page compressor (loading the wasm zstd once when it is needed). */
-export async function loadCompression(codec: ParquetCodec = 'ZSTD', options: CompressionOptions = {}): Promise<Compression> {
+export async function loadCompression(
+  codec: ParquetCodec = 'ZSTD',
+  options: CompressionOptions = {},
+): Promise<Compression> {
   switch (codec) {
     case 'UNCOMPRESSED':
       return { codec, implementation: 'none' };

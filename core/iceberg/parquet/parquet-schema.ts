@@ -34,7 +34,12 @@ export function decimalRequiredBytes(precision: number): number {
   return n;
 }
 
-function primitiveElement(type: IcebergType, name: string, repetition: 'REQUIRED' | 'OPTIONAL', id: number): SchemaElement {
+function primitiveElement(
+  type: IcebergType,
+  name: string,
+  repetition: 'REQUIRED' | 'OPTIONAL',
+  id: number,
+): SchemaElement {
   const base = { name: parquetName(name), repetition_type: repetition, field_id: id };
   switch (primitiveKind(type)) {
     case 'boolean':
@@ -96,7 +101,12 @@ function fieldElements(type: IcebergType, name: string, required: boolean, id: n
   }
   switch (type.type) {
     case 'struct':
-      out.push({ name: parquetName(name), repetition_type: repetition, num_children: type.fields.length, field_id: id });
+      out.push({
+        name: parquetName(name),
+        repetition_type: repetition,
+        num_children: type.fields.length,
+        field_id: id,
+      });
       for (const f of type.fields) fieldElements(f.type, f.name, f.required, f.id, out);
       return;
     case 'list':
@@ -149,7 +159,10 @@ export function allFields(schema: Schema): { field: NestedField; path: string[] 
     if (typeof t === 'string') return;
     if (t.type === 'struct') for (const c of t.fields) visit(c, [...path, c.name]);
     else if (t.type === 'list') {
-      visit({ id: t['element-id'], name: 'element', required: t['element-required'], type: t.element }, [...path, 'element']);
+      visit({ id: t['element-id'], name: 'element', required: t['element-required'], type: t.element }, [
+        ...path,
+        'element',
+      ]);
     } else {
       visit({ id: t['key-id'], name: 'key', required: true, type: t.key }, [...path, 'key']);
       visit({ id: t['value-id'], name: 'value', required: t['value-required'], type: t.value }, [...path, 'value']);

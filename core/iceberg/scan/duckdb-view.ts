@@ -77,7 +77,11 @@ export function duckdbViewSql(
   }
   const data = `read_parquet([${files.map(literal).join(', ')}], schema = map {${map}}, filename = true, file_row_number = true)`;
   if (deleteFiles.size === 0) {
-    return { files, positionDeletes: [], sql: `CREATE OR REPLACE VIEW ${ident(view)} AS SELECT ${columns} FROM ${data}` };
+    return {
+      files,
+      positionDeletes: [],
+      sql: `CREATE OR REPLACE VIEW ${ident(view)} AS SELECT ${columns} FROM ${data}`,
+    };
   }
   // m: local data path -> path as written in the delete files; a: which delete files apply to which data file.
   const m = tasks.map((t, i) => `(${literal(files[i]!)}, ${literal(t.file.file_path)})`).join(', ');
@@ -87,7 +91,10 @@ export function duckdbViewSql(
     `CREATE OR REPLACE VIEW ${ident(view)} AS ` +
     `WITH m(local_path, data_path) AS (VALUES ${m}), a(data_path, delete_file) AS (VALUES ${a}), ` +
     `pd AS (SELECT d.file_path, d.pos FROM ${deletes} d JOIN a ON a.delete_file = d.filename AND a.data_path = d.file_path) ` +
-    `SELECT ${columns.split(', ').map((c) => `t.${c}`).join(', ')} FROM ${data} t JOIN m ON m.local_path = t.filename ` +
+    `SELECT ${columns
+      .split(', ')
+      .map((c) => `t.${c}`)
+      .join(', ')} FROM ${data} t JOIN m ON m.local_path = t.filename ` +
     `WHERE NOT EXISTS (SELECT 1 FROM pd WHERE pd.file_path = m.data_path AND pd.pos = t.file_row_number)`;
   return { files, positionDeletes: [...deleteFiles], sql };
 }

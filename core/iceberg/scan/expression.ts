@@ -7,12 +7,10 @@ import type { IcebergType, Schema } from '../spec/types.js';
 
 export type CompareOp = 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
 
-export type Filter =
-  | { op: CompareOp; column: string; value: unknown }
-  | { op: 'in'; column: string; values: unknown[] }
-  | { op: 'isNull' | 'notNull'; column: string }
-  | { op: 'and' | 'or'; args: Filter[] }
-  | { op: 'true' };
+export type CompareFilter = { op: CompareOp; column: string; value: unknown };
+export type InFilter = { op: 'in'; column: string; values: unknown[] };
+export type NullFilter = { op: 'isNull' | 'notNull'; column: string };
+export type Filter = CompareFilter | InFilter | NullFilter | { op: 'and' | 'or'; args: Filter[] } | { op: 'true' };
 
 export const eq = (column: string, value: unknown): Filter => ({ op: 'eq', column, value });
 export const lt = (column: string, value: unknown): Filter => ({ op: 'lt', column, value });
@@ -26,29 +24,36 @@ export const and = (...args: Filter[]): Filter => ({ op: 'and', args });
 export const or = (...args: Filter[]): Filter => ({ op: 'or', args });
 
 /** A filter with each column resolved to its field id, dotted name path and type. */
-export type BoundFilter =
-  | { op: CompareOp; id: number; path: string[]; type: IcebergType; value: unknown }
-  | { op: 'in'; id: number; path: string[]; type: IcebergType; values: unknown[] }
-  | { op: 'isNull' | 'notNull'; id: number; path: string[]; type: IcebergType }
-  | { op: 'and' | 'or'; args: BoundFilter[] }
-  | { op: 'true' };
+export type BoundCompare = { op: CompareOp; id: number; path: string[]; type: IcebergType; value: unknown };
+export type BoundIn = { op: 'in'; id: number; path: string[]; type: IcebergType; values: unknown[] };
+export type BoundNull = { op: 'isNull' | 'notNull'; id: number; path: string[]; type: IcebergType };
+export type BoundLeaf = BoundCompare | BoundIn | BoundNull;
+export type BoundFilter = BoundLeaf | { op: 'and' | 'or'; args: BoundFilter[] } | { op: 'true' };
 
 /** Resolves column names against `schema`; an unknown column, a non-primitive column or a null value is an error. */
-export function bindFilter(filter: Filter, schema: Schema): BoundFilter {
-  if (filter.op === 'true') return filter;
-  if (filter.op === 'and' || filter.op === 'or') return { op: filter.op, args: filter.args.map((f) => bindFilter(f, schema)) };
+export function bindFilter(f: Filter, schema: Schema): BoundFilter {
+  if (f.op === 'true') return { op: 'true' };
+  if (f.op === 'and' || f.op === 'or') {
+    const args = (f as { args: Filter[] }).args.map((a) => bindFilter(a, schema));
+    return { op: f.op, args };
+  }
+  const filter = f as CompareFilter | InFilter | NullFilter;
   const id = indexByName(schema).get(filter.column);
   const field = id === undefined ? undefined : findField(schema, id);
-  if (id === undefined || !field) throw new Error(`filter: column ${filter.column} is not in schema ${schema['schema-id']}`);
+  if (id === undefined || !field)
+    throw new Error(`filter: column ${filter.column} is not in schema ${schema['schema-id']}`);
   if (typeof field.type !== 'string') throw new Error(`filter: column ${filter.column} is not a primitive column`);
   const path = filter.column.split('.');
   if (filter.op === 'isNull' || filter.op === 'notNull') return { op: filter.op, id, path, type: field.type };
   if (filter.op === 'in') {
-    if (filter.values.some((v) => v === null || v === undefined)) throw new Error(`filter: ${filter.column} in (…) has a null; use isNull`);
-    return { op: 'in', id, path, type: field.type, values: filter.values };
+    const { values } = filter as InFilter;
+    if (values.some((v) => v === null || v === undefined))
+      throw new Error(`filter: ${filter.column} in (…) has a null; use isNull`);
+    return { op: 'in', id, path, type: field.type, values };
   }
-  if (filter.value === null || filter.value === undefined) throw new Error(`filter: ${filter.column} ${filter.op} null; use isNull`);
-  return { op: filter.op, id, path, type: field.type, value: filter.value };
+  const { op, value } = filter as CompareFilter;
+  if (value === null || value === undefined) throw new Error(`filter: ${filter.column} ${op} null; use isNull`);
+  return { op, id, path, type: field.type, value };
 }
 
 /** Evaluates a bound filter on one row (SQL semantics: a comparison with null is false). */
@@ -61,12 +66,14 @@ export function evalRow(f: BoundFilter, row: Record<string, unknown>): boolean {
     case 'or':
       return f.args.some((a) => evalRow(a, row));
     default: {
-      const v = valueAt(row, f.path);
-      if (f.op === 'isNull') return v === null || v === undefined;
+      const leaf = f as BoundLeaf;
+      const v = valueAt(row, leaf.path);
+      if (leaf.op === 'isNull') return v === null || v === undefined;
       if (v === null || v === undefined) return false;
-      if (f.op === 'notNull') return true;
-      if (f.op === 'in') return f.values.some((x) => compareValues(f.type, v, x) === 0);
-      return compare(f.op, compareValues(f.type, v, f.value));
+      if (leaf.op === 'notNull') return true;
+      if (leaf.op === 'in') return (leaf as BoundIn).values.some((x) => compareValues(leaf.type, v, x) === 0);
+      const c = leaf as BoundCompare;
+      return compare(c.op, compareValues(c.type, v, c.value));
     }
   }
 }

@@ -1,7 +1,8 @@
 // The scan's one doorway to the manifest readers of avro/: the live entries of a snapshot's manifests with
 // inherited snapshot ids and sequence numbers filled in (format/spec.md "Sequence Number Inheritance").
 import type { FileIO } from '../io/file-io.js';
-import { readManifest, readManifestList } from '../avro/manifest-reader.js';
+import { readManifest } from '../avro/manifest-reader.js';
+import { readManifestList } from '../avro/manifest-list-reader.js';
 import { EntryStatus } from '../spec/manifest.js';
 import type { ManifestEntry, ManifestFile } from '../spec/manifest.js';
 import type { Snapshot } from '../spec/table-metadata.js';
@@ -24,7 +25,7 @@ export async function manifestEntries(
   manifest: ManifestFile,
   statuses: ReadonlySet<EntryStatus> = LIVE,
 ): Promise<LiveEntry[]> {
-  const entries = await readManifest(io, manifest);
+  const entries = await readManifest(io, manifest.manifest_path, manifest);
   const out: LiveEntry[] = [];
   for (const entry of entries) {
     if (!statuses.has(entry.status)) continue;

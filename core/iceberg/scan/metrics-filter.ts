@@ -4,7 +4,7 @@
 // Floating-point bounds leave out NaN, so a file with NaN counts is not pruned by them.
 import type { DataFile } from '../spec/manifest.js';
 import type { IcebergType, PrimitiveType, Schema, StructType } from '../spec/types.js';
-import type { BoundFilter } from './expression.js';
+import type { BoundCompare, BoundFilter, BoundIn, BoundLeaf } from './expression.js';
 import { decode, mightMatch } from './partition-filter.js';
 
 export function evalMetrics(f: BoundFilter, file: DataFile, structIds: ReadonlySet<number>): boolean {
@@ -16,18 +16,23 @@ export function evalMetrics(f: BoundFilter, file: DataFile, structIds: ReadonlyS
     case 'or':
       return f.args.some((a) => evalMetrics(a, file, structIds));
     default: {
-      if (!structIds.has(f.id)) return true;
-      const nulls = file.null_value_counts?.get(f.id);
-      const values = file.value_counts?.get(f.id);
+      const leaf = f as BoundLeaf;
+      if (!structIds.has(leaf.id)) return true;
+      const nulls = file.null_value_counts?.get(leaf.id);
+      const values = file.value_counts?.get(leaf.id);
       const allNull = nulls !== undefined && values !== undefined && nulls === values;
-      if (f.op === 'isNull') return nulls === undefined || nulls > 0;
-      if (f.op === 'notNull') return !allNull;
+      if (leaf.op === 'isNull') return nulls === undefined || nulls > 0;
+      if (leaf.op === 'notNull') return !allNull;
       if (allNull) return false;
-      const type = f.type as PrimitiveType;
-      if ((type === 'float' || type === 'double') && (file.nan_value_counts?.get(f.id) ?? 1) > 0) return true;
-      const lower = decode(type, file.lower_bounds?.get(f.id));
-      const upper = decode(type, file.upper_bounds?.get(f.id));
-      return mightMatch(f.op === 'in' ? { op: 'in', type, values: f.values } : { op: f.op, type, value: f.value }, lower, upper);
+      const type = leaf.type as PrimitiveType;
+      if ((type === 'float' || type === 'double') && (file.nan_value_counts?.get(leaf.id) ?? 1) > 0) return true;
+      const lower = decode(type, file.lower_bounds?.get(leaf.id));
+      const upper = decode(type, file.upper_bounds?.get(leaf.id));
+      const pred =
+        leaf.op === 'in'
+          ? { op: 'in' as const, type, values: (leaf as BoundIn).values }
+          : { op: (leaf as BoundCompare).op, type, value: (leaf as BoundCompare).value };
+      return mightMatch(pred, lower, upper);
     }
   }
 }

@@ -4,7 +4,8 @@
 //   identity          every operator as is
 //   bucket[N]         = and in only (hashing does not keep order)
 //   truncate[W], year, month, day, hour (order-preserving)
-//                     = -> = t(v); < and <= -> <= t(v); > and >= -> >= t(v); in -> in t(v)
+//                     = -> = t(v); <= -> <= t(v); < -> <= t(v-1); >= -> >= t(v); > -> >= t(v+1) (v±1 for
+//                     integral types, else t(v)); in -> in t(v)
 //   void              nothing can be said
 //   any but void      is null / not null as is (t(null) = null, t(x) != null)
 import { bindTransform, parseTransform, transformResultType } from '../spec/transform.js';
@@ -13,15 +14,14 @@ import type { FieldSummary, PartitionValues } from '../spec/manifest.js';
 import type { PartitionSpec } from '../spec/partition-spec.js';
 import type { PrimitiveType, Schema } from '../spec/types.js';
 import { compare } from './expression.js';
-import type { BoundFilter, CompareOp } from './expression.js';
+import type { BoundCompare, BoundFilter, BoundIn, BoundLeaf, CompareOp } from './expression.js';
 
 /** A filter on partition field `index` (position in the spec) named `name`, of the transform's result type. */
-export type PartitionFilter =
-  | { op: CompareOp; index: number; name: string; type: PrimitiveType; value: unknown }
-  | { op: 'in'; index: number; name: string; type: PrimitiveType; values: unknown[] }
-  | { op: 'isNull' | 'notNull'; index: number; name: string; type: PrimitiveType }
-  | { op: 'and' | 'or'; args: PartitionFilter[] }
-  | { op: 'true' };
+type PartCompare = { op: CompareOp; index: number; name: string; type: PrimitiveType; value: unknown };
+type PartIn = { op: 'in'; index: number; name: string; type: PrimitiveType; values: unknown[] };
+type PartNull = { op: 'isNull' | 'notNull'; index: number; name: string; type: PrimitiveType };
+type PartLeaf = PartCompare | PartIn | PartNull;
+export type PartitionFilter = PartLeaf | { op: 'and' | 'or'; args: PartitionFilter[] } | { op: 'true' };
 
 const TRUE: PartitionFilter = { op: 'true' };
 
@@ -40,8 +40,8 @@ export function projectFilter(f: BoundFilter, spec: PartitionSpec, schema: Schem
     default: {
       const parts: PartitionFilter[] = [];
       spec.fields.forEach((pf, index) => {
-        if (pf['source-id'] !== f.id) return;
-        const p = projectLeaf(f, pf.transform, index, pf.name);
+        if (pf['source-id'] !== (f as BoundLeaf).id) return;
+        const p = projectLeaf(f as BoundLeaf, pf.transform, index, pf.name);
         if (p.op !== 'true') parts.push(p);
       });
       return parts.length === 0 ? TRUE : parts.length === 1 ? parts[0]! : { op: 'and', args: parts };
@@ -49,24 +49,31 @@ export function projectFilter(f: BoundFilter, spec: PartitionSpec, schema: Schem
   }
 }
 
-function projectLeaf(
-  f: Exclude<BoundFilter, { op: 'and' | 'or' | 'true' }>,
-  transform: string,
-  index: number,
-  name: string,
-): PartitionFilter {
+function projectLeaf(f: BoundLeaf, transform: string, index: number, name: string): PartitionFilter {
   const t = parseTransform(transform);
   if (t.kind === 'void' || t.kind === 'unknown') return TRUE;
   const type = transformResultType(t, f.type);
   if (f.op === 'isNull' || f.op === 'notNull') return { op: f.op, index, name, type };
   const apply = bindTransform(t, f.type);
-  if (f.op === 'in') return { op: 'in', index, name, type, values: f.values.map(apply) };
-  if (t.kind === 'identity') return { op: f.op, index, name, type, value: f.value };
-  const value = apply(f.value);
-  if (f.op === 'eq') return { op: 'eq', index, name, type, value };
+  if (f.op === 'in') return { op: 'in', index, name, type, values: (f as BoundIn).values.map(apply) };
+  const c = f as BoundCompare;
+  if (t.kind === 'identity') return { op: c.op, index, name, type, value: c.value };
+  if (c.op === 'eq') return { op: 'eq', index, name, type, value: apply(c.value) };
   if (t.kind === 'bucket') return TRUE;
-  return { op: f.op === 'lt' || f.op === 'lte' ? 'lte' : 'gte', index, name, type, value };
+  // x < v is x <= v - 1 for integral types (Java's projection does the same), which prunes one more partition.
+  const v = c.op === 'lt' ? step(f.type, c.value, -1) : c.op === 'gt' ? step(f.type, c.value, 1) : c.value;
+  return { op: c.op === 'lt' || c.op === 'lte' ? 'lte' : 'gte', index, name, type, value: apply(v) };
 }
+
+/** v + delta for integral types (int, long, date, time, timestamps); other types unchanged (still inclusive). */
+function step(type: BoundLeaf['type'], v: unknown, delta: number): unknown {
+  if (!INTEGRAL.has(type as string)) return v;
+  if (typeof v === 'bigint') return v + BigInt(delta);
+  if (typeof v === 'number' && Number.isSafeInteger(v + delta)) return v + delta;
+  return v;
+}
+
+const INTEGRAL = new Set(['int', 'long', 'date', 'time', 'timestamp', 'timestamptz', 'timestamp_ns', 'timestamptz_ns']);
 
 /** Might a data file with these partition values hold matching rows? */
 export function evalPartition(f: PartitionFilter, values: PartitionValues): boolean {
@@ -78,12 +85,15 @@ export function evalPartition(f: PartitionFilter, values: PartitionValues): bool
     case 'or':
       return f.args.some((a) => evalPartition(a, values));
     default: {
-      const v = values[f.name];
-      if (f.op === 'isNull') return v === null || v === undefined;
+      const leaf = f as PartLeaf;
+      const v = values[leaf.name];
+      if (leaf.op === 'isNull') return v === null || v === undefined;
       if (v === null || v === undefined) return false;
-      if (f.op === 'notNull') return true;
-      if (f.op === 'in') return f.values.some((x) => x !== null && compareValues(f.type, v, x) === 0);
-      return compare(f.op, compareValues(f.type, v, f.value));
+      if (leaf.op === 'notNull') return true;
+      if (leaf.op === 'in')
+        return (leaf as PartIn).values.some((x) => x !== null && compareValues(leaf.type, v, x) === 0);
+      const c = leaf as PartCompare;
+      return compare(c.op, compareValues(c.type, v, c.value));
     }
   }
 }
@@ -99,13 +109,16 @@ export function evalSummaries(f: PartitionFilter, summaries: FieldSummary[] | nu
     case 'or':
       return f.args.some((a) => evalSummaries(a, summaries));
     default: {
-      const s = summaries[f.index];
+      const leaf = f as PartLeaf;
+      const s = summaries[leaf.index];
       if (!s) return true;
-      if (f.op === 'isNull') return s.contains_null !== false;
-      const lower = decode(f.type, s.lower_bound);
-      const upper = decode(f.type, s.upper_bound);
-      if (f.op === 'notNull') return !(s.contains_null && s.lower_bound == null && s.upper_bound == null);
-      return mightMatch(f, lower, upper);
+      if (leaf.op === 'isNull') return s.contains_null !== false;
+      if (leaf.op === 'notNull') return !(s.contains_null && s.lower_bound == null && s.upper_bound == null);
+      return mightMatch(
+        leaf as PartCompare | PartIn,
+        decode(leaf.type, s.lower_bound),
+        decode(leaf.type, s.upper_bound),
+      );
     }
   }
 }
@@ -117,8 +130,7 @@ export function mightMatch(
   upper: unknown,
 ): boolean {
   const c = (a: unknown, b: unknown) => compareValues(f.type, a, b);
-  const within = (v: unknown) =>
-    (lower === undefined || c(lower, v) <= 0) && (upper === undefined || c(v, upper) <= 0);
+  const within = (v: unknown) => (lower === undefined || c(lower, v) <= 0) && (upper === undefined || c(v, upper) <= 0);
   switch (f.op) {
     case 'in':
       return f.values.some((v) => v !== null && within(v));

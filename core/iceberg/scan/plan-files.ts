@@ -59,7 +59,9 @@ export async function planFiles(table: LoadedTable, options: ScanOptions = {}): 
   const filter = bindFilter(options.filter ?? { op: 'true' }, schema);
   const pruner = new Pruner(metadata, schema, filter);
 
-  const manifests = (await snapshotManifests(io, snapshot)).filter((m) => pruner.manifestMightMatch(m.partition_spec_id, m.partitions));
+  const manifests = (await snapshotManifests(io, snapshot)).filter((m) =>
+    pruner.manifestMightMatch(m.partition_spec_id, m.partitions),
+  );
   const dataManifests = manifests.filter((m) => m.content === ManifestContent.Data);
   const deleteManifests = manifests.filter((m) => m.content === ManifestContent.Deletes);
 
@@ -72,11 +74,18 @@ export async function planFiles(table: LoadedTable, options: ScanOptions = {}): 
   for (const e of dataEntries) {
     const file = e.entry.data_file;
     if (file.content !== DataContent.Data) {
-      throw new Error(`${e.manifest.manifest_path}: data manifest lists ${file.file_path} with content ${file.content}`);
+      throw new Error(
+        `${e.manifest.manifest_path}: data manifest lists ${file.file_path} with content ${file.content}`,
+      );
     }
     const specId = e.manifest.partition_spec_id;
     if (!pruner.fileMightMatch(specId, file)) continue;
-    tasks.push({ file, specId, sequenceNumber: e.sequenceNumber, deletes: index.forDataFile(file, specId, e.sequenceNumber) });
+    tasks.push({
+      file,
+      specId,
+      sequenceNumber: e.sequenceNumber,
+      deletes: index.forDataFile(file, specId, e.sequenceNumber),
+    });
   }
   return { snapshot, schema, tasks };
 }
@@ -105,7 +114,9 @@ export class Pruner {
   }
 
   fileMightMatch(specId: number, file: DataFile): boolean {
-    return evalPartition(this.partitionFilter(specId), file.partition) && evalMetrics(this.filter, file, this.structIds);
+    return (
+      evalPartition(this.partitionFilter(specId), file.partition) && evalMetrics(this.filter, file, this.structIds)
+    );
   }
 
   private partitionFilter(specId: number): PartitionFilter {
@@ -132,9 +143,17 @@ class DeleteIndex {
     for (const e of entries) {
       const specId = e.manifest.partition_spec_id;
       const d: DeleteFile = { file: e.entry.data_file, sequenceNumber: e.sequenceNumber, specId };
-      const kind = d.file.content === DataContent.PositionDeletes ? 'pos' : d.file.content === DataContent.EqualityDeletes ? 'eq' : undefined;
+      const kind =
+        d.file.content === DataContent.PositionDeletes
+          ? 'pos'
+          : d.file.content === DataContent.EqualityDeletes
+            ? 'eq'
+            : undefined;
       if (!kind) throw new Error(`${e.manifest.manifest_path}: delete manifest lists data file ${d.file.file_path}`);
-      const bucket = specById(metadata, specId).fields.length === 0 ? this.global : this.bucket(partitionKey(specId, d.file.partition));
+      const bucket =
+        specById(metadata, specId).fields.length === 0
+          ? this.global
+          : this.bucket(partitionKey(specId, d.file.partition));
       bucket[kind].push(d);
     }
   }
@@ -168,6 +187,12 @@ function pathWithinBounds(deleteFile: DataFile, path: string): boolean {
 /** Spec id plus partition values as a map key (bigint and byte values included). */
 export function partitionKey(specId: number, values: PartitionValues): string {
   return `${specId}|${JSON.stringify(values, (_k, v: unknown) =>
-    typeof v === 'bigint' ? (v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : `${v}n`) : v instanceof Uint8Array ? `b:${Buffer.from(v).toString('hex')}` : v,
+    typeof v === 'bigint'
+      ? v >= -9007199254740991n && v <= 9007199254740991n
+        ? Number(v)
+        : `${v}n`
+      : v instanceof Uint8Array
+        ? `b:${Buffer.from(v).toString('hex')}`
+        : v,
   )}`;
 }

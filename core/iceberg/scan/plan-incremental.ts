@@ -27,7 +27,11 @@ export interface IncrementalOptions {
 export async function planIncremental(table: LoadedTable, options: IncrementalOptions = {}): Promise<FileScanTask[]> {
   const { metadata, io } = table;
   const source = table.metadataLocation;
-  const to = selectSnapshot(metadata, options.toSnapshotId !== undefined ? { snapshotId: options.toSnapshotId } : {}, source);
+  const to = selectSnapshot(
+    metadata,
+    options.toSnapshotId !== undefined ? { snapshotId: options.toSnapshotId } : {},
+    source,
+  );
   if (!to) return [];
   const chain = snapshotsBetween(metadata.snapshots ?? [], options.fromSnapshotId, to, source);
   const schema = currentSchema(metadata);
@@ -53,7 +57,12 @@ export async function planIncremental(table: LoadedTable, options: IncrementalOp
       for (const e of await manifestEntries(io, m, ADDED)) {
         if (e.snapshotId !== s['snapshot-id'] || e.entry.data_file.content !== DataContent.Data) continue;
         if (!pruner.fileMightMatch(m.partition_spec_id, e.entry.data_file)) continue;
-        tasks.push({ file: e.entry.data_file, specId: m.partition_spec_id, sequenceNumber: e.sequenceNumber, deletes: [] });
+        tasks.push({
+          file: e.entry.data_file,
+          specId: m.partition_spec_id,
+          sequenceNumber: e.sequenceNumber,
+          deletes: [],
+        });
       }
     }
   }
@@ -63,15 +72,18 @@ export async function planIncremental(table: LoadedTable, options: IncrementalOp
 /** Snapshots after `fromId` up to `to`, oldest first; `fromId` must be an ancestor of `to`. */
 function snapshotsBetween(all: Snapshot[], fromId: bigint | undefined, to: Snapshot, source: string): Snapshot[] {
   const byId = new Map(all.map((s) => [s['snapshot-id'], s]));
-  if (fromId !== undefined && !byId.has(fromId)) throw new Error(`${source}: snapshot ${fromId} does not exist (expired?)`);
+  if (fromId !== undefined && !byId.has(fromId))
+    throw new Error(`${source}: snapshot ${fromId} does not exist (expired?)`);
   const out: Snapshot[] = [];
-  for (let s: Snapshot | undefined = to; s; ) {
+  for (let s: Snapshot | undefined = to; s;) {
     if (s['snapshot-id'] === fromId) return out.reverse();
     out.push(s);
-    const parent = s['parent-snapshot-id'];
+    const parent: bigint | undefined = s['parent-snapshot-id'];
     s = parent === undefined ? undefined : byId.get(parent);
     if (parent !== undefined && !s && fromId === undefined) {
-      throw new Error(`${source}: history before snapshot ${out.at(-1)!['snapshot-id']} has expired; cannot scan from the start`);
+      throw new Error(
+        `${source}: history before snapshot ${out.at(-1)!['snapshot-id']} has expired; cannot scan from the start`,
+      );
     }
   }
   if (fromId === undefined) return out.reverse();

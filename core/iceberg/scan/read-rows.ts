@@ -12,6 +12,7 @@ import { indexById } from '../spec/schema.js';
 import type { NestedField, Schema } from '../spec/types.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { bindFilter, evalRow } from './expression.js';
+import type { Filter } from './expression.js';
 import { DELETE_FILE_PATH_ID, DELETE_POS_ID, planFiles } from './plan-files.js';
 import type { FileScanTask, ScanOptions } from './plan-files.js';
 
@@ -41,12 +42,6 @@ export async function readTaskRows(
   options: Pick<ReadOptions, 'filter' | 'columns'> = {},
   deletes: DeleteCache = new DeleteCache(io, undefined),
 ): Promise<Row[]> {
-  const rows = await readDataFile(io, task.file.file_path, schema);
-  if (rows.length !== task.file.record_count) {
-    throw new Error(
-      `${task.file.file_path}: holds ${rows.length} rows but its manifest entry says ${task.file.record_count} (wrong or replaced file?)`,
-    );
-  }
   const deletedPositions = new Set<number>();
   const equality: { fields: NestedField[]; keys: Set<string> }[] = [];
   for (const d of task.deletes) {
@@ -57,6 +52,15 @@ export async function readTaskRows(
     }
   }
   const filter = options.filter ? bindFilter(options.filter, schema) : undefined;
+  const rows = await readDataFile(io, task.file.file_path, {
+    schema,
+    columns: neededColumns(schema, options, equality),
+  });
+  if (rows.length !== task.file.record_count) {
+    throw new Error(
+      `${task.file.file_path}: holds ${rows.length} rows but its manifest entry says ${task.file.record_count} (wrong or replaced file?)`,
+    );
+  }
   const out: Row[] = [];
   rows.forEach((row, pos) => {
     if (deletedPositions.has(pos)) return;
@@ -78,9 +82,9 @@ export class DeleteCache {
   ) {}
 
   async positions(file: DataFile, dataPath: string): Promise<number[]> {
-    let p = this.pos.get(file.file_path);
+    let p: Promise<Map<string, number[]>> | undefined = this.pos.get(file.file_path);
     if (!p) {
-      p = readDataFile(this.io, file.file_path, POSITION_DELETE_SCHEMA).then((rows) => {
+      p = readDataFile(this.io, file.file_path, { schema: POSITION_DELETE_SCHEMA }).then((rows) => {
         const byPath = new Map<string, number[]>();
         for (const r of rows) {
           const path = r.file_path;
@@ -96,18 +100,20 @@ export class DeleteCache {
       });
       this.pos.set(file.file_path, p);
     }
-    return (await p).get(dataPath) ?? [];
+    const byPath: Map<string, number[]> = await p;
+    return byPath.get(dataPath) ?? [];
   }
 
   async equality(file: DataFile, schema: Schema): Promise<{ fields: NestedField[]; keys: Set<string> }> {
-    let p = this.eq.get(file.file_path);
+    let p: Promise<{ fields: NestedField[]; keys: Set<string> }> | undefined = this.eq.get(file.file_path);
     if (!p) {
       const fields = (file.equality_ids ?? []).map((id) => this.field(id, schema, file));
       if (fields.length === 0) throw new Error(`${file.file_path}: equality delete file without equality_ids`);
       const deleteSchema: Schema = { type: 'struct', 'schema-id': -1, fields };
-      p = readDataFile(this.io, file.file_path, deleteSchema).then(
-        (rows) => ({ fields, keys: new Set(rows.map((r) => keyOf(fields.map((f) => r[f.name])))) }),
-      );
+      p = readDataFile(this.io, file.file_path, { schema: deleteSchema }).then((rows) => ({
+        fields,
+        keys: new Set(rows.map((r) => keyOf(fields.map((f) => r[f.name])))),
+      }));
       this.eq.set(file.file_path, p);
     }
     return p;
@@ -130,6 +136,26 @@ const POSITION_DELETE_SCHEMA: Schema = {
     { id: DELETE_POS_ID, name: 'pos', required: true, type: 'long' },
   ],
 };
+
+/** Top-level columns to read: all, or the requested ones plus those the filter and equality deletes need. */
+function neededColumns(
+  schema: Schema,
+  options: Pick<ReadOptions, 'filter' | 'columns'>,
+  equality: { fields: NestedField[] }[],
+): string[] | undefined {
+  if (!options.columns) return undefined;
+  const known = new Set(schema.fields.map((f) => f.name));
+  for (const c of options.columns)
+    if (!known.has(c)) throw new Error(`readRows: column ${c} is not in schema ${schema['schema-id']}`);
+  const need = new Set(options.columns);
+  const visit = (f: Filter) => {
+    if ('column' in f) need.add(f.column.split('.')[0]!);
+    if ('args' in f) f.args.forEach(visit);
+  };
+  if (options.filter) visit(options.filter);
+  for (const eq of equality) for (const f of eq.fields) if (known.has(f.name)) need.add(f.name);
+  return schema.fields.map((f) => f.name).filter((n) => need.has(n));
+}
 
 function project(row: Row, columns: string[]): Row {
   const out: Row = {};

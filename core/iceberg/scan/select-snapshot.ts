@@ -11,7 +11,11 @@ export interface SnapshotSelector {
 }
 
 /** The selected snapshot, or undefined for a table that has no snapshot (yet). Bad selectors are errors. */
-export function selectSnapshot(metadata: TableMetadata, sel: SnapshotSelector = {}, source = metadata.location): Snapshot | undefined {
+export function selectSnapshot(
+  metadata: TableMetadata,
+  sel: SnapshotSelector = {},
+  source = metadata.location,
+): Snapshot | undefined {
   const given = [sel.snapshotId, sel.asOfTimestamp, sel.ref].filter((v) => v !== undefined).length;
   if (given > 1) throw new Error(`${source}: choose one of snapshotId, asOfTimestamp and ref`);
   const byId = (id: bigint, why: string): Snapshot => {
@@ -27,9 +31,12 @@ export function selectSnapshot(metadata: TableMetadata, sel: SnapshotSelector = 
   }
   if (sel.asOfTimestamp !== undefined) {
     let found: bigint | undefined;
-    for (const e of metadata['snapshot-log'] ?? []) if (e['timestamp-ms'] <= sel.asOfTimestamp) found = e['snapshot-id'];
+    for (const e of metadata['snapshot-log'] ?? [])
+      if (e['timestamp-ms'] <= sel.asOfTimestamp) found = e['snapshot-id'];
     if (found === undefined) {
-      throw new Error(`${source}: no snapshot was current at ${new Date(sel.asOfTimestamp).toISOString()} (${sel.asOfTimestamp} ms)`);
+      throw new Error(
+        `${source}: no snapshot was current at ${new Date(sel.asOfTimestamp).toISOString()} (${sel.asOfTimestamp} ms)`,
+      );
     }
     return byId(found, `current at ${sel.asOfTimestamp} ms`);
   }

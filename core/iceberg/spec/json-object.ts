@@ -61,7 +61,8 @@ export class JsonObject {
   /** A long that must fit a JS number exactly (timestamps, sequence numbers, counts). */
   safeLong(key: string): number {
     const v = this.required(key);
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) this.fail(key, `must be a long below 2^53, got ${describe(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v))
+      this.fail(key, `must be a long below 2^53, got ${describe(v)}`);
     return v;
   }
 

@@ -88,6 +88,8 @@ export function newTableMetadata(opts: NewTableMetadataOptions): TableMetadata {
     'sort-orders': [sortOrder],
     'default-sort-order-id': sortOrder['order-id'],
     refs: {},
+    statistics: [],
+    'partition-statistics': [],
   };
   validateTableMetadata(metadata, source);
   return metadata;

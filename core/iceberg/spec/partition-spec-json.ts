@@ -15,7 +15,8 @@ export function parsePartitionSpecJson(value: unknown, source: string, path = ''
 
 /** Parses a bare partition field list (the manifest `partition-spec` key, the v1 `partition-spec` field). */
 export function parsePartitionFieldsJson(value: unknown, source: string, path: string): PartitionField[] {
-  if (!Array.isArray(value)) throw new InvalidMetadataError(source, path, `must be a JSON array, got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new InvalidMetadataError(source, path, `must be a JSON array, got ${describe(value)}`);
   return value.map((item, i) => {
     const f = JsonObject.of(item, source, `${path}[${i}]`);
     return {

@@ -109,7 +109,12 @@ function assignFreshIds(type: IcebergType, fresh: () => number): IcebergType {
     const ids = type.fields.map(() => fresh());
     return {
       type: 'struct',
-      fields: type.fields.map((f, i) => ({ ...f, id: ids[i]!, required: f.required, type: assignFreshIds(f.type, fresh) })),
+      fields: type.fields.map((f, i) => ({
+        ...f,
+        id: ids[i]!,
+        required: f.required,
+        type: assignFreshIds(f.type, fresh),
+      })),
     };
   }
   if (type.type === 'list') {
@@ -118,14 +123,24 @@ function assignFreshIds(type: IcebergType, fresh: () => number): IcebergType {
   }
   const keyId = fresh();
   const valueId = fresh();
-  return { ...type, 'key-id': keyId, 'value-id': valueId, key: assignFreshIds(type.key, fresh), value: assignFreshIds(type.value, fresh) };
+  return {
+    ...type,
+    'key-id': keyId,
+    'value-id': valueId,
+    key: assignFreshIds(type.key, fresh),
+    value: assignFreshIds(type.value, fresh),
+  };
 }
 
 /**
  * Applies `fn` to the struct identified by field `id` (a struct field, or the struct element of a list / value of
  * a map). Returns the rebuilt type and whether a struct was found.
  */
-function mapStruct(type: IcebergType, id: number, fn: (s: StructType) => StructType): { type: IcebergType; found: boolean } {
+function mapStruct(
+  type: IcebergType,
+  id: number,
+  fn: (s: StructType) => StructType,
+): { type: IcebergType; found: boolean } {
   let found = false;
   const target = (t: IcebergType): IcebergType => {
     if (typeof t !== 'string' && t.type === 'struct') {
@@ -138,7 +153,8 @@ function mapStruct(type: IcebergType, id: number, fn: (s: StructType) => StructT
   };
   const walk = (t: IcebergType): IcebergType => {
     if (typeof t === 'string') return t;
-    if (t.type === 'struct') return { ...t, fields: t.fields.map((f) => ({ ...f, type: f.id === id ? target(f.type) : walk(f.type) })) };
+    if (t.type === 'struct')
+      return { ...t, fields: t.fields.map((f) => ({ ...f, type: f.id === id ? target(f.type) : walk(f.type) })) };
     if (t.type === 'list') return { ...t, element: t['element-id'] === id ? target(t.element) : walk(t.element) };
     return { ...t, key: walk(t.key), value: t['value-id'] === id ? target(t.value) : walk(t.value) };
   };
@@ -149,11 +165,18 @@ function mapStruct(type: IcebergType, id: number, fn: (s: StructType) => StructT
 function replaceFieldType(type: IcebergType, id: number, to: PrimitiveType): IcebergType {
   if (typeof type === 'string') return type;
   if (type.type === 'struct') {
-    return { ...type, fields: type.fields.map((f) => ({ ...f, type: f.id === id ? to : replaceFieldType(f.type, id, to) })) };
+    return {
+      ...type,
+      fields: type.fields.map((f) => ({ ...f, type: f.id === id ? to : replaceFieldType(f.type, id, to) })),
+    };
   }
   if (type.type === 'list') {
     return { ...type, element: type['element-id'] === id ? to : replaceFieldType(type.element, id, to) };
   }
   if (type['key-id'] === id) throw new Error(`cannot promote field ${id}: map keys cannot change type`);
-  return { ...type, key: replaceFieldType(type.key, id, to), value: type['value-id'] === id ? to : replaceFieldType(type.value, id, to) };
+  return {
+    ...type,
+    key: replaceFieldType(type.key, id, to),
+    value: type['value-id'] === id ? to : replaceFieldType(type.value, id, to),
+  };
 }

@@ -74,7 +74,12 @@ export function partitionType(spec: PartitionSpec, schema: Schema): StructType {
           `partition field ${pf.name} (spec ${spec['spec-id']}): source column ${pf['source-id']} is not in schema ${schema['schema-id']}`,
         );
       }
-      return { id: pf['field-id'], name: pf.name, required: false, type: transformResultType(pf.transform, source.type) };
+      return {
+        id: pf['field-id'],
+        name: pf.name,
+        required: false,
+        type: transformResultType(pf.transform, source.type),
+      };
     }),
   };
 }
@@ -149,7 +154,12 @@ function visitType(type: IcebergType, prefix: string, fn: Visitor, shortPrefix: 
     visitType(type.element, `${prefix}element.`, fn, shortPrefix);
   } else {
     const key: NestedField = { id: type['key-id'], name: 'key', required: true, type: type.key };
-    const value: NestedField = { id: type['value-id'], name: 'value', required: type['value-required'], type: type.value };
+    const value: NestedField = {
+      id: type['value-id'],
+      name: 'value',
+      required: type['value-required'],
+      type: type.value,
+    };
     fn(key, `${prefix}key`, `${shortPrefix}key`);
     visitType(type.key, `${prefix}key.`, fn, `${shortPrefix}key.`);
     fn(value, `${prefix}value`, `${shortPrefix}value`);

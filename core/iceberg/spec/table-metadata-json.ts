@@ -34,7 +34,8 @@ export function parseTableMetadata(text: string, source: string): TableMetadata 
   }
   const v1 = version === 1;
 
-  const schemas = v1 && !root.has('schemas') ? [parseSchemaJson(root.value.schema, source, 'schema')] : parseSchemas(root);
+  const schemas =
+    v1 && !root.has('schemas') ? [parseSchemaJson(root.value.schema, source, 'schema')] : parseSchemas(root);
   const specs =
     v1 && !root.has('partition-specs')
       ? [{ 'spec-id': 0, fields: parsePartitionFieldsJson(root.value['partition-spec'], source, 'partition-spec') }]
@@ -48,33 +49,44 @@ export function parseTableMetadata(text: string, source: string): TableMetadata 
     'format-version': 2,
     'table-uuid': v1 ? (root.optString('table-uuid') ?? '') : root.string('table-uuid'),
     location: root.string('location'),
-    'last-sequence-number': v1 ? (root.optSafeLong('last-sequence-number') ?? 0) : root.safeLong('last-sequence-number'),
+    'last-sequence-number': v1
+      ? (root.optSafeLong('last-sequence-number') ?? 0)
+      : root.safeLong('last-sequence-number'),
     'last-updated-ms': root.safeLong('last-updated-ms'),
     'last-column-id': root.int('last-column-id'),
     schemas,
-    'current-schema-id': v1 ? (root.optInt('current-schema-id') ?? schemas[0]!['schema-id']) : root.int('current-schema-id'),
+    'current-schema-id': v1
+      ? (root.optInt('current-schema-id') ?? schemas[0]!['schema-id'])
+      : root.int('current-schema-id'),
     'partition-specs': specs,
     'default-spec-id': v1 ? (root.optInt('default-spec-id') ?? 0) : root.int('default-spec-id'),
-    'last-partition-id': v1 ? (root.optInt('last-partition-id') ?? lastPartitionId(specs)) : root.int('last-partition-id'),
+    'last-partition-id': v1
+      ? (root.optInt('last-partition-id') ?? lastPartitionId(specs))
+      : root.int('last-partition-id'),
     'sort-orders': sortOrders,
     'default-sort-order-id': v1 ? (root.optInt('default-sort-order-id') ?? 0) : root.int('default-sort-order-id'),
   };
-  if (root.has('properties')) m.properties = root.stringMap('properties');
+  m.properties = root.has('properties') ? root.stringMap('properties') : {};
   const current = root.optLong('current-snapshot-id');
   m['current-snapshot-id'] = current === undefined || current === -1n ? null : current;
   m.snapshots = root.optObjects('snapshots')?.map((s) => parseSnapshot(s, v1)) ?? [];
-  if (root.has('refs')) m.refs = parseRefs(root.object('refs'));
-  else if (m['current-snapshot-id'] !== null) m.refs = { main: { 'snapshot-id': m['current-snapshot-id'], type: 'branch' } };
+  // "There is always a main branch reference pointing to the current-snapshot-id even if the refs map is null."
+  m.refs = root.has('refs') ? parseRefs(root.object('refs')) : {};
+  if (m['current-snapshot-id'] !== null && !m.refs.main) {
+    m.refs.main = { 'snapshot-id': m['current-snapshot-id'], type: 'branch' };
+  }
   m['snapshot-log'] =
-    root.optObjects('snapshot-log')?.map(
-      (e): SnapshotLogEntry => ({ 'timestamp-ms': e.safeLong('timestamp-ms'), 'snapshot-id': e.long('snapshot-id') }),
-    ) ?? [];
+    root.optObjects('snapshot-log')?.map((e): SnapshotLogEntry => ({
+      'timestamp-ms': e.safeLong('timestamp-ms'),
+      'snapshot-id': e.long('snapshot-id'),
+    })) ?? [];
   m['metadata-log'] =
-    root.optObjects('metadata-log')?.map(
-      (e): MetadataLogEntry => ({ 'timestamp-ms': e.safeLong('timestamp-ms'), 'metadata-file': e.string('metadata-file') }),
-    ) ?? [];
-  if (root.has('statistics')) m.statistics = root.array('statistics', (x) => x);
-  if (root.has('partition-statistics')) m['partition-statistics'] = root.array('partition-statistics', (x) => x);
+    root.optObjects('metadata-log')?.map((e): MetadataLogEntry => ({
+      'timestamp-ms': e.safeLong('timestamp-ms'),
+      'metadata-file': e.string('metadata-file'),
+    })) ?? [];
+  m.statistics = root.optArray('statistics', (x) => x) ?? [];
+  m['partition-statistics'] = root.optArray('partition-statistics', (x) => x) ?? [];
   validateTableMetadata(m, source);
   return m;
 }
@@ -83,7 +95,11 @@ export function parseTableMetadata(text: string, source: string): TableMetadata 
 export function serializeTableMetadata(m: TableMetadata): string {
   validateTableMetadata(m, 'table metadata to write');
   if (m['table-uuid'] === '') {
-    throw new InvalidMetadataError('table metadata to write', 'table-uuid', 'is required in v2 (the v1 table had none)');
+    throw new InvalidMetadataError(
+      'table metadata to write',
+      'table-uuid',
+      'is required in v2 (the v1 table had none)',
+    );
   }
   const out: Record<string, unknown> = {
     'format-version': 2,
@@ -128,12 +144,30 @@ export function validateTableMetadata(m: TableMetadata, source: string): void {
     throw new InvalidMetadataError(source, path, reason);
   };
   if (m['format-version'] !== 2) fail('format-version', `must be 2, got ${String(m['format-version'])}`);
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(m['table-uuid']) && m['table-uuid'] !== '') {
+  if (
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(m['table-uuid']) &&
+    m['table-uuid'] !== ''
+  ) {
     fail('table-uuid', `is not a UUID: ${m['table-uuid']}`);
   }
-  unique(m.schemas.map((s) => s['schema-id']), 'schemas', 'schema-id', fail);
-  unique(m['partition-specs'].map((s) => s['spec-id']), 'partition-specs', 'spec-id', fail);
-  unique(m['sort-orders'].map((s) => s['order-id']), 'sort-orders', 'order-id', fail);
+  unique(
+    m.schemas.map((s) => s['schema-id']),
+    'schemas',
+    'schema-id',
+    fail,
+  );
+  unique(
+    m['partition-specs'].map((s) => s['spec-id']),
+    'partition-specs',
+    'spec-id',
+    fail,
+  );
+  unique(
+    m['sort-orders'].map((s) => s['order-id']),
+    'sort-orders',
+    'order-id',
+    fail,
+  );
   if (!m.schemas.some((s) => s['schema-id'] === m['current-schema-id'])) {
     fail('current-schema-id', `${m['current-schema-id']} is not in schemas`);
   }
@@ -147,14 +181,18 @@ export function validateTableMetadata(m: TableMetadata, source: string): void {
   for (const [i, s] of (m.snapshots ?? []).entries()) {
     if (snapshots.has(s['snapshot-id'])) fail(`snapshots[${i}].snapshot-id`, `${s['snapshot-id']} appears twice`);
     if (s['sequence-number'] > m['last-sequence-number']) {
-      fail(`snapshots[${i}].sequence-number`, `${s['sequence-number']} is above last-sequence-number ${m['last-sequence-number']}`);
+      fail(
+        `snapshots[${i}].sequence-number`,
+        `${s['sequence-number']} is above last-sequence-number ${m['last-sequence-number']}`,
+      );
     }
     snapshots.set(s['snapshot-id'], s);
   }
   const current = m['current-snapshot-id'] ?? null;
   if (current !== null && !snapshots.has(current)) fail('current-snapshot-id', `${current} is not in snapshots`);
   for (const [name, ref] of Object.entries(m.refs ?? {})) {
-    if (!snapshots.has(ref['snapshot-id'])) fail(`refs.${name}.snapshot-id`, `${ref['snapshot-id']} is not in snapshots`);
+    if (!snapshots.has(ref['snapshot-id']))
+      fail(`refs.${name}.snapshot-id`, `${ref['snapshot-id']} is not in snapshots`);
   }
   const main = m.refs?.main?.['snapshot-id'] ?? null;
   if (m.refs?.main && main !== current) fail('refs.main', `points at ${main} but current-snapshot-id is ${current}`);
@@ -196,7 +234,10 @@ function parseRefs(obj: JsonObject): Record<string, SnapshotRef> {
   const refs: Record<string, SnapshotRef> = {};
   for (const name of Object.keys(obj.value)) {
     const r = obj.object(name);
-    const ref: SnapshotRef = { 'snapshot-id': r.long('snapshot-id'), type: r.oneOf('type', ['branch', 'tag'] as const) };
+    const ref: SnapshotRef = {
+      'snapshot-id': r.long('snapshot-id'),
+      type: r.oneOf('type', ['branch', 'tag'] as const),
+    };
     const maxRefAge = r.optSafeLong('max-ref-age-ms');
     if (maxRefAge !== undefined) ref['max-ref-age-ms'] = maxRefAge;
     const maxSnapshotAge = r.optSafeLong('max-snapshot-age-ms');

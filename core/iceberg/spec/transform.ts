@@ -575,16 +575,20 @@ export function javaUrlEncode(s: string): string {
     .replace(/%20/g, '+');
 }
 
+/** partitionToPath over fields already bound with bindPartitionSpec (the writers' hot path). */
+export function boundPartitionPath(fields: BoundPartitionField[], values: PartitionValues): string {
+  return fields
+    .map((f) => {
+      const human = partitionValueToHumanString(f.transform, f.resultType, values[f.name]);
+      return `${javaUrlEncode(f.name)}=${javaUrlEncode(human)}`;
+    })
+    .join('/');
+}
+
 /**
  * The partition directory of a tuple, as Java's PartitionSpec.partitionToPath: `name=value` per partition
  * field, human-readable values, both URL-escaped, joined with '/'. `values` are keyed by partition field name.
  */
 export function partitionToPath(spec: PartitionSpec, schema: Schema, values: PartitionValues): string {
-  const fields = bindPartitionSpec(spec, schema);
-  return fields
-    .map(
-      (f) =>
-        `${javaUrlEncode(f.name)}=${javaUrlEncode(partitionValueToHumanString(f.transform, f.resultType, values[f.name]))}`,
-    )
-    .join('/');
+  return boundPartitionPath(bindPartitionSpec(spec, schema), values);
 }

@@ -388,6 +388,38 @@ export function compareValues(type: IcebergType, a: unknown, b: unknown): number
   }
 }
 
+/** compareValues bound to one type, resolved once (for hot loops). */
+export function comparator(type: IcebergType): (a: unknown, b: unknown) => number {
+  switch (primitiveKind(type)) {
+    case 'int':
+    case 'date':
+      return (a, b) => (a as number) - (b as number);
+    case 'long':
+    case 'time':
+    case 'timestamp':
+    case 'timestamptz':
+    case 'timestamp_ns':
+    case 'timestamptz_ns':
+      return (a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0);
+    case 'string':
+      return (a, b) => compareStrings(a as string, b as string);
+    case 'fixed':
+    case 'binary':
+      return (a, b) => compareBytes(a as Uint8Array, b as Uint8Array);
+    case 'decimal': {
+      const { precision, scale } = decimalParams(type)!;
+      const unscaled = (v: unknown): bigint => (typeof v === 'bigint' ? v : decimalToUnscaled(v, precision, scale));
+      return (a, b) => {
+        const x = unscaled(a);
+        const y = unscaled(b);
+        return x < y ? -1 : x > y ? 1 : 0;
+      };
+    }
+    default:
+      return (a, b) => compareValues(type, a, b);
+  }
+}
+
 /**
  * java.util.UUID.compareTo order (most, then least significant half, each as a signed long), which Iceberg
  * Java uses to evaluate uuid bounds. Bounds are only safe when this order and the unsigned byte order agree.

@@ -16,11 +16,16 @@ import { ValidationError } from './errors.js';
 import { checkDataFiles, mergeManifests, readManifestFiles, writeManifestFile } from './manifests.js';
 import type { CommitContext, Operation } from './operation.js';
 import { newSnapshotId } from './snapshot-id.js';
-import { currentSnapshot, produceSnapshot } from './snapshot-producer.js';
+import { checkSummaryProperties, currentSnapshot, produceSnapshot } from './snapshot-producer.js';
 
 export interface AppendOptions {
-  /** Snapshot summary properties, e.g. `shoplake.offsets.<topic>.<partition>` = last committed offset. */
-  summary?: Record<string, string>;
+  /**
+   * Snapshot summary properties, e.g. `shoplake.offsets.<topic>.<partition>` = last committed offset. As a
+   * function it is called on every commit attempt with the base the snapshot is applied to (the newest table
+   * metadata), so values merged from the base (offsets other writers committed) stay current; throwing from it
+   * aborts the commit (e.g. when another writer already committed the same offsets).
+   */
+  summary?: Record<string, string> | ((base: TableMetadata) => Record<string, string>);
   /** Spec the files were partitioned with; the table's default spec if absent. */
   specId?: number;
 }
@@ -44,6 +49,7 @@ export class AppendOperation implements Operation {
     if (files.some((f) => f.content !== DataContent.Data)) {
       throw new ValidationError(table.identifier, this.name, 'only data files can be appended (content 0)');
     }
+    if (typeof options.summary !== 'function') checkSummaryProperties(table.identifier, this.name, options.summary);
     this.files = [...files];
     this.snapshotId = newSnapshotId(table.metadata);
   }
@@ -55,6 +61,9 @@ export class AppendOperation implements Operation {
 
   async apply(base: TableMetadata, ctx: CommitContext): Promise<TableMetadata> {
     const specId = this.options.specId ?? base['default-spec-id'];
+    const summary = this.options.summary;
+    const properties = typeof summary === 'function' ? summary(base) : summary;
+    if (typeof summary === 'function') checkSummaryProperties(ctx.table, this.name, properties);
     const parentManifests = await readManifestFiles(ctx.io, currentSnapshot(base));
     const added = await this.addedManifest(base, ctx, specId);
     const manifests = await mergeManifests(base, ctx, [added, ...parentManifests], this.snapshotId, this.merged);
@@ -64,7 +73,7 @@ export class AppendOperation implements Operation {
       manifests,
       added: this.files,
       removed: [],
-      properties: this.options.summary,
+      properties,
     });
   }
 

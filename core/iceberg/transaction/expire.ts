@@ -34,7 +34,13 @@ export interface ExpireResult {
   /** Refs (never main) removed because they outlived max-ref-age-ms. */
   removedRefs: string[];
   /** Files deleted after the commit, by kind. Empty when deleteFiles is false. */
-  deleted: { manifestLists: string[]; manifests: string[]; dataFiles: string[]; deleteFiles: string[]; statisticsFiles: string[] };
+  deleted: {
+    manifestLists: string[];
+    manifests: string[];
+    dataFiles: string[];
+    deleteFiles: string[];
+    statisticsFiles: string[];
+  };
   /**
    * Files that could not be deleted, each with the reason. The commit itself succeeded: these are orphans now,
    * harmless to readers, and removable by hand or by a later orphan-file sweep.
@@ -77,8 +83,9 @@ export class ExpireSnapshotsOperation implements Operation {
     const gone = new Set(this.expired.map((s) => s['snapshot-id']));
     const keepStats = <T extends { 'snapshot-id': bigint; 'statistics-path': string }>(list: T[] | undefined): T[] =>
       (list ?? []).filter((st) => !gone.has(st['snapshot-id']));
-    const dropStats = <T extends { 'snapshot-id': bigint; 'statistics-path': string }>(list: T[] | undefined): string[] =>
-      (list ?? []).filter((st) => gone.has(st['snapshot-id'])).map((st) => st['statistics-path']);
+    const dropStats = <T extends { 'snapshot-id': bigint; 'statistics-path': string }>(
+      list: T[] | undefined,
+    ): string[] => (list ?? []).filter((st) => gone.has(st['snapshot-id'])).map((st) => st['statistics-path']);
     const statistics = base.statistics as StatisticsFile[] | undefined;
     const partitionStatistics = base['partition-statistics'] as StatisticsFile[] | undefined;
     this.statisticsFiles = [...dropStats(statistics), ...dropStats(partitionStatistics)];
@@ -119,7 +126,6 @@ export class ExpireSnapshotsOperation implements Operation {
   }
 
   private async deleteUnreachable(committed: LoadedTable, io: FileIO, result: ExpireResult): Promise<void> {
-
     // Everything the remaining snapshots reach: their manifests, and the files live in them.
     const keptManifests = new Set<string>();
     const liveFiles = new Set<string>();

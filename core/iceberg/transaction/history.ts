@@ -20,7 +20,7 @@ export function snapshotsSince(
 ): Snapshot[] {
   const byId = new Map((metadata.snapshots ?? []).map((s) => [s['snapshot-id'], s]));
   const out: Snapshot[] = [];
-  for (let s = currentSnapshot(metadata); s; ) {
+  for (let s = currentSnapshot(metadata); s;) {
     if (s['snapshot-id'] === fromId) return out;
     if (!ownIds.has(s['snapshot-id'])) out.push(s);
     const parent = s['parent-snapshot-id'];

@@ -23,7 +23,7 @@ export class SetPropertiesOperation implements Operation {
   readonly name = 'set properties';
 
   constructor(
-    private readonly table: LoadedTable,
+    table: LoadedTable,
     private readonly set: Record<string, string>,
     private readonly remove: string[],
   ) {

@@ -9,14 +9,11 @@ import { ValidationError } from './errors.js';
 import { writeManifestListFile } from './manifests.js';
 import type { CommitContext } from './operation.js';
 
-/** Sequence number of a manifest written for the snapshot under way; set when the manifest list is written. */
-export const UNASSIGNED_SEQ = -1;
-
 export interface SnapshotUpdate {
   /** Fixed for the life of the operation, so that manifests written in one attempt can be reused in the next. */
   snapshotId: bigint;
   operation: SnapshotSummary['operation'];
-  /** The new snapshot's manifests: new ones (sequence_number UNASSIGNED_SEQ) first, then those kept. */
+  /** The new snapshot's manifests: new ones (sequence number unassigned) first, then those kept. */
   manifests: ManifestFile[];
   /** Files added and removed, for the summary metrics. */
   added: readonly DataFile[];
@@ -35,32 +32,31 @@ export function currentSnapshot(m: TableMetadata): Snapshot | undefined {
 }
 
 /** Writes the manifest list and returns `base` with the new snapshot as the current snapshot of main. */
-export async function produceSnapshot(base: TableMetadata, ctx: CommitContext, u: SnapshotUpdate): Promise<TableMetadata> {
+export async function produceSnapshot(
+  base: TableMetadata,
+  ctx: CommitContext,
+  u: SnapshotUpdate,
+): Promise<TableMetadata> {
   if (base.snapshots?.some((s) => s['snapshot-id'] === u.snapshotId)) {
     throw new ValidationError(ctx.table, u.operation, `snapshot id ${u.snapshotId} is already taken`);
   }
   const sequenceNumber = base['last-sequence-number'] + 1;
   const timestampMs = ctx.now(base);
   const parent = currentSnapshot(base);
-  const manifests = u.manifests.map((m) =>
-    m.sequence_number === UNASSIGNED_SEQ
-      ? {
-          ...m,
-          sequence_number: sequenceNumber,
-          min_sequence_number: m.min_sequence_number === UNASSIGNED_SEQ ? sequenceNumber : m.min_sequence_number,
-        }
-      : m,
+  // Manifests of earlier snapshots with no live file left (all DELETED) are dropped, as Java does.
+  const manifests = u.manifests.filter(
+    (m) => m.added_snapshot_id === u.snapshotId || m.added_files_count !== 0 || m.existing_files_count !== 0,
   );
   const location = ctx.manifestListLocation(base, u.snapshotId);
-  await writeManifestListFile(ctx.io, location, {
+  ctx.files.wroteMetadata(location);
+  const listed = await writeManifestListFile(ctx.io, location, {
     snapshotId: u.snapshotId,
     parentSnapshotId: parent?.['snapshot-id'],
     sequenceNumber,
     manifests,
   });
-  ctx.files.wroteMetadata(location);
   ctx.files.use(location);
-  for (const m of manifests) ctx.files.use(m.manifest_path);
+  for (const m of listed) ctx.files.use(m.manifest_path);
   ctx.ownSnapshotIds.add(u.snapshotId);
 
   const snapshot: Snapshot = {

@@ -47,6 +47,7 @@ export class Transaction {
   private manifestCounter = 0;
   private state: 'open' | 'committing' | 'done' = 'open';
   private expireOp: ExpireSnapshotsOperation | undefined;
+  private schemaOp: UpdateSchemaOperation | undefined;
   /** Attempts the commit took (1 when nobody raced it). */
   attempts = 0;
 
@@ -71,9 +72,14 @@ export class Transaction {
     return this.stage(new OverwriteOperation(this.table, options));
   }
 
-  /** Adds optional columns and widens types (a new schema becomes current); see update-schema.ts. */
+  /** Adds optional columns and widens types (one new schema becomes current); see update-schema.ts. */
   updateSchema(changes: SchemaChange[]): this {
-    return this.stage(new UpdateSchemaOperation(this.table, changes));
+    if (this.schemaOp) {
+      this.schemaOp.add(changes);
+      return this;
+    }
+    this.schemaOp = new UpdateSchemaOperation(this.table, changes);
+    return this.stage(this.schemaOp);
   }
 
   /** Sets and removes table properties; see set-properties.ts. */
@@ -100,7 +106,8 @@ export class Transaction {
 
   /** Commits every staged operation atomically and returns the table as committed. Single use. */
   async commit(): Promise<LoadedTable> {
-    if (this.state !== 'open') throw new Error(`transaction on ${tableName(this.table.identifier)} was already committed`);
+    if (this.state !== 'open')
+      throw new Error(`transaction on ${tableName(this.table.identifier)} was already committed`);
     this.state = 'committing';
     try {
       if (this.ops.length === 0) return this.table;
@@ -111,7 +118,8 @@ export class Transaction {
   }
 
   private stage(op: Operation): this {
-    if (this.state !== 'open') throw new Error(`transaction on ${tableName(this.table.identifier)} was already committed`);
+    if (this.state !== 'open')
+      throw new Error(`transaction on ${tableName(this.table.identifier)} was already committed`);
     this.ops.push(op);
     return this;
   }
@@ -133,6 +141,12 @@ export class Transaction {
       } catch (e) {
         await this.cleanUpFailure();
         throw e;
+      }
+
+      if (next === base.metadata) {
+        // Every operation was a no-op (nothing matched a filter, nothing old enough to expire): nothing to commit.
+        for (const op of this.ops) await op.afterCommit?.(base, ctx);
+        return base;
       }
 
       let committed: LoadedTable;
@@ -179,7 +193,9 @@ export class Transaction {
 
   private async cleanUpFailure(): Promise<void> {
     const extra = this.options.deleteAddedFilesOnFailure
-      ? this.ops.flatMap((op) => (op instanceof AppendOperation || op instanceof ReplaceFilesOperation ? op.addedPaths() : []))
+      ? this.ops.flatMap((op) =>
+          op instanceof AppendOperation || op instanceof ReplaceFilesOperation ? op.addedPaths() : [],
+        )
       : [];
     await deleteQuietly(this.table.io, [...this.files.all(), ...extra]);
   }

@@ -41,7 +41,8 @@ export class UpdateSchemaOperation implements Operation {
       );
     }
     const current = base.schemas.find((s) => s['schema-id'] === base['current-schema-id']);
-    if (!current) throw new ValidationError(ctx.table, this.name, `current schema ${base['current-schema-id']} is missing`);
+    if (!current)
+      throw new ValidationError(ctx.table, this.name, `current schema ${base['current-schema-id']} is missing`);
     let schema: Schema = current;
     let lastColumnId = base['last-column-id'];
     for (const change of this.changes) {

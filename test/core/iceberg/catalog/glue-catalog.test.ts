@@ -74,16 +74,25 @@ describe('GlueCatalog (through the real GlueClient, against GlueStub)', () => {
   it('creates and lists namespaces as Glue databases', async () => {
     await catalog.createNamespace('gold', { location: `${dir}/gold`, comment: 'marts', owner: 'bi' });
     expect(await catalog.listNamespaces()).toEqual(['gold', 'silver']);
-    expect(stub.databases.get('gold')).toMatchObject({ LocationUri: `${dir}/gold`, Description: 'marts', Parameters: { owner: 'bi' } });
+    expect(stub.databases.get('gold')).toMatchObject({
+      LocationUri: `${dir}/gold`,
+      Description: 'marts',
+      Parameters: { owner: 'bi' },
+    });
     await expect(catalog.createNamespace('gold')).rejects.toBeInstanceOf(NamespaceAlreadyExistsError);
     await expect(catalog.createNamespace('Gold-2')).rejects.toThrow(/invalid Glue namespace name/);
     await expect(catalog.listTables('nope')).rejects.toBeInstanceOf(NoSuchNamespaceError);
   });
 
   it('creates a table as Iceberg Java does: parameters, location and typed columns', async () => {
-    const t = await catalog.createTable({ namespace: 'silver', name: 'orders' }, { schema, properties: { comment: 'orders' } });
+    const t = await catalog.createTable(
+      { namespace: 'silver', name: 'orders' },
+      { schema, properties: { comment: 'orders' } },
+    );
     expect(t.metadata.location).toBe(`${dir}/silver.db/orders`);
-    expect(t.metadataLocation).toMatch(new RegExp(`^${dir}/silver\\.db/orders/metadata/00000-[0-9a-f-]{36}\\.metadata\\.json$`));
+    expect(t.metadataLocation).toMatch(
+      new RegExp(`^${dir}/silver\\.db/orders/metadata/00000-[0-9a-f-]{36}\\.metadata\\.json$`),
+    );
     expect(JSON.parse(await fs.readFile(t.metadataLocation, 'utf8'))['table-uuid']).toBe(t.metadata['table-uuid']);
     const g = await glueTable('orders');
     expect(g.TableType).toBe('EXTERNAL_TABLE');
@@ -91,18 +100,39 @@ describe('GlueCatalog (through the real GlueClient, against GlueStub)', () => {
     expect(g.Parameters).toEqual({ table_type: 'ICEBERG', metadata_location: t.metadataLocation });
     expect(g.StorageDescriptor?.Location).toBe(`${dir}/silver.db/orders`);
     expect(g.StorageDescriptor?.Columns).toEqual([
-      { Name: 'order_id', Type: 'bigint', Parameters: { 'iceberg.field.id': '1', 'iceberg.field.optional': 'false', 'iceberg.field.current': 'true' } },
-      { Name: 'total', Type: 'decimal(12,2)', Comment: 'order total', Parameters: { 'iceberg.field.id': '2', 'iceberg.field.optional': 'true', 'iceberg.field.current': 'true' } },
-      { Name: 'lines', Type: 'array<struct<sku:string>>', Parameters: { 'iceberg.field.id': '3', 'iceberg.field.optional': 'true', 'iceberg.field.current': 'true' } },
-      { Name: 'at', Type: 'timestamp', Parameters: { 'iceberg.field.id': '6', 'iceberg.field.optional': 'false', 'iceberg.field.current': 'true' } },
+      {
+        Name: 'order_id',
+        Type: 'bigint',
+        Parameters: { 'iceberg.field.id': '1', 'iceberg.field.optional': 'false', 'iceberg.field.current': 'true' },
+      },
+      {
+        Name: 'total',
+        Type: 'decimal(12,2)',
+        Comment: 'order total',
+        Parameters: { 'iceberg.field.id': '2', 'iceberg.field.optional': 'true', 'iceberg.field.current': 'true' },
+      },
+      {
+        Name: 'lines',
+        Type: 'array<struct<sku:string>>',
+        Parameters: { 'iceberg.field.id': '3', 'iceberg.field.optional': 'true', 'iceberg.field.current': 'true' },
+      },
+      {
+        Name: 'at',
+        Type: 'timestamp',
+        Parameters: { 'iceberg.field.id': '6', 'iceberg.field.optional': 'false', 'iceberg.field.current': 'true' },
+      },
     ]);
     expect(g.VersionId).toBe('0');
     expect(await catalog.listTables('silver')).toEqual([{ namespace: 'silver', name: 'orders' }]);
     expect(await catalog.tableExists({ namespace: 'silver', name: 'orders' })).toBe(true);
-    await expect(catalog.createTable({ namespace: 'silver', name: 'orders' }, { schema })).rejects.toBeInstanceOf(TableAlreadyExistsError);
+    await expect(catalog.createTable({ namespace: 'silver', name: 'orders' }, { schema })).rejects.toBeInstanceOf(
+      TableAlreadyExistsError,
+    );
     // the losing create left no stray metadata file
     expect((await fs.readdir(`${dir}/silver.db/orders/metadata`)).length).toBe(1);
-    await expect(catalog.createTable({ namespace: 'nope', name: 't' }, { schema })).rejects.toBeInstanceOf(NoSuchNamespaceError);
+    await expect(catalog.createTable({ namespace: 'nope', name: 't' }, { schema })).rejects.toBeInstanceOf(
+      NoSuchNamespaceError,
+    );
   });
 
   it('places tables under the database LocationUri when it has one', async () => {
@@ -125,7 +155,10 @@ describe('GlueCatalog (through the real GlueClient, against GlueStub)', () => {
       metadata_location: t2.metadataLocation,
       previous_metadata_location: t1.metadataLocation,
     });
-    expect(t2.metadata['metadata-log']?.map((e) => e['metadata-file'])).toEqual([t0.metadataLocation, t1.metadataLocation]);
+    expect(t2.metadata['metadata-log']?.map((e) => e['metadata-file'])).toEqual([
+      t0.metadataLocation,
+      t1.metadataLocation,
+    ]);
     const loaded = await catalog.loadTable(id);
     expect(loaded.metadataLocation).toBe(t2.metadataLocation);
     expect(loaded.metadata.properties?.a).toBe('2');
@@ -190,7 +223,9 @@ describe('GlueCatalog (through the real GlueClient, against GlueStub)', () => {
     const t1 = await catalog.commitTable(base, withProperty(base, 'x', '1'));
     expect((await catalog.loadTable(id)).metadataLocation).toBe(t1.metadataLocation);
     stub.failNext('UpdateTable', 'InternalServiceException', 1, false); // not applied, a 500
-    await expect(catalog.commitTable(t1, withProperty(t1, 'x', '2'))).rejects.toThrow(/InternalServiceException|injected/);
+    await expect(catalog.commitTable(t1, withProperty(t1, 'x', '2'))).rejects.toThrow(
+      /InternalServiceException|injected/,
+    );
     expect((await catalog.loadTable(id)).metadataLocation).toBe(t1.metadataLocation);
     stub.failNext('GetTable', 'AccessDeniedException', 1, false);
     // The pre-check GetTable fails: a plain error before anything changed, and no stray metadata file.
@@ -199,6 +234,18 @@ describe('GlueCatalog (through the real GlueClient, against GlueStub)', () => {
     expect((await fs.readdir(`${dir}/silver.db/lost/metadata`)).sort()).toEqual(
       [base.metadataLocation, t1.metadataLocation].map((l) => path.basename(l)).sort(),
     );
+  });
+
+  it('settles a lost CreateTable response by re-reading the table', async () => {
+    stub.failNext('CreateTable', 'InternalServiceException', 1, true); // created, then a 500
+    const t = await catalog.createTable({ namespace: 'silver', name: 'created' }, { schema });
+    expect((await catalog.loadTable({ namespace: 'silver', name: 'created' })).metadataLocation).toBe(
+      t.metadataLocation,
+    );
+    stub.failNext('CreateTable', 'InternalServiceException', 1, false); // not created, a 500
+    await expect(catalog.createTable({ namespace: 'silver', name: 'failed' }, { schema })).rejects.toThrow(/injected/);
+    expect(await catalog.tableExists({ namespace: 'silver', name: 'failed' })).toBe(false);
+    await expect(fs.readdir(`${dir}/silver.db/failed/metadata`)).resolves.toEqual([]);
   });
 
   it('reports an unknown commit state when the outcome cannot be settled', async () => {
@@ -221,7 +268,9 @@ describe('GlueCatalog (through the real GlueClient, against GlueStub)', () => {
     await expect(catalog.loadTable({ namespace: 'silver', name: 'nope' })).rejects.toBeInstanceOf(NoSuchTableError);
     const t = await catalog.createTable({ namespace: 'silver', name: 'broken' }, { schema });
     await fs.rm(t.metadataLocation);
-    await expect(catalog.loadTable({ namespace: 'silver', name: 'broken' })).rejects.toThrow(new RegExp(`${t.metadataLocation}.*missing`));
+    await expect(catalog.loadTable({ namespace: 'silver', name: 'broken' })).rejects.toThrow(
+      new RegExp(`${t.metadataLocation}.*missing`),
+    );
     const g = stub.tables.get('silver')!.get('broken')!;
     g.table = { ...g.table, Parameters: { table_type: 'HIVE' } };
     await expect(catalog.loadTable({ namespace: 'silver', name: 'broken' })).rejects.toThrow(/not an Iceberg table/);
@@ -254,7 +303,9 @@ describe('GlueCatalog with S3 storage', () => {
     const io = new S3FileIO({ clientConfig: s3.clientConfig });
     const c = new GlueCatalog({ client: glue, warehouse: 's3://lake/warehouse', io });
     const t0 = await c.createTable({ namespace: 'silver', name: 'events' }, { schema });
-    expect(t0.metadataLocation).toMatch(/^s3:\/\/lake\/warehouse\/silver\.db\/events\/metadata\/00000-.*\.metadata\.json$/);
+    expect(t0.metadataLocation).toMatch(
+      /^s3:\/\/lake\/warehouse\/silver\.db\/events\/metadata\/00000-.*\.metadata\.json$/,
+    );
     const t1 = await c.commitTable(t0, withProperty(t0, 'k', 'v'));
     expect((await c.loadTable({ namespace: 'silver', name: 'events' })).metadata.properties?.k).toBe('v');
     expect(await io.exists(t1.metadataLocation)).toBe(true);

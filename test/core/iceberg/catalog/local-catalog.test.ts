@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { loadMetadataFile, loadTableAt, newestMetadataFile } from '../../../../core/iceberg/catalog/static-table.js';
+import { encodeMetadata } from '../../../../core/iceberg/catalog/metadata-file.js';
 import { LocalCatalog } from '../../../../core/iceberg/catalog/local-catalog.js';
 import { CommitConflictError } from '../../../../core/iceberg/catalog/catalog.js';
 import type { LoadedTable } from '../../../../core/iceberg/catalog/catalog.js';
@@ -115,9 +118,15 @@ describe('LocalCatalog tables (Hadoop layout)', () => {
     const winner = (won[0] as PromiseFulfilledResult<LoadedTable>).value.metadata.properties?.writer;
     const loaded = await catalog.loadTable(id);
     expect(loaded.metadata.properties?.writer).toBe(winner);
-    expect((await fs.readdir(metaDir('race'))).sort()).toEqual(['v1.metadata.json', 'v2.metadata.json', 'version-hint.text']);
+    expect((await fs.readdir(metaDir('race'))).sort()).toEqual([
+      'v1.metadata.json',
+      'v2.metadata.json',
+      'version-hint.text',
+    ]);
     // A stale base cannot commit later either.
-    await expect(catalog.commitTable(base, withProperty(base, 'writer', 'c'))).rejects.toBeInstanceOf(CommitConflictError);
+    await expect(catalog.commitTable(base, withProperty(base, 'writer', 'c'))).rejects.toBeInstanceOf(
+      CommitConflictError,
+    );
   });
 
   it('loads the newest version past a stale or missing hint', async () => {
@@ -150,7 +159,9 @@ describe('LocalCatalog tables (Hadoop layout)', () => {
     // Only a hint, no metadata file: a clear error naming the hint.
     await fs.mkdir(metaDir('hintonly'), { recursive: true });
     await fs.writeFile(path.join(metaDir('hintonly'), 'version-hint.text'), '3');
-    await expect(catalog.loadTable({ namespace: 'db', name: 'hintonly' })).rejects.toThrow(/version-hint\.text names version 3/);
+    await expect(catalog.loadTable({ namespace: 'db', name: 'hintonly' })).rejects.toThrow(
+      /version-hint\.text names version 3/,
+    );
   });
 
   it('caps the metadata log and deletes dropped metadata files when asked', async () => {
@@ -204,5 +215,50 @@ describe('LocalCatalog tables (Hadoop layout)', () => {
     await catalog.dropTable(purge, true);
     await expect(fs.stat(path.join(warehouse, 'db', 'droppurge'))).rejects.toThrow(/ENOENT/);
     await expect(catalog.dropTable(purge)).rejects.toBeInstanceOf(NoSuchTableError);
+  });
+});
+
+describe('LocalCatalog and other writers', () => {
+  it('reads gzip-compressed vN.gz.metadata.json as Java writes with write.metadata.compression-codec=gzip', async () => {
+    const id = { namespace: 'db', name: 'gz' };
+    const t = await catalog.createTable(id, { schema });
+    const next = { ...t.metadata, properties: { ...t.metadata.properties, codec: 'gzip' } };
+    await fs.writeFile(path.join(metaDir('gz'), 'v2.gz.metadata.json'), gzipSync(encodeMetadata(next)));
+    const loaded = await catalog.loadTable(id);
+    expect(path.basename(loaded.metadataLocation)).toBe('v2.gz.metadata.json');
+    expect(loaded.metadata.properties?.codec).toBe('gzip');
+  });
+});
+
+describe('static tables', () => {
+  it('finds the newest metadata file in both naming schemes', () => {
+    expect(
+      newestMetadataFile([
+        '/t/metadata/v2.metadata.json',
+        '/t/metadata/v10.metadata.json',
+        '/t/metadata/v9.metadata.json',
+      ]),
+    ).toBe('/t/metadata/v10.metadata.json');
+    expect(
+      newestMetadataFile([
+        '/t/metadata/00001-a.metadata.json',
+        '/t/metadata/00012-b.metadata.json',
+        '/t/metadata/snap-1.avro',
+      ]),
+    ).toBe('/t/metadata/00012-b.metadata.json');
+    expect(newestMetadataFile(['/t/metadata/x.avro'])).toBeUndefined();
+  });
+
+  it('opens a LocalCatalog table by folder and by metadata file', async () => {
+    const id = { namespace: 'db', name: 'static' };
+    let t = await catalog.createTable(id, { schema });
+    t = await catalog.commitTable(t, withProperty(t, 'k', 'v'));
+    const at = await loadTableAt(catalog.io, path.join(warehouse, 'db', 'static'));
+    expect(at.metadataLocation).toBe(t.metadataLocation);
+    const v1 = await loadMetadataFile(catalog.io, path.join(metaDir('static'), 'v1.metadata.json'));
+    expect(v1.metadata.properties?.k).toBeUndefined();
+    await expect(loadTableAt(catalog.io, path.join(warehouse, 'db', 'nothing'))).rejects.toThrow(
+      /no metadata files under/,
+    );
   });
 });

@@ -67,7 +67,8 @@ describe('LocalFileIO', () => {
 
   it('lists recursively under a folder or a name prefix, and deletes', async () => {
     const base = path.join(dir, 'list');
-    for (const n of ['x/1.parquet', 'x/y/2.parquet', 'z.avro', 'zz/3.avro']) await io.write(path.join(base, n), bytes(n));
+    for (const n of ['x/1.parquet', 'x/y/2.parquet', 'z.avro', 'zz/3.avro'])
+      await io.write(path.join(base, n), bytes(n));
     expect(await io.list(base)).toEqual(
       ['x/1.parquet', 'x/y/2.parquet', 'z.avro', 'zz/3.avro'].map((n) => path.join(base, n)),
     );

@@ -49,7 +49,9 @@ describe('S3FileIO against s3rver on loopback', () => {
     const back = await io.read(loc);
     expect(back.length).toBe(big.length);
     expect(Buffer.compare(Buffer.from(back), Buffer.from(big))).toBe(0);
-    expect(text(await io.readRange(loc, 5 * 1024 * 1024 - 2, 4))).toBe(text(big.subarray(5 * 1024 * 1024 - 2, 5 * 1024 * 1024 + 2)));
+    expect(text(await io.readRange(loc, 5 * 1024 * 1024 - 2, 4))).toBe(
+      text(big.subarray(5 * 1024 * 1024 - 2, 5 * 1024 * 1024 + 2)),
+    );
   });
 
   it('writeIfAbsent sends If-None-Match: * and lets exactly one concurrent writer win', async () => {
@@ -99,7 +101,9 @@ describe('S3FileIO against s3rver on loopback', () => {
     const client = new S3Client({ ...s3.clientConfig, maxAttempts: 2, retryMode: 'standard' });
     const impatient = new S3FileIO({ client });
     s3.failNext(5);
-    await expect(impatient.read('s3://warehouse/t/data/retry.bin')).rejects.toThrow(/retry\.bin.*SlowDown|SlowDown.*retry\.bin/);
+    await expect(impatient.read('s3://warehouse/t/data/retry.bin')).rejects.toThrow(
+      /retry\.bin.*SlowDown|SlowDown.*retry\.bin/,
+    );
     s3.failNext(0);
     client.destroy();
   });

@@ -1,0 +1,129 @@
+// `npm run bench -- contracts`: the compiled validator (target: >= 1M valid order events/s on one core) and
+// conform(), against a bare JSON.parse of the same events measured in the same run.
+import { performance } from 'node:perf_hooks';
+import { conform, contracts, createPiiHasher, validate } from '../core/contracts/index.js';
+import type { OrderCreatedEvent } from '../core/contracts/index.js';
+import { fmt, median } from './lib.js';
+
+const N = 20_000;
+const RUNS = 9;
+
+function order(i: number): OrderCreatedEvent {
+  const lines = 1 + (i % 4);
+  return {
+    event_id: `0f8fad5b-d9cb-469f-a165-${String(700000000000 + i).padStart(12, '0')}`,
+    event_type: 'order_created',
+    schema_version: 1,
+    event_time: `2025-03-${String(1 + (i % 28)).padStart(2, '0')}T12:${String(i % 60).padStart(2, '0')}:07.${String(i % 1e6).padStart(6, '0')}Z`,
+    shop_id: `shop-${i % 50}.myshopify.com`,
+    source: 'shopify_webhook',
+    order_id: 5_000_000_000 + i,
+    order_number: 1000 + i,
+    name: `#${1000 + i}`,
+    email: `buyer${i}@example.com`,
+    currency: 'USD',
+    subtotal_price: '118.00',
+    total_discounts: '10.00',
+    total_tax: '9.44',
+    total_shipping_price: '5.00',
+    total_price: '122.44',
+    taxes_included: false,
+    financial_status: 'paid',
+    fulfillment_status: null,
+    processed_at: '2025-03-01T12:00:07-05:00',
+    source_name: 'web',
+    checkout_token: `ct${i}`,
+    browser_ip: '203.0.113.7',
+    discount_codes: [{ code: 'SPRING10', amount: '10.00', type: 'fixed_amount' }],
+    customer: {
+      id: 7_000_000 + (i % 5000),
+      email: `buyer${i}@example.com`,
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      accepts_marketing: true,
+      orders_count: 3,
+    },
+    shipping_address: {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      address1: '1 Main St',
+      city: 'Ottawa',
+      province_code: 'ON',
+      country_code: 'CA',
+      zip: 'K1A 0B1',
+    },
+    line_items: Array.from({ length: lines }, (_, k) => ({
+      line_item_id: 9_000_000 + i * 4 + k,
+      product_id: 600 + k,
+      variant_id: 6000 + k,
+      sku: `SKU-${k}`,
+      title: 'Merino Wool Runner',
+      quantity: 1 + k,
+      price: '29.50',
+      total_discount: '2.50',
+      requires_shipping: true,
+      taxable: true,
+    })),
+  };
+}
+
+const texts = Array.from({ length: N }, (_, i) => JSON.stringify(order(i)));
+const events = texts.map((t) => JSON.parse(t) as OrderCreatedEvent);
+const avgBytes = texts.reduce((a, t) => a + t.length, 0) / N;
+contracts();
+const now = Date.parse('2025-04-01T00:00:00Z');
+const opts = { now };
+
+function rate(fn: () => void): number {
+  fn();
+  const times: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return N / (median(times) / 1000);
+}
+
+let sink = 0;
+const validateRate = rate(() => {
+  for (let i = 0; i < N; i++) if (validate(events[i], opts).ok) sink++;
+});
+const parseRate = rate(() => {
+  for (let i = 0; i < N; i++) sink += (JSON.parse(texts[i]!) as { order_id: number }).order_id;
+});
+const parseValidateRate = rate(() => {
+  for (let i = 0; i < N; i++) if (validate(JSON.parse(texts[i]!), opts).ok) sink++;
+});
+const hash = createPiiHasher('bench-salt-0123456789');
+const meta = { ingest_time: now * 1000, is_late: false, kafka_partition: 0, kafka_offset: 0 };
+const conformRate = rate(() => {
+  for (let i = 0; i < N; i++) sink += conform(events[i]!, meta, hash).children.length;
+});
+const noHash = (v: string) => v;
+const conformNoHashRate = rate(() => {
+  for (let i = 0; i < N; i++) sink += conform(events[i]!, meta, noHash).children.length;
+});
+const invalid = events.map((e, i) => ({
+  ...e,
+  total_price: i % 2 ? '1.234' : 12,
+  line_items: [{ ...e.line_items[0]!, quantity: -1 }],
+}));
+const invalidRate = rate(() => {
+  for (let i = 0; i < N; i++) if (!validate(invalid[i], opts).ok) sink++;
+});
+
+console.log(
+  `order_created events: ${fmt(N)} distinct, ${fmt(avgBytes)} bytes of JSON each, 1-4 line items; median of ${RUNS} runs`,
+);
+console.log(`validate (parsed, valid)        ${fmt(validateRate)} events/s`);
+console.log(`validate (parsed, invalid)      ${fmt(invalidRate)} events/s`);
+console.log(`JSON.parse only                 ${fmt(parseRate)} events/s`);
+console.log(
+  `JSON.parse + validate           ${fmt(parseValidateRate)} events/s  (${(parseValidateRate / parseRate).toFixed(2)}x of JSON.parse alone)`,
+);
+console.log(`conform (HMAC-SHA256 PII)       ${fmt(conformRate)} events/s`);
+console.log(`conform (identity hash)         ${fmt(conformNoHashRate)} events/s`);
+console.log(`validate vs JSON.parse          ${(validateRate / parseRate).toFixed(2)}x`);
+console.log(`target >= 1,000,000 valid order events/s: ${validateRate >= 1e6 ? 'met' : 'NOT met'}`);
+if (sink === -1) console.log(sink);

@@ -1,0 +1,84 @@
+// Generator throughput: records per second written as NDJSON to a file (target >= 200k/s), next to generating
+// only (no output) and writing MSK batches, all measured in this run. Wall time is the figure; CPU time is printed
+// too because the 2-core machine is shared. Usage: npm run bench -- generator [-- --events N --runs R].
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { generateEvents } from '../core/generator/generate-events.js';
+import { writeNdjson } from '../core/generator/write-ndjson.js';
+import { toMskBatches } from '../core/generator/to-msk-batches.js';
+import { fmt, mb, median, rssSampler } from './lib.js';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const EVENTS = arg('events', 1_000_000);
+const RUNS = arg('runs', 5);
+
+interface Measure {
+  wallMs: number;
+  cpuMs: number;
+  bytes: number;
+}
+
+async function measure(fn: () => Promise<number>): Promise<Measure> {
+  globalThis.gc?.();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const bytes = await fn();
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wallMs, cpuMs: (c.user + c.system) / 1000, bytes };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'shoplake-bench-generator-'));
+try {
+  const file = join(dir, 'events.ndjson');
+  const cases: Record<string, () => Promise<number>> = {
+    'generate only': async () => {
+      const s = generateEvents({ events: EVENTS });
+      let bytes = 0;
+      for (let r = s.nextRecord(); r; r = s.nextRecord()) bytes += r.value.length;
+      return bytes;
+    },
+    'NDJSON to file': async () => {
+      const out = createWriteStream(file);
+      await writeNdjson(generateEvents({ events: EVENTS }), out);
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      return (await stat(file)).size;
+    },
+    'MSK batches (JSON, in memory)': async () => {
+      let bytes = 0;
+      for (const batch of toMskBatches(generateEvents({ events: EVENTS / 10 }))) bytes += JSON.stringify(batch).length;
+      return bytes * 10;
+    },
+  };
+  const results = new Map<string, Measure[]>();
+  const rss = rssSampler();
+  for (let run = 0; run < RUNS + 1; run++) {
+    for (const [name, fn] of Object.entries(cases)) {
+      const m = await measure(fn);
+      if (run > 0) (results.get(name) ?? results.set(name, []).get(name)!).push(m); // run 0 warms up
+    }
+  }
+  const peak = rss.stop();
+  console.log(`${fmt(EVENTS)} records per run (MSK: a tenth, scaled), ${RUNS} runs after a warm-up, default options`);
+  const rate = (name: string, key: 'wallMs' | 'cpuMs'): number => {
+    const n = name.startsWith('MSK') ? EVENTS / 10 : EVENTS;
+    return median(results.get(name)!.map((m) => n / (m[key] / 1000)));
+  };
+  for (const name of Object.keys(cases)) {
+    const ms = results.get(name)!;
+    console.log(
+      `${name.padEnd(30)} median ${fmt(rate(name, 'wallMs'))} records/s wall, ${fmt(rate(name, 'cpuMs'))} records/s CPU` +
+        `  (${mb(median(ms.map((m) => m.bytes)))} per ${fmt(EVENTS)})`,
+    );
+  }
+  console.log(`NDJSON to file / generate only (wall): ${(rate('NDJSON to file', 'wallMs') / rate('generate only', 'wallMs')).toFixed(2)}`);
+  console.log(`peak RSS ${mb(peak)}`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

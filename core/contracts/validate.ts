@@ -1,0 +1,323 @@
+// The compiled validator. For each event contract it generates one plain JS function (new Function) that checks
+// every field in place, with no allocation unless something fails, and reports every failure with its JSON path
+// and a stable reason code (reason-codes.ts). It never throws: any JSON value, any depth, any size, hostile keys.
+// The generated code walks the contract, not the input, so input nesting cannot deepen its stack.
+import type { Checks, ContractField, ContractType } from './format.js';
+import { parsePrimitive } from './field-types.js';
+import type { ContractSet, EventContract } from './load.js';
+import type { ReasonCode } from './reason-codes.js';
+import { UUID_PATTERN } from './json-schema.js';
+import {
+  DEFAULT_MAX_STRING_LENGTH,
+  INT_RANGE,
+  LONG_RANGE,
+  TIMESTAMP_RANGE,
+  decimalProblemText,
+  decimalValue,
+  parseDate,
+  parseTimestamptz,
+} from './wire-values.js';
+
+export interface ValidationError {
+  /** JSON path of the failing value: `$`, `$.customer.email`, `$.line_items[2].quantity`, `$.note_attributes["k"]`. */
+  path: string;
+  code: ReasonCode;
+  message: string;
+}
+
+export type ValidationResult =
+  | { readonly ok: true; readonly eventType: string; readonly contract: EventContract }
+  | { readonly ok: false; readonly eventType: string | null; readonly errors: ValidationError[] };
+
+export interface ValidateOptions {
+  /** The clock for max_future_seconds checks, in ms since epoch (default Date.now()). Pass one per batch. */
+  now?: number;
+  /** The Kafka topic the event arrived on: a contract on another topic fails with wrong_topic. */
+  topic?: string;
+}
+
+export type Validate = (event: unknown, options?: ValidateOptions) => ValidationResult;
+
+/** Errors kept per event; beyond it the validator stops and adds one too_many_errors entry. */
+export const MAX_ERRORS = 100;
+
+interface Ctx {
+  errors: ValidationError[] | null;
+  now: number;
+}
+
+const STOP = new Error('too many errors');
+
+const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/** Runtime helpers the generated code calls; only err() and unknown() run on the failure path. */
+const helpers = {
+  err(c: Ctx, path: string, code: ReasonCode, message: string): void {
+    const e = c.errors ?? (c.errors = []);
+    e.push({ path, code, message });
+    if (e.length >= MAX_ERRORS) throw STOP;
+  },
+  kindOf,
+  keyCount(o: object): number {
+    let n = 0;
+    for (const _ in o) n++;
+    return n;
+  },
+  unknown(c: Ctx, o: object, known: Set<string>, path: string): void {
+    for (const k of Object.keys(o))
+      if (!known.has(k)) helpers.err(c, keyPath(path, k), 'unknown_field', 'not declared by the contract');
+  },
+  keyPath,
+  dec: decimalValue,
+  decWhy: decimalProblemText,
+  ts: parseTimestamptz,
+  date: parseDate,
+  limit: (s: string): string => (s.length > 64 ? `${s.slice(0, 61)}...` : s),
+};
+
+function keyPath(base: string, key: string): string {
+  const k = key.length > 64 ? `${key.slice(0, 61)}...` : key;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${base}.${k}` : `${base}[${JSON.stringify(k)}]`;
+}
+
+/** A path under construction: literal segments and JS expressions, rendered as one concatenation. */
+type Path = (string | { expr: string })[];
+
+const renderPath = (p: Path): string => {
+  const out: string[] = [];
+  let lit = '';
+  for (const part of p) {
+    if (typeof part === 'string') lit += part;
+    else {
+      if (lit) out.push(JSON.stringify(lit));
+      lit = '';
+      out.push(`(${part.expr})`);
+    }
+  }
+  if (lit || out.length === 0) out.push(JSON.stringify(lit));
+  return out.join(' + ');
+};
+
+class Generator {
+  readonly consts: unknown[] = [];
+  readonly vars = new Set<string>();
+
+  /** Temporaries are per nesting depth: siblings reuse them, nested levels get their own (few locals, fast entry). */
+  v(prefix: string, depth: number): string {
+    const name = `${prefix}${depth}`;
+    this.vars.add(name);
+    return name;
+  }
+
+  k(value: unknown): string {
+    this.consts.push(value);
+    return `K[${this.consts.length - 1}]`;
+  }
+
+  /** Code checking every field of `obj` (a plain object already proven), then its unknown keys. */
+  fields(fields: ContractField[], obj: string, path: Path, depth: number): string {
+    const nk = this.v('nk', depth);
+    const body = fields.map((f) => this.field(f, obj, [...path, `.${f.name}`], nk, depth)).join('\n');
+    const known = this.k(new Set(fields.map((f) => f.name)));
+    return `${nk} = 0;\n${body}\nif (${nk} !== H.keyCount(${obj})) H.unknown(c, ${obj}, ${known}, ${renderPath(path)});`;
+  }
+
+  field(f: ContractField, obj: string, path: Path, nk: string, depth: number): string {
+    const v = this.v('v', depth);
+    const p = renderPath(path);
+    const missing = (what: string) =>
+      f.required ? `H.err(c, ${p}, 'missing_required', 'required field is ${what}');` : '';
+    return `${v} = ${obj}.${f.name};
+if (${v} !== undefined) { ${nk}++; if (${v} !== null) {\n${this.value(f.type, f.checks, v, path, depth)}\n} else { ${missing('null')} } }
+else { ${missing('missing')} }`;
+  }
+
+  value(t: ContractType, checks: Checks | undefined, v: string, path: Path, depth: number): string {
+    const p = renderPath(path);
+    const wrong = (expected: string) => `H.err(c, ${p}, 'wrong_type', 'expected ${expected}, got ' + H.kindOf(${v}));`;
+    const range = (lo: number, hi: number, what: string) =>
+      `else if (${v} < ${lo} || ${v} > ${hi}) H.err(c, ${p}, 'out_of_range', ${v} + ' is outside ${what} ${lo}..${hi}');`;
+    if (typeof t !== 'string') {
+      if (t.type === 'struct') {
+        return `if (typeof ${v} !== 'object' || Array.isArray(${v})) ${wrong('an object')}\nelse {\n${this.fields(t.fields, v, path, depth + 1)}\n}`;
+      }
+      if (t.type === 'list') {
+        const i = this.v('i', depth);
+        const e = this.v('e', depth);
+        const elPath: Path = [...path, '[', { expr: i }, ']'];
+        const el = `if (${e} === null || ${e} === undefined) { ${t['element-required'] ? `H.err(c, ${renderPath(elPath)}, 'missing_required', 'list element is null');` : ''} }
+else {\n${this.value(t.element, undefined, e, elPath, depth + 1)}\n}`;
+        return `if (!Array.isArray(${v})) ${wrong('an array')}
+else if (${v}.length > ${checks?.max_items ?? 1e9}) H.err(c, ${p}, 'too_many_items', ${v}.length + ' items, at most ${checks?.max_items} allowed');
+else {
+${checks?.min_items ? `if (${v}.length < ${checks.min_items}) H.err(c, ${p}, 'too_few_items', ${v}.length + ' items, at least ${checks.min_items} needed');` : ''}
+for (${i} = 0; ${i} < ${v}.length; ${i}++) { ${e} = ${v}[${i}];\n${el}\n}
+}`;
+      }
+      const ks = this.v('ks', depth);
+      const j = this.v('j', depth);
+      const e = this.v('e', depth);
+      const kp: Path = [{ expr: `H.keyPath(${p}, ${ks}[${j}])` }];
+      return `if (typeof ${v} !== 'object' || Array.isArray(${v})) ${wrong('an object')}
+else { ${ks} = Object.keys(${v});
+if (${ks}.length > ${checks?.max_items ?? 1e9}) H.err(c, ${p}, 'too_many_items', ${ks}.length + ' entries, at most ${checks?.max_items} allowed');
+else {
+${checks?.min_items ? `if (${ks}.length < ${checks.min_items}) H.err(c, ${p}, 'too_few_items', ${ks}.length + ' entries, at least ${checks.min_items} needed');` : ''}
+for (${j} = 0; ${j} < ${ks}.length; ${j}++) { ${e} = ${v}[${ks}[${j}]];
+if (${e} === null) { ${t['value-required'] ? `H.err(c, ${renderPath(kp)}, 'missing_required', 'map value is null');` : ''} }
+else {\n${this.value(t.value, undefined, e, kp, depth + 1)}\n}
+} } }`;
+    }
+    const prim = parsePrimitive(t)!;
+    switch (prim.kind) {
+      case 'string': {
+        const max = checks?.enum ? Infinity : (checks?.max_length ?? DEFAULT_MAX_STRING_LENGTH);
+        let code = `if (typeof ${v} !== 'string') ${wrong('a string')}`;
+        if (max !== Infinity)
+          code += `\nelse if (${v}.length > ${max}) H.err(c, ${p}, 'too_long', 'length ' + ${v}.length + ' exceeds ${max}');`;
+        if (checks?.min_length)
+          code += `\nelse if (${v}.length < ${checks.min_length}) H.err(c, ${p}, 'too_short', 'length ' + ${v}.length + ' is below ${checks.min_length}');`;
+        if (checks?.pattern !== undefined) {
+          const re = this.k(new RegExp(checks.pattern, 'u'));
+          code += `\nelse if (!${re}.test(${v})) H.err(c, ${p}, 'pattern_mismatch', JSON.stringify(H.limit(${v})) + ' does not match ' + ${JSON.stringify(JSON.stringify(checks.pattern))});`;
+        }
+        if (checks?.enum) {
+          // A switch over the literals beats a Set lookup for the short enums contracts use.
+          const cases = checks.enum.map((x) => `case ${JSON.stringify(x)}:`).join(' ');
+          code += `\nelse switch (${v}) { ${cases} break; default: H.err(c, ${p}, 'not_in_enum', JSON.stringify(H.limit(${v})) + ' is not one of ' + ${JSON.stringify(checks.enum.join(', '))}); }`;
+        }
+        return code;
+      }
+      case 'uuid': {
+        const re = this.k(new RegExp(UUID_PATTERN));
+        return `if (typeof ${v} !== 'string') ${wrong('a string')}\nelse if (${v}.length !== 36 || !${re}.test(${v})) H.err(c, ${p}, 'invalid_uuid', 'not a canonical UUID');`;
+      }
+      case 'int':
+      case 'long': {
+        const r = prim.kind === 'int' ? INT_RANGE : LONG_RANGE;
+        const lo = Math.max(r.min, checks?.min ?? r.min);
+        const hi = Math.min(r.max, checks?.max ?? r.max);
+        return `if (typeof ${v} !== 'number') ${wrong('an integer')}
+else if (!Number.isInteger(${v})) H.err(c, ${p}, 'not_integer', ${v} + ' is not an integer');
+${range(lo, hi, lo === r.min && hi === r.max ? prim.kind : 'allowed range')}`;
+      }
+      case 'float':
+      case 'double':
+        return `if (typeof ${v} !== 'number') ${wrong('a number')}
+else if (${v} - ${v} !== 0) H.err(c, ${p}, 'out_of_range', ${v} + ' is not a finite number');
+${checks?.min !== undefined || checks?.max !== undefined ? range(checks.min ?? -Number.MAX_VALUE, checks.max ?? Number.MAX_VALUE, 'allowed range') : ''}`;
+      case 'boolean':
+        return `if (typeof ${v} !== 'boolean') ${wrong('a boolean')}`;
+      case 'decimal': {
+        const m = this.v('m', depth);
+        const lo = checks?.min;
+        const hi = checks?.max;
+        const cond = [lo !== undefined ? `${m} < ${lo}` : '', hi !== undefined ? `${m} > ${hi}` : '']
+          .filter(Boolean)
+          .join(' || ');
+        const bounds = cond
+          ? `\nelse if (${cond}) H.err(c, ${p}, 'out_of_range', ${v} + ' is outside allowed range ${lo ?? '-Infinity'}..${hi ?? 'Infinity'}');`
+          : '';
+        return `if (typeof ${v} !== 'string' && typeof ${v} !== 'number') ${wrong('a decimal string or number')}
+else if ((${m} = H.dec(${v}, ${prim.precision - prim.scale}, ${prim.scale})) !== ${m}) H.err(c, ${p}, 'invalid_decimal', H.decWhy() + ' for decimal(${prim.precision},${prim.scale})');${bounds}`;
+      }
+      case 'timestamptz': {
+        const m = this.v('m', depth);
+        const future =
+          checks?.max_future_seconds !== undefined
+            ? `\nelse if (${m} > c.now + ${checks.max_future_seconds * 1e6}) H.err(c, ${p}, 'future_timestamp', 'more than ${checks.max_future_seconds} s ahead of the clock');`
+            : '';
+        return `if (typeof ${v} !== 'string') ${wrong('an ISO-8601 timestamp string')}
+else if ((${m} = H.ts(${v})) !== ${m}) H.err(c, ${p}, 'invalid_timestamp', JSON.stringify(H.limit(${v})) + ' is not YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM)');
+else if (${m} < ${TIMESTAMP_RANGE.min} || ${m} >= ${TIMESTAMP_RANGE.max}) H.err(c, ${p}, 'out_of_range', 'year outside 1900-2199');${future}`;
+      }
+      case 'date': {
+        const m = this.v('m', depth);
+        return `if (typeof ${v} !== 'string') ${wrong('a date string')}
+else if ((${m} = H.date(${v})) !== ${m}) H.err(c, ${p}, 'invalid_date', JSON.stringify(H.limit(${v})) + ' is not a calendar date YYYY-MM-DD');`;
+      }
+      case 'binary':
+        return wrong('nothing: binary has no JSON form');
+    }
+  }
+}
+
+type Compiled = (o: Record<string, unknown>, c: Ctx) => void;
+
+/** Generates the checking function of one event contract (exposed for tests and the curious). */
+export function compileSource(contract: EventContract): { source: string; consts: unknown[] } {
+  const g = new Generator();
+  const body = g.fields(contract.fields, 'o', ['$'], 0);
+  const version = `if (typeof o.schema_version === 'number' && o.schema_version > ${contract.schemaVersion}) H.err(c, '$.schema_version', 'unsupported_schema_version', o.schema_version + ' is above ${contract.schemaVersion}, the version this consumer knows');`;
+  const source = `'use strict';\nreturn function validate_${contract.eventType}(o, c) {\nvar ${[...g.vars].join(', ')};\n${body}\n${version}\n};`;
+  return { source, consts: g.consts };
+}
+
+function compile(contract: EventContract): Compiled {
+  const { source, consts } = compileSource(contract);
+  return new Function('K', 'H', source)(consts, helpers) as Compiled;
+}
+
+/** Builds the validator of a contract set: one compiled function per event type, dispatched on event_type. */
+export function createValidator(set: ContractSet): Validate {
+  const compiled = new Map<string, { fn: Compiled; ok: ValidationResult; topic: string }>();
+  for (const [type, contract] of set.events) {
+    compiled.set(type, {
+      fn: compile(contract),
+      ok: Object.freeze({ ok: true, eventType: type, contract }),
+      topic: contract.topic,
+    });
+  }
+  const ctx: Ctx = { errors: null, now: 0 };
+  const fail = (eventType: string | null, path: string, code: ReasonCode, message: string): ValidationResult => ({
+    ok: false,
+    eventType,
+    errors: [{ path, code, message }],
+  });
+
+  const add = ([path, code, message]: [string, ReasonCode, string]): void => {
+    (ctx.errors ??= []).push({ path, code, message });
+  };
+
+  return function validate(event: unknown, options?: ValidateOptions): ValidationResult {
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      return fail(null, '$', 'not_an_object', `expected a JSON object, got ${kindOf(event)}`);
+    }
+    const o = event as Record<string, unknown>;
+    let type: unknown;
+    try {
+      type = o.event_type;
+    } catch (err) {
+      return fail(null, '$.event_type', 'internal_error', `reading event_type failed: ${String(err)}`);
+    }
+    if (type === undefined || type === null)
+      return fail(null, '$.event_type', 'missing_required', 'required field is missing');
+    if (typeof type !== 'string')
+      return fail(null, '$.event_type', 'wrong_type', `expected a string, got ${kindOf(type)}`);
+    const entry = compiled.get(type);
+    if (!entry)
+      return fail(
+        null,
+        '$.event_type',
+        'unknown_event_type',
+        `${JSON.stringify(helpers.limit(type))} names no contract`,
+      );
+    ctx.errors = null;
+    ctx.now = (options?.now ?? Date.now()) * 1000;
+    try {
+      entry.fn(o, ctx);
+    } catch (err) {
+      add(
+        err === STOP
+          ? ['$', 'too_many_errors', `stopped after ${MAX_ERRORS} errors`]
+          : ['$', 'internal_error', `validator failed: ${String(err)}`],
+      );
+    }
+    if (options?.topic !== undefined && options.topic !== entry.topic) {
+      add(['$.event_type', 'wrong_topic', `${type} belongs on topic ${entry.topic}, not ${options.topic}`]);
+    }
+    const errors = ctx.errors as ValidationError[] | null;
+    ctx.errors = null;
+    return errors === null ? entry.ok : { ok: false, eventType: type, errors };
+  };
+}

@@ -1,0 +1,204 @@
+// Dedup: is this event_id already in the silver table (or earlier in the batch) under another Kafka coordinate?
+//
+// A resend carries the same bytes, so it falls in the same table partition as its original (same event_time,
+// same shop_id). The index is therefore kept per partition tuple of the table's spec ("scope"): a batch loads
+// only the scopes its rows fall in (the event_id, kafka_partition and kafka_offset columns of those partitions'
+// files), once per warm container, and keeps them current by reading the files appended since (incremental
+// scan) at the start of each batch. Scopes older than the dedup window (behind the table's watermark) are neither
+// loaded nor kept: events there are deduplicated within their batch only (docs/exactly-once.md).
+//
+// The index maps event_id -> the coordinate it landed with (partition * 2^40 + offset). A record whose own
+// coordinate is the one indexed is not a duplicate: that is a replay of a record already committed, which the
+// offsets skip per table; its child rows may still be missing (a crash between two tables) and must be written.
+import type { LoadedTable } from '../iceberg/catalog/catalog.js';
+import { and, gte, lt } from '../iceberg/scan/expression.js';
+import type { Filter } from '../iceberg/scan/expression.js';
+import { planFiles, currentSchema } from '../iceberg/scan/plan-files.js';
+import { planIncremental } from '../iceberg/scan/plan-incremental.js';
+import { readTaskRows } from '../iceberg/scan/read-rows.js';
+import type { FileScanTask } from '../iceberg/scan/plan-files.js';
+import { bindPartitionSpec } from '../iceberg/spec/transform.js';
+import type { BoundPartitionField } from '../iceberg/spec/transform.js';
+import type { PartitionValues } from '../iceberg/spec/manifest.js';
+import { daysFromCivil } from '../contracts/wire-values.js';
+
+const DAY_US = 86_400_000_000;
+const COORD_PARTITION = 2 ** 40;
+
+/** A record's coordinate in one number (partitions < 4096 and offsets < 2^40 stay exact). */
+export function coordinate(partition: number, offset: number): number {
+  return partition * COORD_PARTITION + offset;
+}
+
+/** A row's scope: its partition tuple as a key, and the day its time partition starts on (null: none). */
+export interface Scope {
+  key: string;
+  day: number | null;
+  values: unknown[];
+}
+
+interface ScopeIds {
+  day: number | null;
+  ids: Map<string, number>;
+}
+
+export class DedupIndex {
+  private fields: BoundPartitionField[] = [];
+  private timeField = -1;
+  private bindingKey = '';
+  private readonly scopes = new Map<string, ScopeIds>();
+  /** The table snapshot the index reflects (undefined: the empty table). */
+  private snapshotId: bigint | undefined;
+  private synced = false;
+
+  constructor(readonly windowDays: number) {}
+
+  /** Scopes held (for tests and logs). */
+  get size(): number {
+    return this.scopes.size;
+  }
+
+  /** Brings the index to the table's current snapshot (rebinding if its spec or schema changed). */
+  async sync(table: LoadedTable): Promise<void> {
+    const m = table.metadata;
+    const binding = `${m['default-spec-id']}/${m['current-schema-id']}`;
+    if (binding !== this.bindingKey) {
+      const spec = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id']);
+      if (!spec) throw new Error(`${table.metadataLocation}: default spec ${m['default-spec-id']} is missing`);
+      this.fields = bindPartitionSpec(spec, currentSchema(m));
+      this.timeField = this.fields.findIndex((f) => ['year', 'month', 'day', 'hour'].includes(f.transform.kind));
+      this.bindingKey = binding;
+      this.reset();
+    }
+    const current = currentId(table);
+    if (this.synced && current === this.snapshotId) return;
+    if (!this.synced || this.scopes.size === 0) {
+      this.snapshotId = current;
+      this.synced = true;
+      this.scopes.clear();
+      return;
+    }
+    let tasks: FileScanTask[];
+    try {
+      tasks = await planIncremental(table, { fromSnapshotId: this.snapshotId, toSnapshotId: current });
+    } catch {
+      // History expired or rewritten (overwrite/delete): forget everything and reload scopes on demand.
+      this.reset();
+      this.snapshotId = current;
+      this.synced = true;
+      return;
+    }
+    await this.read(table, tasks.filter((t) => this.scopes.has(partitionKey(this.fields, t.file.partition))));
+    this.snapshotId = current;
+  }
+
+  /** The scope of a silver row. */
+  scopeOf(row: Record<string, unknown>): Scope {
+    const values = this.fields.map((f) => f.apply(f.get(row)));
+    let day: number | null = null;
+    if (this.timeField >= 0) day = toDay(this.fields[this.timeField]!.transform.kind, values[this.timeField]);
+    return { key: tupleKey(values), day, values };
+  }
+
+  /** Whether a scope is older than the window behind `watermarkUs` (such scopes are not indexed). */
+  outsideWindow(scope: Scope, watermarkUs: number | null): boolean {
+    if (scope.day === null || watermarkUs === null) return false;
+    return scope.day < Math.floor(watermarkUs / DAY_US) - this.windowDays;
+  }
+
+  /** Loads the scopes not held yet from the table's current snapshot; drops scopes behind the window. */
+  async load(table: LoadedTable, scopes: Scope[], watermarkUs: number | null): Promise<void> {
+    if (watermarkUs !== null) {
+      const minDay = Math.floor(watermarkUs / DAY_US) - this.windowDays;
+      for (const [k, s] of this.scopes) if (s.day !== null && s.day < minDay) this.scopes.delete(k);
+    }
+    const missing = new Map<string, Scope>();
+    for (const s of scopes) if (!this.scopes.has(s.key) && !this.outsideWindow(s, watermarkUs)) missing.set(s.key, s);
+    if (missing.size === 0) return;
+    for (const s of missing.values()) this.scopes.set(s.key, { day: s.day, ids: new Map() });
+    if (this.snapshotId === undefined) return;
+    const plan = await planFiles(table, { snapshotId: this.snapshotId, filter: this.filterFor([...missing.values()]) });
+    const specId = table.metadata['default-spec-id'];
+    await this.read(
+      table,
+      plan.tasks.filter((t) => t.specId === specId && missing.has(partitionKey(this.fields, t.file.partition))),
+    );
+  }
+
+  /** The coordinate event_id landed with in this scope, if indexed. */
+  lookup(scopeKey: string, eventId: string): number | undefined {
+    return this.scopes.get(scopeKey)?.ids.get(eventId);
+  }
+
+  /** Records a commit of this process: its rows join the index; the snapshot advances if it follows ours. */
+  committed(parentSnapshotId: bigint | undefined, snapshotId: bigint, rows: Iterable<[string, string, number]>): void {
+    for (const [scopeKey, eventId, coord] of rows) {
+      const s = this.scopes.get(scopeKey);
+      if (s && !s.ids.has(eventId)) s.ids.set(eventId, coord);
+    }
+    if (this.synced && parentSnapshotId === this.snapshotId) this.snapshotId = snapshotId;
+  }
+
+  private reset(): void {
+    this.scopes.clear();
+    this.synced = false;
+    this.snapshotId = undefined;
+  }
+
+  /** Prunes the plan by the time ranges of the scopes (the partition tuple match is exact afterwards). */
+  private filterFor(scopes: Scope[]): Filter | undefined {
+    if (this.timeField < 0) return undefined;
+    const f = this.fields[this.timeField]!;
+    if (f.transform.kind !== 'day' && f.transform.kind !== 'hour') return undefined;
+    const unit = f.transform.kind === 'day' ? DAY_US : 3_600_000_000;
+    const values = scopes.map((s) => s.values[this.timeField]).filter((v): v is number => typeof v === 'number');
+    if (values.length !== scopes.length) return undefined;
+    return and(gte(f.sourceName, Math.min(...values) * unit), lt(f.sourceName, (Math.max(...values) + 1) * unit));
+  }
+
+  private async read(table: LoadedTable, tasks: FileScanTask[]): Promise<void> {
+    const schema = currentSchema(table.metadata);
+    const columns = ['event_id', 'kafka_partition', 'kafka_offset'];
+    for (const task of tasks) {
+      const scope = this.scopes.get(partitionKey(this.fields, task.file.partition));
+      if (!scope) continue;
+      const rows = await readTaskRows(table.io, task, schema, { columns });
+      for (const r of rows) {
+        const id = r.event_id;
+        if (typeof id !== 'string' || scope.ids.has(id)) continue;
+        const p = r.kafka_partition;
+        const o = r.kafka_offset;
+        scope.ids.set(id, p === null || o === null ? -1 : coordinate(Number(p), Number(o)));
+      }
+    }
+  }
+}
+
+function currentId(table: LoadedTable): bigint | undefined {
+  const id = table.metadata['current-snapshot-id'];
+  return id === undefined || id === null || id === -1n ? undefined : id;
+}
+
+function keyPart(v: unknown): string {
+  if (v === null || v === undefined) return '\u0000';
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  return String(v);
+}
+
+function tupleKey(values: unknown[]): string {
+  let k = '';
+  for (const v of values) k += keyPart(v) + '\u0001';
+  return k;
+}
+
+function partitionKey(fields: BoundPartitionField[], partition: PartitionValues): string {
+  return tupleKey(fields.map((f) => partition[f.name]));
+}
+
+function toDay(kind: string, v: unknown): number | null {
+  if (typeof v !== 'number') return null;
+  if (kind === 'day') return v;
+  if (kind === 'hour') return Math.floor(v / 24);
+  if (kind === 'month') return daysFromCivil(1970 + Math.floor(v / 12), (((v % 12) + 12) % 12) + 1, 1);
+  return daysFromCivil(1970 + v, 1, 1);
+}

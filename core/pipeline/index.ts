@@ -1,0 +1,19 @@
+// Public API of core/pipeline (see README.md). Consumers import from here only.
+export { createPipeline, Pipeline, DEFAULT_NAMESPACES, DEFAULT_DEDUP_WINDOW_DAYS } from './pipeline.js';
+export type { PipelineOptions } from './pipeline.js';
+export { Batch } from './batch.js';
+export type { BatchResult, TableResult } from './batch.js';
+export { decodeRecord, fromMskEvent, fromMskRecord, DECODE_REASON_CODES } from './decode.js';
+export type { PipelineRecord, KafkaHeader, DecodedRecord } from './decode.js';
+export { PIPELINE_REASON_CODES, MAX_QUARANTINE_ERRORS } from './validate.js';
+export type { QuarantineReason } from './validate.js';
+export { OffsetConflictError, committedState, OFFSETS_PREFIX, WATERMARK_KEY } from './exactly-once.js';
+export type { Offsets, CommittedState } from './exactly-once.js';
+export { DEFAULT_ALLOWED_LATENESS_SECONDS } from './late.js';
+export { FAULT_POINTS, FAULT_EXIT_CODE, parseFaults } from './faults.js';
+export type { FaultPoint } from './faults.js';
+export { settingsFromEnv, openCatalog } from './config.js';
+export type { PipelineSettings, CatalogClients } from './config.js';
+export { loadPiiSalt, loadOrCreateDevSalt } from './salt.js';
+export type { SaltSource } from './salt.js';
+export type { Namespaces } from './tables.js';

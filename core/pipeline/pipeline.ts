@@ -1,0 +1,131 @@
+// The pipeline: everything a consumer process builds once and reuses for every batch (a warm Lambda container,
+// the ECS task, `shoplake local run`): the contracts and their compiled validators and conformers, the PII
+// hasher, the table handles with their offsets and dedup indexes, the Parquet compressors.
+//
+//   const pipeline = createPipeline({ catalog: new LocalCatalog(dir), piiSalt });
+//   const result = await pipeline.process(fromMskEvent(event));      // one batch: add + commit
+//   // or, for large micro-batches:
+//   const batch = pipeline.batch(); await batch.add(records); ...; const result = await batch.commit();
+import type { ContractSet } from '../contracts/index.js';
+import { contracts as bundledContracts, createPiiHasher, createValidator } from '../contracts/index.js';
+import type { Catalog } from '../iceberg/catalog/catalog.js';
+import { DataFileNamer, loadCompression } from '../iceberg/parquet/index.js';
+import type { Compression, ParquetCodec } from '../iceberg/parquet/index.js';
+import { Batch } from './batch.js';
+import type { BatchResult } from './batch.js';
+import type { PipelineRecord } from './decode.js';
+import { faultInjector } from './faults.js';
+import type { FaultInjector } from './faults.js';
+import { DEFAULT_ALLOWED_LATENESS_SECONDS } from './late.js';
+import { Router } from './route.js';
+import { Tables } from './tables.js';
+import type { Namespaces } from './tables.js';
+import { createRecordValidator } from './validate.js';
+
+export interface PipelineOptions {
+  /** LocalCatalog (Hadoop layout) or GlueCatalog. */
+  catalog: Catalog;
+  /** HMAC-SHA256 key for PII of class direct (at least 16 bytes); see salt.ts. Never logged. */
+  piiSalt: string | Uint8Array;
+  /** Catalog namespace per layer (default bronze, silver, ops). */
+  namespaces?: Partial<Namespaces>;
+  /** Default 3600. */
+  allowedLatenessSeconds?: number;
+  /** How far behind a table's watermark event_ids are still checked against the table (default 7 days). */
+  dedupWindowDays?: number;
+  /** Create missing namespaces and tables from the contracts (default true). */
+  createTables?: boolean;
+  /** Default: the bundled contracts (glue-schemas/). */
+  contracts?: ContractSet;
+  /** Target data file size when the table sets none (default 128 MiB). */
+  targetFileBytes?: number;
+  /** Rows buffered per table before a row group is encoded (default 16 MiB). */
+  bufferBytes?: number;
+  /** Transactions per table when conflicts outlast one transaction's retries (default 3). */
+  commitAttempts?: number;
+  /** SHOPLAKE_FAULT value (default: the environment variable); see faults.ts. */
+  fault?: string;
+  /** ms since epoch; the batch's ingest_time (default Date.now). */
+  clock?: () => number;
+}
+
+export const DEFAULT_NAMESPACES: Namespaces = { bronze: 'bronze', silver: 'silver', ops: 'ops' };
+export const DEFAULT_DEDUP_WINDOW_DAYS = 7;
+
+export class Pipeline {
+  readonly tables: Tables;
+  readonly contracts: ContractSet;
+  private readonly router: Router;
+  private readonly fault: FaultInjector;
+  private readonly compressors = new Map<ParquetCodec, Promise<Compression>>();
+  private readonly namer = new DataFileNamer();
+
+  constructor(private readonly options: PipelineOptions) {
+    this.contracts = options.contracts ?? bundledContracts();
+    this.tables = new Tables(options.catalog, this.contracts, {
+      namespaces: { ...DEFAULT_NAMESPACES, ...options.namespaces },
+      create: options.createTables ?? true,
+      dedupWindowDays: options.dedupWindowDays ?? DEFAULT_DEDUP_WINDOW_DAYS,
+    });
+    this.router = new Router(this.contracts);
+    this.fault = faultInjector(options.fault ?? process.env.SHOPLAKE_FAULT);
+    this.validate = createRecordValidator({
+      validate: createValidator(this.contracts),
+      topicKeys: new Map(this.contracts.topics.map((t) => [t.topic, t.key])),
+    });
+    this.hashPii = createPiiHasher(options.piiSalt);
+  }
+
+  private readonly validate: ReturnType<typeof createRecordValidator>;
+  private readonly hashPii: ReturnType<typeof createPiiHasher>;
+
+  /** A new batch: add() records, then commit(). One batch at a time per pipeline. */
+  batch(): Batch {
+    const o = this.options;
+    return new Batch({
+      tables: this.tables,
+      router: this.router,
+      validate: this.validate,
+      hashPii: this.hashPii,
+      allowedLatenessUs: (o.allowedLatenessSeconds ?? DEFAULT_ALLOWED_LATENESS_SECONDS) * 1_000_000,
+      writerOptions: {
+        targetFileBytes: o.targetFileBytes ?? 128 * 1024 * 1024,
+        bufferBytes: o.bufferBytes ?? 16 * 1024 * 1024,
+        namer: this.namer,
+        compression: (codec) => this.compression(codec),
+      },
+      fault: this.fault,
+      commitAttempts: o.commitAttempts ?? 3,
+      clock: o.clock ?? Date.now,
+    });
+  }
+
+  /** One batch: every record in, one commit out. Throws on infrastructure errors (nothing acknowledged). */
+  async process(records: PipelineRecord[]): Promise<BatchResult> {
+    const batch = this.batch();
+    await batch.add(records);
+    return batch.commit();
+  }
+
+  /**
+   * The consumer checkpoint of a topic: per partition, the highest offset committed to bronze.<topic> (resume
+   * at offset + 1). Empty before the first commit.
+   */
+  async checkpoint(topic: string): Promise<Map<number, number>> {
+    const name = this.router.bronzeTable(topic);
+    if (name === undefined) throw new Error(`topic ${JSON.stringify(topic)} is not declared in glue-schemas/topics.json`);
+    const handle = await this.tables.open(name);
+    await this.tables.refresh(handle);
+    return new Map(handle.state.offsets.get(topic) ?? []);
+  }
+
+  private compression(codec: ParquetCodec): Promise<Compression> {
+    let c = this.compressors.get(codec);
+    if (!c) this.compressors.set(codec, (c = loadCompression(codec)));
+    return c;
+  }
+}
+
+export function createPipeline(options: PipelineOptions): Pipeline {
+  return new Pipeline(options);
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeDecimal, parseDate, parseTimestamptz } from '../../../core/contracts/index.js';
+import { decimalValue } from '../../../core/contracts/wire-values.js';
+
+describe('parseTimestamptz', () => {
+  it('agrees with Date.parse on 5,000 instants from 1900 to 2199, at micro precision', () => {
+    let seed = 1;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const lo = Date.UTC(1900, 0, 1);
+    const hi = Date.UTC(2199, 11, 31);
+    for (let i = 0; i < 5000; i++) {
+      const ms = Math.floor(lo + rand() * (hi - lo));
+      const iso = new Date(ms).toISOString(); // ...sss Z
+      expect(parseTimestamptz(iso), iso).toBe(ms * 1000);
+      expect(parseTimestamptz(iso.replace('Z', '123Z'))).toBe(ms * 1000 + 123);
+    }
+  });
+
+  it('applies offsets and fraction lengths', () => {
+    const base = Date.UTC(2025, 2, 15, 11, 59, 58) * 1000;
+    expect(parseTimestamptz('2025-03-15T07:59:58-04:00')).toBe(base);
+    expect(parseTimestamptz('2025-03-15T17:29:58+05:30')).toBe(base);
+    expect(parseTimestamptz('2025-03-15T11:59:58.1Z')).toBe(base + 100_000);
+    expect(parseTimestamptz('2025-03-15T11:59:58.123456789Z')).toBe(base + 123_456);
+    expect(parseTimestamptz('1969-12-31T23:59:59.999999Z')).toBe(-1);
+  });
+
+  it.each([
+    '2025-03-15',
+    '2025-03-15T11:59:58',
+    '2025-03-15 11:59:58Z',
+    '2025-3-15T11:59:58Z',
+    '2025-03-15T24:00:00Z',
+    '2025-03-15T11:60:00Z',
+    '2025-03-15T11:59:60Z',
+    '2025-03-15T11:59:58z',
+    '2025-03-15T11:59:58.Z',
+    '2025-03-15T11:59:58.1234567890Z',
+    '2025-03-15T11:59:58+24:00',
+    '2025-03-15T11:59:58+0400',
+    '2025-03-15T11:59:58Zjunk',
+    '2023-02-29T00:00:00Z',
+    '1900-02-29T00:00:00Z',
+    '0000-01-01T00:00:00Z',
+    '２０２５-03-15T11:59:58Z',
+  ])('rejects %s', (s) => {
+    expect(parseTimestamptz(s)).toBeNaN();
+  });
+});
+
+describe('parseDate', () => {
+  it('days since epoch for calendar dates, NaN otherwise', () => {
+    expect(parseDate('1970-01-01')).toBe(0);
+    expect(parseDate('2000-02-29')).toBe(Date.UTC(2000, 1, 29) / 86_400_000);
+    expect(parseDate('1969-12-31')).toBe(-1);
+    for (const s of [
+      '2024-02-30',
+      '2023-02-29',
+      '2024-13-01',
+      '2024-00-10',
+      '2024-1-01',
+      '20240101',
+      '2024-01-01T00:00:00Z',
+    ]) {
+      expect(parseDate(s), s).toBeNaN();
+    }
+  });
+});
+
+describe('decimals', () => {
+  it.each([
+    ['12.30', 10, 2, 12.3, '12.30'],
+    ['12.3', 10, 2, 12.3, '12.30'],
+    ['0012.300', 10, 2, 12.3, '12.30'],
+    ['-0.00', 10, 2, -0, '0.00'],
+    ['-7', 10, 2, -7, '-7.00'],
+    [20, 10, 2, 20, '20.00'],
+    [0.5, 10, 2, 0.5, '0.50'],
+    ['9999999999.99', 10, 2, 9999999999.99, '9999999999.99'],
+    ['5', 1, 0, 5, '5'],
+    ['5.000', 1, 0, 5, '5'],
+  ] as const)('%s fits decimal with %i integer digits, scale %i', (v, intDigits, scale, value, text) => {
+    expect(decimalValue(v, intDigits, scale)).toBe(value);
+    expect(normalizeDecimal(v, scale)).toBe(text);
+  });
+
+  it.each([
+    ['12.345', 2],
+    ['12345678901', 2],
+    ['1e3', 2],
+    ['+1.00', 2],
+    ['.5', 2],
+    ['5.', 2],
+    ['', 2],
+    ['-', 2],
+    ['1 ', 2],
+    ['1,00', 2],
+    [0.1 + 0.2, 2],
+    [1e21, 2],
+    [Number.NaN, 2],
+    [Number.POSITIVE_INFINITY, 2],
+  ] as const)('%s does not fit decimal(12,%i)', (v, scale) => {
+    expect(decimalValue(v, 10, scale)).toBeNaN();
+  });
+});

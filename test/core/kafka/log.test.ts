@@ -1,0 +1,43 @@
+// kafkajs log entries become one compact line each, through a pluggable sink, honouring the level.
+import { describe, expect, it } from 'vitest';
+import { createKafka, formatKafkaLogEntry, type KafkaLogEntry } from '../../../core/kafka/index.js';
+
+describe('kafka log mapping', () => {
+  it('formats an entry as one line: level, namespace, message, fields (quoted when needed)', () => {
+    const line = formatKafkaLogEntry({
+      level: 'warn',
+      namespace: 'BrokerPool',
+      message: 'Failed to connect to seed broker',
+      fields: { retryCount: 1, retryTime: 612, error: 'connect ECONNREFUSED 127.0.0.1:1', skipped: undefined },
+    });
+    expect(line).toBe(
+      'kafka WARN  BrokerPool: Failed to connect to seed broker retryCount=1 retryTime=612 error="connect ECONNREFUSED 127.0.0.1:1"',
+    );
+    expect(line).not.toContain('\n');
+  });
+
+  it('routes kafkajs and shoplake entries to the sink, drops timestamp/logger/stack, filters by level', () => {
+    const entries: KafkaLogEntry[] = [];
+    const kafka = createKafka({
+      brokers: '127.0.0.1:9092',
+      clientId: 'log-test',
+      auth: 'none',
+      logLevel: 'warn',
+      logSink: (e) => entries.push(e),
+    });
+    const log = kafka.logger().namespace('shoplake');
+    log.info('not shown at warn');
+    log.warn('retrying', { attempt: 2, stack: 'Error: ...' });
+    log.error('gave up', { brokers: '127.0.0.1:9092' });
+    expect(entries).toEqual([
+      { level: 'warn', namespace: 'shoplake', message: 'retrying', fields: { attempt: 2 } },
+      { level: 'error', namespace: 'shoplake', message: 'gave up', fields: { brokers: '127.0.0.1:9092' } },
+    ]);
+  });
+
+  it('truncates huge fields so that one entry stays one readable line', () => {
+    const line = formatKafkaLogEntry({ level: 'info', namespace: 'x', message: 'm', fields: { big: 'a'.repeat(5000) } });
+    expect(line.length).toBeLessThan(400);
+    expect(line.endsWith('…')).toBe(true);
+  });
+});
