@@ -1,6 +1,6 @@
 // Generator throughput: records per second written as NDJSON to a file (target >= 200k/s), next to generating
 // only (no output) and writing MSK batches, all measured in this run. Wall time is the figure; CPU time is printed
-// too because the 2-core machine is shared. Usage: npm run bench -- generator [-- --events N --runs R].
+// too because the 2-core machine is shared. Usage: npm run bench -- generator (BENCH_EVENTS, BENCH_RUNS override).
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,8 @@ import { writeNdjson } from '../core/generator/write-ndjson.js';
 import { toMskBatches } from '../core/generator/to-msk-batches.js';
 import { fmt, mb, median, rssSampler } from './lib.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const EVENTS = arg('events', 1_000_000);
-const RUNS = arg('runs', 5);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 interface Measure {
   wallMs: number;

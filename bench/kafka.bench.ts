@@ -2,12 +2,15 @@
 // baseline the ECS consumer's end-to-end rate is compared with, plus produceRecords' rate and the mock's measured
 // limits. Each round writes 100k realistic ~1 KB JSON events to a fresh 32-partition topic (~3.4 MB per partition,
 // under the mock's 5 MiB-per-partition retention), then reads them back with a new consumer group per mode.
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { loadavg } from 'node:os';
 import type { Kafka } from 'kafkajs';
 import { createKafka, produceRecords, type KafkaRecord } from '../core/kafka/index.js';
 import { startKafkaBroker } from '../test/support/kafka-broker.js';
 import { fmt, mb, median, rssSampler } from './lib.js';
 
-const ROUNDS = 5; // the first is a warm-up
+const ROUNDS = 4; // the first is a warm-up
 const N = 100_000;
 const PARTITIONS = 32;
 const SESSION_TIMEOUT = 6000;
@@ -39,27 +42,65 @@ function event(i: number): Buffer {
   );
 }
 
-type Mode = 'eachBatch' | 'eachBatch+JSON.parse' | 'eachMessage';
-const MODES: Mode[] = ['eachBatch', 'eachBatch+JSON.parse', 'eachMessage'];
+interface Mode {
+  name: string;
+  handler: 'eachBatch' | 'eachMessage';
+  parse: boolean;
+  /** kafkajs fetch sizes; default 1 MiB per partition, 10 MiB per request. */
+  fetch?: { maxBytesPerPartition: number; maxBytes: number };
+}
+const BIG_FETCH = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 64 * 1024 * 1024 };
+const MODES: Mode[] = [
+  { name: 'eachBatch', handler: 'eachBatch', parse: false },
+  { name: 'eachBatch, 4 MiB fetch', handler: 'eachBatch', parse: false, fetch: BIG_FETCH },
+  { name: 'eachBatch, 4 MiB fetch, JSON.parse', handler: 'eachBatch', parse: true, fetch: BIG_FETCH },
+  { name: 'eachMessage', handler: 'eachMessage', parse: false },
+];
 
-/** Messages/s from the group join to the N-th message; the ~3 s join itself is excluded. */
-async function consumeRate(kafka: Kafka, topic: string, mode: Mode, groupId: string): Promise<number> {
-  const consumer = kafka.consumer({ groupId, sessionTimeout: SESSION_TIMEOUT, maxWaitTimeInMs: 100 });
+interface Rate {
+  /** Messages per wall-clock second from the group join to the N-th message (the ~3 s join excluded). */
+  wall: number;
+  /** Messages per second of this process's CPU time over the same span: steadier on a shared machine. */
+  cpu: number;
+  /** The mock broker's CPU time over the same span, ms. */
+  brokerCpuMs: number;
+}
+
+/** CPU time (user + system) of another process, ms, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ = 100 on Linux
+}
+
+async function consumeRate(kafka: Kafka, topic: string, mode: Mode, groupId: string, brokerPid: number): Promise<Rate> {
+  const consumer = kafka.consumer({ groupId, sessionTimeout: SESSION_TIMEOUT, maxWaitTimeInMs: 100, ...mode.fetch });
   let joinedAt = 0;
+  let cpuAtJoin = process.cpuUsage();
+  let brokerAtJoin = 0;
   consumer.on(consumer.events.GROUP_JOIN, () => {
-    joinedAt ||= performance.now();
+    if (joinedAt) return;
+    joinedAt = performance.now();
+    cpuAtJoin = process.cpuUsage();
+    brokerAtJoin = processCpuMs(brokerPid);
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let count = 0;
   let bytes = 0;
-  const ms = await new Promise<number>((resolve, reject) => {
+  const rate = await new Promise<Rate>((resolve, reject) => {
     consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
     const done = (): void => {
-      if (count >= N) resolve(performance.now() - joinedAt);
+      if (count < N) return;
+      const ms = performance.now() - joinedAt;
+      const cpu = process.cpuUsage(cpuAtJoin);
+      resolve({
+        wall: (N / ms) * 1000,
+        cpu: (N / ((cpu.user + cpu.system) / 1000)) * 1000,
+        brokerCpuMs: processCpuMs(brokerPid) - brokerAtJoin,
+      });
     };
     void consumer.run(
-      mode === 'eachMessage'
+      mode.handler === 'eachMessage'
         ? {
             eachMessage: async ({ message }) => {
               bytes += message.value!.length;
@@ -70,8 +111,9 @@ async function consumeRate(kafka: Kafka, topic: string, mode: Mode, groupId: str
         : {
             eachBatch: async ({ batch }) => {
               for (const m of batch.messages) {
-                if (mode === 'eachBatch+JSON.parse') bytes += (JSON.parse(m.value!.toString()) as { order_id: string }).order_id.length;
-                else bytes += m.value!.length;
+                bytes += mode.parse
+                  ? (JSON.parse(m.value!.toString()) as { order_id: string }).order_id.length
+                  : m.value!.length;
               }
               count += batch.messages.length;
               done();
@@ -80,19 +122,82 @@ async function consumeRate(kafka: Kafka, topic: string, mode: Mode, groupId: str
     );
   });
   await consumer.disconnect();
-  if (count !== N || bytes === 0) throw new Error(`${mode}: consumed ${count} of ${N}`);
-  return (N / ms) * 1000;
+  if (count !== N || bytes === 0) throw new Error(`${mode.name}: consumed ${count} of ${N}`);
+  return rate;
 }
 
-async function mockLimits(kafka: Kafka): Promise<void> {
+const API_NAMES: Record<number, string> = {
+  0: 'Produce',
+  1: 'Fetch',
+  2: 'ListOffsets',
+  3: 'Metadata',
+  8: 'OffsetCommit',
+  9: 'OffsetFetch',
+  10: 'FindCoordinator',
+  11: 'JoinGroup',
+  12: 'Heartbeat',
+  13: 'LeaveGroup',
+  14: 'SyncGroup',
+  17: 'SaslHandshake',
+  18: 'ApiVersions',
+  19: 'CreateTopics',
+  22: 'InitProducerId',
+  24: 'AddPartitionsToTxn',
+  25: 'AddOffsetsToTxn',
+  26: 'EndTxn',
+  28: 'TxnOffsetCommit',
+};
+
+/** Sends a raw ApiVersions v0 request and returns "Name vMin-vMax" per API the broker serves. */
+async function apiVersions(hostPort: string): Promise<string[]> {
+  const [host, port] = hostPort.split(':') as [string, string];
+  const clientId = Buffer.from('bench');
+  const request = Buffer.alloc(14 + clientId.length);
+  request.writeInt32BE(request.length - 4, 0);
+  request.writeInt16BE(18, 4); // ApiVersions
+  request.writeInt16BE(0, 6); // v0
+  request.writeInt32BE(1, 8); // correlation id
+  request.writeInt16BE(clientId.length, 12);
+  clientId.copy(request, 14);
+  const response = await new Promise<Buffer>((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const socket = connect(Number(port), host, () => socket.write(request));
+    socket.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
+        socket.end();
+        resolve(buf);
+      }
+    });
+    socket.on('error', reject);
+  });
+  const out: string[] = [];
+  for (let i = 0, n = response.readInt32BE(10); i < n; i++) {
+    const at = 14 + i * 6;
+    const key = response.readInt16BE(at);
+    out.push(`${API_NAMES[key] ?? `api${key}`} v${response.readInt16BE(at + 2)}-${response.readInt16BE(at + 4)}`);
+  }
+  return out;
+}
+
+async function mockLimits(kafka: Kafka, bootstrap: string): Promise<void> {
+  console.log(`APIs served (raw ApiVersions v0): ${(await apiVersions(bootstrap.split(',')[0]!)).join(', ')}`);
   const joinMs = async (groupId: string): Promise<{ ms: number; stop: () => Promise<void> }> => {
-    const c = kafka.consumer({ groupId, sessionTimeout: SESSION_TIMEOUT, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+    const c = kafka.consumer({
+      groupId,
+      sessionTimeout: SESSION_TIMEOUT,
+      heartbeatInterval: 500,
+      maxWaitTimeInMs: 100,
+    });
     const t0 = performance.now();
     const joined = new Promise<number>((resolve) => c.on(c.events.GROUP_JOIN, () => resolve(performance.now() - t0)));
+    // kafkajs may log a crash when disconnect() races the runner's start: stop only once it fetches.
+    const fetching = new Promise<void>((resolve) => c.on(c.events.FETCH_START, () => resolve()));
     await c.connect();
     await c.subscribe({ topic: 'limits' });
     void c.run({ eachMessage: async () => {} });
-    return { ms: await joined, stop: () => c.disconnect() };
+    const ms = await joined;
+    return { ms, stop: () => fetching.then(() => c.disconnect()) };
   };
   const a = await joinMs('limits-g');
   console.log(`first join of a new group: ${fmt(a.ms)} ms`);
@@ -107,7 +212,12 @@ async function mockLimits(kafka: Kafka): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   const value = Buffer.alloc(1024, 0x61);
-  for (let i = 0; i < 8; i++) await producer.send({ topic: 'limits', acks: -1, messages: Array.from({ length: 1024 }, () => ({ value, partition: 0 })) });
+  for (let i = 0; i < 8; i++)
+    await producer.send({
+      topic: 'limits',
+      acks: -1,
+      messages: Array.from({ length: 1024 }, () => ({ value, partition: 0 })),
+    });
   await producer.disconnect();
   const admin = kafka.admin();
   await admin.connect();
@@ -129,46 +239,79 @@ try {
   const admin = kafka.admin();
   await admin.connect();
   const sample = event(12_345).length;
-  console.log(`mock cluster: 3 brokers; ${fmt(N)} events of ~${fmt(sample)} B per round, ${PARTITIONS} partitions; ` + `${ROUNDS - 1} measured rounds after a warm-up\n`);
+  console.log(
+    `mock cluster: 3 brokers; ${fmt(N)} events of ~${fmt(sample)} B per round, ${PARTITIONS} partitions; ` +
+      `${ROUNDS - 1} measured rounds after a warm-up\n`,
+  );
 
   const rss = rssSampler();
-  const produced: number[] = [];
-  const consumed: Record<Mode, number[]> = { eachBatch: [], 'eachBatch+JSON.parse': [], eachMessage: [] };
+  const produced: { wall: number; cpu: number }[] = [];
+  const consumed: Rate[][] = MODES.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
     const topic = `round-${r}`;
-    const records: KafkaRecord[] = Array.from({ length: N }, (_, i) => ({ topic, key: `shop-${i % 500}`, value: event(i) }));
+    const records: KafkaRecord[] = Array.from({ length: N }, (_, i) => ({
+      topic,
+      key: `shop-${i % 500}`,
+      value: event(i),
+    }));
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await produceRecords(kafka, records);
-    const produceRate = (N / (performance.now() - t0)) * 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const produceRate = {
+      wall: (N / (performance.now() - t0)) * 1000,
+      cpu: (N / ((cpu.user + cpu.system) / 1000)) * 1000,
+    };
     const offsets = await admin.fetchTopicOffsets(topic);
-    const evicted = offsets.filter((p) => p.low !== '0');
-    if (evicted.length) throw new Error(`the mock evicted records of ${topic} (over 5 MiB per partition): lower N`);
-    const rates = [];
-    for (const mode of MODES) rates.push(await consumeRate(kafka, topic, mode, `${topic}-${mode}`));
+    if (offsets.some((p) => p.low !== '0'))
+      throw new Error(`the mock evicted records of ${topic} (over 5 MiB per partition)`);
+    const rates: Rate[] = [];
+    for (const mode of MODES) rates.push(await consumeRate(kafka, topic, mode, `${topic}-${mode.name}`, broker.pid));
     console.log(
-      `round ${r}${r === 0 ? ' (warm-up)' : ''}: produce ${fmt(produceRate)} msg/s; consume ` +
-        MODES.map((m, i) => `${m} ${fmt(rates[i]!)}`).join(', ') + ' msg/s',
+      `round ${r}${r === 0 ? ' (warm-up)' : ''}: produce ${fmt(produceRate.wall)} msg/s; consume ` +
+        MODES.map((m, i) => `${m.name} ${fmt(rates[i]!.wall)}`).join(', ') +
+        ' msg/s',
     );
     if (r === 0) continue;
     produced.push(produceRate);
-    MODES.forEach((m, i) => consumed[m].push(rates[i]!));
+    rates.forEach((rate, i) => consumed[i]!.push(rate));
   }
   const peak = rss.stop();
   await admin.disconnect();
 
-  const med = (xs: number[]): number => median(xs);
-  console.log('\nmedians over the measured rounds:');
-  for (const m of MODES) {
-    const rate = med(consumed[m]);
-    console.log(`  consume ${m.padEnd(21)} ${fmt(rate).padStart(8)} msg/s  ${fmt((rate * sample) / 1e6, 1).padStart(5)} MB/s`);
-  }
-  console.log(`  produceRecords (acks=all)     ${fmt(med(produced)).padStart(8)} msg/s  ${fmt((med(produced) * sample) / 1e6, 1).padStart(5)} MB/s`);
-  console.log(`  ratio eachBatch / eachMessage: ${fmt(med(consumed.eachBatch) / med(consumed.eachMessage), 2)}`);
-  console.log(`  ratio eachBatch+JSON.parse / eachBatch: ${fmt(med(consumed['eachBatch+JSON.parse']) / med(consumed.eachBatch), 2)}`);
-  console.log(`  peak RSS: ${mb(peak)}\n`);
+  const mbs = (rate: number): string => `${fmt((rate * sample) / 1e6, 1)} MB/s`;
+  const row = (name: string, wall: number, cpu: number, extra = ''): void =>
+    console.log(
+      `  ${name.padEnd(38)} ${fmt(wall).padStart(8)} msg/s (${mbs(wall).padStart(9)})  ${fmt(cpu).padStart(8)} msg/CPU-s${extra}`,
+    );
+  console.log(`\nmedians over ${ROUNDS - 1} rounds (wall clock; and per second of this process's CPU time):`);
+  MODES.forEach((m, i) => {
+    const rs = consumed[i]!;
+    row(
+      `consume ${m.name}`,
+      median(rs.map((x) => x.wall)),
+      median(rs.map((x) => x.cpu)),
+      `  broker CPU ${fmt(median(rs.map((x) => x.brokerCpuMs)))} ms per ${fmt(N)}`,
+    );
+  });
+  row(
+    'produceRecords (acks=all, 1 MiB batches)',
+    median(produced.map((x) => x.wall)),
+    median(produced.map((x) => x.cpu)),
+  );
+  const wallOf = (i: number): number => median(consumed[i]!.map((x) => x.wall));
+  console.log(`  ratio eachBatch / eachMessage (default fetch): ${fmt(wallOf(0) / wallOf(3), 2)}`);
+  console.log(`  ratio eachBatch 4 MiB fetch / default fetch: ${fmt(wallOf(1) / wallOf(0), 2)}`);
+  console.log(`  ratio with JSON.parse / without (4 MiB fetch): ${fmt(wallOf(2) / wallOf(1), 2)}`);
+  console.log(`  peak RSS: ${mb(peak)} (includes the ${fmt(N)} pre-built records of a round)`);
+  console.log(
+    `  load average at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (2 cores)\n`,
+  );
 
   console.log('mock limits:');
-  await mockLimits(kafka);
+  await mockLimits(kafka, broker.bootstrap);
 } finally {
   await broker.stop();
 }

@@ -14,7 +14,7 @@ import type { PartitionSpec } from '../core/iceberg/spec/partition-spec.js';
 import type { Schema } from '../core/iceberg/spec/types.js';
 import type { DataType, Vector } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm';
-import { fmt, mb, median, rssSampler, timeRuns } from './lib.js';
+import { fmt, mb, median, rssSampler } from './lib.js';
 
 export const ORDER_SCHEMA: Schema = {
   type: 'struct',
@@ -139,7 +139,7 @@ async function writePartitioned(n: number, dir: string, compression: Compression
 
 // ---- comparison writers -----------------------------------------------------------------------------------
 
-async function writeParquetWasm(n: number, file: string): Promise<void> {
+export async function writeParquetWasm(n: number, file: string): Promise<void> {
   const arrow = await import('apache-arrow');
   const pw = (await import('parquet-wasm' + '/node')) as typeof ParquetWasm;
   const cols: Record<string, unknown[]> = {};
@@ -156,8 +156,7 @@ async function writeParquetWasm(n: number, file: string): Promise<void> {
       ]),
     ),
   );
-  const vec = (type: DataType, values: unknown[]): Vector =>
-    arrow.vectorFromArray(values as never[], type);
+  const vec = (type: DataType, values: unknown[]): Vector => arrow.vectorFromArray(values as never[], type);
   const dec = (xs: unknown[]): number[] => xs.map((x) => (x === null ? (null as unknown as number) : Number(x)));
   const table = new arrow.Table({
     order_id: vec(new arrow.Utf8(), cols.order_id!),
@@ -200,9 +199,10 @@ async function writeParquetWasm(n: number, file: string): Promise<void> {
   await io.write(file, bytes);
 }
 
-async function writeParquetjsLite(n: number, file: string): Promise<void> {
+export async function writeParquetjsLite(n: number, file: string): Promise<void> {
   // parquetjs-lite has no typings; it cannot write field ids, decimals or zstd (gzip here)
-  const parquet = (await import('parquetjs-lite' as string)) as {
+  const mod = (await import('parquetjs-lite' as string)) as { default?: unknown };
+  const parquet = (mod.default ?? mod) as {
     ParquetSchema: new (s: unknown) => unknown;
     ParquetWriter: {
       openFile(
@@ -283,30 +283,52 @@ async function main(): Promise<void> {
     const wasmZstd = await loadCompression('ZSTD', { forceFallback: true });
     console.log(`zstd: ${zstd.implementation} (native zstd in node:zlib: ${nativeZstdAvailable()})`);
     const N = 100_000;
-    const RUNS = 5;
+    const RUNS = 3;
 
     const size = await writeRolling(N, next(), zstd);
-    const rolling = await timeRuns(RUNS, () => writeRolling(N, next(), zstd));
-    const fallback = await timeRuns(RUNS, () => writeRolling(N, next(), wasmZstd));
-    const snappy = await timeRuns(RUNS, async () => writeRolling(N, next(), await loadCompression('SNAPPY')));
-    const partitioned = await timeRuns(RUNS, () => writePartitioned(N, next(), zstd));
+    console.log(
+      `\n### ${fmt(N)} order rows (15 columns incl. list<struct>), median of ${RUNS} (machine: 2 shared cores)\n`,
+    );
+    console.log('| writer | median wall ms | rows/s (wall) | median CPU ms | rows/CPU-s | CPU vs rolling |');
+    console.log('|---|---|---|---|---|---|');
+    let baseCpu = 0;
+    const measure = async (name: string, runs: number, fn: () => Promise<unknown>, warmup = 1): Promise<void> => {
+      for (let i = 0; i < warmup; i++) await fn();
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        await fn();
+        wall.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
+      }
+      const w = median(wall);
+      const c = median(cpu);
+      if (!baseCpu) baseCpu = c;
+      console.log(
+        `| ${name} | ${fmt(w)} | ${fmt((N / w) * 1000)} | ${fmt(c)} | ${fmt((N / c) * 1000)} | ${(c / baseCpu).toFixed(2)}x |`,
+      );
+    };
+    await measure(`RollingDataFileWriter, ZSTD (${zstd.implementation})`, RUNS, () => writeRolling(N, next(), zstd));
+    await measure('RollingDataFileWriter, ZSTD (forced wasm fallback)', RUNS, () => writeRolling(N, next(), wasmZstd));
+    const snappyC = await loadCompression('SNAPPY');
+    await measure('RollingDataFileWriter, SNAPPY', RUNS, () => writeRolling(N, next(), snappyC));
     const nFiles = await writePartitioned(N, next(), zstd);
-    const wasm = await timeRuns(3, () => writeParquetWasm(N, join(next() + '.parquet')));
-    const lite = await timeRuns(2, () => writeParquetjsLite(N, join(next() + '.parquet')), 0);
-
-    const rps = (ms: number[]): string => fmt((N / median(ms)) * 1000);
-    const base = median(rolling);
-    console.log(`\n### ${fmt(N)} order rows (15 columns incl. list<struct>), median of ${RUNS}\n`);
-    console.log('| writer | median ms | rows/s | vs rolling |');
-    console.log('|---|---|---|---|');
-    const line = (name: string, ms: number[]): void =>
-      console.log(`| ${name} | ${fmt(median(ms))} | ${rps(ms)} | ${(median(ms) / base).toFixed(2)}x |`);
-    line(`RollingDataFileWriter, ZSTD (${zstd.implementation})`, rolling);
-    line('RollingDataFileWriter, ZSTD (wasm fallback)', fallback);
-    line('RollingDataFileWriter, SNAPPY', snappy);
-    line(`PartitionedDataFileWriter day x bucket[16] (${nFiles} files), ZSTD`, partitioned);
-    line('parquet-wasm 0.8 (apache-arrow build + write), ZSTD', wasm);
-    line('parquetjs-lite 0.8 (appendRow), GZIP', lite);
+    await measure(
+      `PartitionedDataFileWriter day x bucket[16] (${nFiles} files), ZSTD`,
+      RUNS,
+      () => writePartitioned(N, next(), zstd),
+      0,
+    );
+    await measure('row generation only (included in every line above)', RUNS, async () => {
+      for (const _ of orders(N));
+    });
+    await measure('parquet-wasm 0.8 (apache-arrow build + write), ZSTD', 2, () =>
+      writeParquetWasm(N, next() + '.parquet'),
+    );
+    await measure('parquetjs-lite 0.8 (appendRow), GZIP', 1, () => writeParquetjsLite(N, next() + '.parquet'), 0);
     console.log(`\nfile size (rolling, ZSTD): ${mb(size)}`);
 
     const M = 1_000_000;

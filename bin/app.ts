@@ -13,6 +13,6 @@ const config = loadConfig(app.node.tryGetContext('env') as string | undefined, {
   account: app.node.tryGetContext('account') as string | undefined,
 });
 const model = loadSchemaModel(fileURLToPath(new URL('../', import.meta.url)));
-addCompliancePlugins(app);
+addCompliancePlugins(app, { controlTower: String(app.node.tryGetContext('controlTower')) === 'true' });
 buildShoplake(app, config, model);
 app.synth();

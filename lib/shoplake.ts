@@ -28,8 +28,15 @@ export interface Shoplake {
 export function checkTopics(config: EnvConfig, model: SchemaModel): void {
   const configured = new Set(Object.keys(config.topics));
   const problems = [
-    ...model.topics.filter((t) => !configured.has(t)).map((t) => `topics.${t}: the contracts route events from topic '${t}' (glue-schemas/topics.json) but it is not configured`),
-    ...[...configured].filter((t) => !model.topics.includes(t)).map((t) => `topics.${t}: no contract routes events from this topic (glue-schemas/topics.json)`),
+    ...model.topics
+      .filter((t) => !configured.has(t))
+      .map(
+        (t) =>
+          `topics.${t}: the contracts route events from topic '${t}' (glue-schemas/topics.json) but it is not configured`,
+      ),
+    ...[...configured]
+      .filter((t) => !model.topics.includes(t))
+      .map((t) => `topics.${t}: no contract routes events from this topic (glue-schemas/topics.json)`),
   ];
   if (problems.length > 0) throw new ConfigError(config.name, problems);
 }
@@ -60,7 +67,11 @@ export function buildShoplake(app: App, config: EnvConfig, model: SchemaModel): 
     dataKey: storage.dataKey,
   });
   catalog.addStackDependency(storage, 'tables live in the lake buckets');
-  const secrets = new SecretsStack(app, `${config.name}-secrets`, stackProps(config, 'secrets', 'PII salt and webhook secret'));
+  const secrets = new SecretsStack(
+    app,
+    `${config.name}-secrets`,
+    stackProps(config, 'secrets', 'PII salt and webhook secret'),
+  );
   const ingest = new IngestStack(app, `${config.name}-ingest`, {
     ...stackProps(config, 'ingest', 'Lambda and ECS consumers, scheduled jobs'),
     tables: model.tables,

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildAll } from '../../core/contracts/build.js';
 import { checkRelease, writeRelease } from '../../core/contracts/release.js';
 
@@ -57,4 +57,15 @@ export function schemasCommand(): Command {
     });
 
   return cmd;
+}
+
+// Runnable on its own (`tsx bin/commands/schemas.ts build`), so `npm ci`'s prepare step depends on the contracts
+// code only, not on every other command of the CLI.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  schemasCommand()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      process.stderr.write(`shoplake schemas: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    });
 }

@@ -59,9 +59,12 @@ class Generator {
 
   /** An object literal of the fields of `obj`, each converted or null. */
   literal(fields: ContractField[], obj: string): string {
-    const props = fields.map(
-      (f) => `${f.name}: (x = ${obj}.${f.name}) === null || x === undefined ? null : ${this.conv(f.type, f.pii, 'x')}`,
-    );
+    const props = fields.map((f) => {
+      const conv = this.conv(f.type, f.pii, 'x');
+      // Values kept as they are need no temporary: absent becomes null.
+      if (conv === 'x') return `${f.name}: ${obj}.${f.name} ?? null`;
+      return `${f.name}: (x = ${obj}.${f.name}) === null || x === undefined ? null : ${conv}`;
+    });
     return `{ ${props.join(', ')} }`;
   }
 }

@@ -104,6 +104,13 @@ export function lintContracts(files: ContractFiles): LintProblem[] {
   for (const t of topics) {
     if (!fieldAt(envelope, t.key))
       p.add(files.topics.path, `topic "${t.topic}"`, `key "${t.key}" is not an envelope field`);
+    if (!files.events.some((f) => (f.json as EventContractFile).topic === t.topic)) {
+      p.add(
+        files.topics.path,
+        `topic "${t.topic}"`,
+        'no event contract uses it (its bronze table would have no retention)',
+      );
+    }
   }
   const tableNames = new Map<string, string>(); // silver table name -> file
   const bronzeRetention = new Map<string, { days: number; file: string }>();

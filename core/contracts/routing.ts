@@ -62,5 +62,15 @@ export function routeEvent(set: ContractSet, eventType: string): EventRoute | un
 
 /** The route of a topic, or undefined for a topic no contract declares. */
 export function routeTopic(set: ContractSet, topic: string): TopicRoute | undefined {
-  return routing(set).topics.find((t) => t.topic === topic);
+  const t = set.topics.find((x) => x.topic === topic);
+  return (
+    t && {
+      topic: t.topic,
+      domain: t.domain,
+      key: t.key,
+      doc: t.doc,
+      bronze_table: t.bronzeTable.qualifiedName,
+      event_types: t.eventTypes,
+    }
+  );
 }

@@ -50,7 +50,7 @@ const STOP = new Error('too many errors');
 
 const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-/** Runtime helpers the generated code calls; only err() and unknown() run on the failure path. */
+/** Runtime helpers the generated code calls (bound to locals of the generated closure; err() and unknown() run only on failure). */
 const helpers = {
   err(c: Ctx, path: string, code: ReasonCode, message: string): void {
     const e = c.errors ?? (c.errors = []);
@@ -119,14 +119,14 @@ class Generator {
     const nk = this.v('nk', depth);
     const body = fields.map((f) => this.field(f, obj, [...path, `.${f.name}`], nk, depth)).join('\n');
     const known = this.k(new Set(fields.map((f) => f.name)));
-    return `${nk} = 0;\n${body}\nif (${nk} !== H.keyCount(${obj})) H.unknown(c, ${obj}, ${known}, ${renderPath(path)});`;
+    return `${nk} = 0;\n${body}\nif (${nk} !== keyCount(${obj})) unknown(c, ${obj}, ${known}, ${renderPath(path)});`;
   }
 
   field(f: ContractField, obj: string, path: Path, nk: string, depth: number): string {
     const v = this.v('v', depth);
     const p = renderPath(path);
     const missing = (what: string) =>
-      f.required ? `H.err(c, ${p}, 'missing_required', 'required field is ${what}');` : '';
+      f.required ? `err(c, ${p}, 'missing_required', 'required field is ${what}');` : '';
     return `${v} = ${obj}.${f.name};
 if (${v} !== undefined) { ${nk}++; if (${v} !== null) {\n${this.value(f.type, f.checks, v, path, depth)}\n} else { ${missing('null')} } }
 else { ${missing('missing')} }`;
@@ -134,9 +134,9 @@ else { ${missing('missing')} }`;
 
   value(t: ContractType, checks: Checks | undefined, v: string, path: Path, depth: number): string {
     const p = renderPath(path);
-    const wrong = (expected: string) => `H.err(c, ${p}, 'wrong_type', 'expected ${expected}, got ' + H.kindOf(${v}));`;
+    const wrong = (expected: string) => `err(c, ${p}, 'wrong_type', 'expected ${expected}, got ' + kindOf(${v}));`;
     const range = (lo: number, hi: number, what: string) =>
-      `else if (${v} < ${lo} || ${v} > ${hi}) H.err(c, ${p}, 'out_of_range', ${v} + ' is outside ${what} ${lo}..${hi}');`;
+      `else if (${v} < ${lo} || ${v} > ${hi}) err(c, ${p}, 'out_of_range', ${v} + ' is outside ${what} ${lo}..${hi}');`;
     if (typeof t !== 'string') {
       if (t.type === 'struct') {
         return `if (typeof ${v} !== 'object' || Array.isArray(${v})) ${wrong('an object')}\nelse {\n${this.fields(t.fields, v, path, depth + 1)}\n}`;
@@ -145,26 +145,26 @@ else { ${missing('missing')} }`;
         const i = this.v('i', depth);
         const e = this.v('e', depth);
         const elPath: Path = [...path, '[', { expr: i }, ']'];
-        const el = `if (${e} === null || ${e} === undefined) { ${t['element-required'] ? `H.err(c, ${renderPath(elPath)}, 'missing_required', 'list element is null');` : ''} }
+        const el = `if (${e} === null || ${e} === undefined) { ${t['element-required'] ? `err(c, ${renderPath(elPath)}, 'missing_required', 'list element is null');` : ''} }
 else {\n${this.value(t.element, undefined, e, elPath, depth + 1)}\n}`;
         return `if (!Array.isArray(${v})) ${wrong('an array')}
-else if (${v}.length > ${checks?.max_items ?? 1e9}) H.err(c, ${p}, 'too_many_items', ${v}.length + ' items, at most ${checks?.max_items} allowed');
+else if (${v}.length > ${checks?.max_items ?? 1e9}) err(c, ${p}, 'too_many_items', ${v}.length + ' items, at most ${checks?.max_items} allowed');
 else {
-${checks?.min_items ? `if (${v}.length < ${checks.min_items}) H.err(c, ${p}, 'too_few_items', ${v}.length + ' items, at least ${checks.min_items} needed');` : ''}
+${checks?.min_items ? `if (${v}.length < ${checks.min_items}) err(c, ${p}, 'too_few_items', ${v}.length + ' items, at least ${checks.min_items} needed');` : ''}
 for (${i} = 0; ${i} < ${v}.length; ${i}++) { ${e} = ${v}[${i}];\n${el}\n}
 }`;
       }
       const ks = this.v('ks', depth);
       const j = this.v('j', depth);
       const e = this.v('e', depth);
-      const kp: Path = [{ expr: `H.keyPath(${p}, ${ks}[${j}])` }];
+      const kp: Path = [{ expr: `keyPath(${p}, ${ks}[${j}])` }];
       return `if (typeof ${v} !== 'object' || Array.isArray(${v})) ${wrong('an object')}
 else { ${ks} = Object.keys(${v});
-if (${ks}.length > ${checks?.max_items ?? 1e9}) H.err(c, ${p}, 'too_many_items', ${ks}.length + ' entries, at most ${checks?.max_items} allowed');
+if (${ks}.length > ${checks?.max_items ?? 1e9}) err(c, ${p}, 'too_many_items', ${ks}.length + ' entries, at most ${checks?.max_items} allowed');
 else {
-${checks?.min_items ? `if (${ks}.length < ${checks.min_items}) H.err(c, ${p}, 'too_few_items', ${ks}.length + ' entries, at least ${checks.min_items} needed');` : ''}
+${checks?.min_items ? `if (${ks}.length < ${checks.min_items}) err(c, ${p}, 'too_few_items', ${ks}.length + ' entries, at least ${checks.min_items} needed');` : ''}
 for (${j} = 0; ${j} < ${ks}.length; ${j}++) { ${e} = ${v}[${ks}[${j}]];
-if (${e} === null) { ${t['value-required'] ? `H.err(c, ${renderPath(kp)}, 'missing_required', 'map value is null');` : ''} }
+if (${e} === null) { ${t['value-required'] ? `err(c, ${renderPath(kp)}, 'missing_required', 'map value is null');` : ''} }
 else {\n${this.value(t.value, undefined, e, kp, depth + 1)}\n}
 } } }`;
     }
@@ -174,23 +174,23 @@ else {\n${this.value(t.value, undefined, e, kp, depth + 1)}\n}
         const max = checks?.enum ? Infinity : (checks?.max_length ?? DEFAULT_MAX_STRING_LENGTH);
         let code = `if (typeof ${v} !== 'string') ${wrong('a string')}`;
         if (max !== Infinity)
-          code += `\nelse if (${v}.length > ${max}) H.err(c, ${p}, 'too_long', 'length ' + ${v}.length + ' exceeds ${max}');`;
+          code += `\nelse if (${v}.length > ${max}) err(c, ${p}, 'too_long', 'length ' + ${v}.length + ' exceeds ${max}');`;
         if (checks?.min_length)
-          code += `\nelse if (${v}.length < ${checks.min_length}) H.err(c, ${p}, 'too_short', 'length ' + ${v}.length + ' is below ${checks.min_length}');`;
+          code += `\nelse if (${v}.length < ${checks.min_length}) err(c, ${p}, 'too_short', 'length ' + ${v}.length + ' is below ${checks.min_length}');`;
         if (checks?.pattern !== undefined) {
           const re = this.k(new RegExp(checks.pattern, 'u'));
-          code += `\nelse if (!${re}.test(${v})) H.err(c, ${p}, 'pattern_mismatch', JSON.stringify(H.limit(${v})) + ' does not match ' + ${JSON.stringify(JSON.stringify(checks.pattern))});`;
+          code += `\nelse if (!${re}.test(${v})) err(c, ${p}, 'pattern_mismatch', JSON.stringify(limit(${v})) + ' does not match ' + ${JSON.stringify(JSON.stringify(checks.pattern))});`;
         }
         if (checks?.enum) {
           // A switch over the literals beats a Set lookup for the short enums contracts use.
           const cases = checks.enum.map((x) => `case ${JSON.stringify(x)}:`).join(' ');
-          code += `\nelse switch (${v}) { ${cases} break; default: H.err(c, ${p}, 'not_in_enum', JSON.stringify(H.limit(${v})) + ' is not one of ' + ${JSON.stringify(checks.enum.join(', '))}); }`;
+          code += `\nelse switch (${v}) { ${cases} break; default: err(c, ${p}, 'not_in_enum', JSON.stringify(limit(${v})) + ' is not one of ' + ${JSON.stringify(checks.enum.join(', '))}); }`;
         }
         return code;
       }
       case 'uuid': {
         const re = this.k(new RegExp(UUID_PATTERN));
-        return `if (typeof ${v} !== 'string') ${wrong('a string')}\nelse if (${v}.length !== 36 || !${re}.test(${v})) H.err(c, ${p}, 'invalid_uuid', 'not a canonical UUID');`;
+        return `if (typeof ${v} !== 'string') ${wrong('a string')}\nelse if (${v}.length !== 36 || !${re}.test(${v})) err(c, ${p}, 'invalid_uuid', 'not a canonical UUID');`;
       }
       case 'int':
       case 'long': {
@@ -198,13 +198,13 @@ else {\n${this.value(t.value, undefined, e, kp, depth + 1)}\n}
         const lo = Math.max(r.min, checks?.min ?? r.min);
         const hi = Math.min(r.max, checks?.max ?? r.max);
         return `if (typeof ${v} !== 'number') ${wrong('an integer')}
-else if (!Number.isInteger(${v})) H.err(c, ${p}, 'not_integer', ${v} + ' is not an integer');
+else if (!Number.isInteger(${v})) err(c, ${p}, 'not_integer', ${v} + ' is not an integer');
 ${range(lo, hi, lo === r.min && hi === r.max ? prim.kind : 'allowed range')}`;
       }
       case 'float':
       case 'double':
         return `if (typeof ${v} !== 'number') ${wrong('a number')}
-else if (${v} - ${v} !== 0) H.err(c, ${p}, 'out_of_range', ${v} + ' is not a finite number');
+else if (${v} - ${v} !== 0) err(c, ${p}, 'out_of_range', ${v} + ' is not a finite number');
 ${checks?.min !== undefined || checks?.max !== undefined ? range(checks.min ?? -Number.MAX_VALUE, checks.max ?? Number.MAX_VALUE, 'allowed range') : ''}`;
       case 'boolean':
         return `if (typeof ${v} !== 'boolean') ${wrong('a boolean')}`;
@@ -216,25 +216,25 @@ ${checks?.min !== undefined || checks?.max !== undefined ? range(checks.min ?? -
           .filter(Boolean)
           .join(' || ');
         const bounds = cond
-          ? `\nelse if (${cond}) H.err(c, ${p}, 'out_of_range', ${v} + ' is outside allowed range ${lo ?? '-Infinity'}..${hi ?? 'Infinity'}');`
+          ? `\nelse if (${cond}) err(c, ${p}, 'out_of_range', ${v} + ' is outside allowed range ${lo ?? '-Infinity'}..${hi ?? 'Infinity'}');`
           : '';
         return `if (typeof ${v} !== 'string' && typeof ${v} !== 'number') ${wrong('a decimal string or number')}
-else if ((${m} = H.dec(${v}, ${prim.precision - prim.scale}, ${prim.scale})) !== ${m}) H.err(c, ${p}, 'invalid_decimal', H.decWhy() + ' for decimal(${prim.precision},${prim.scale})');${bounds}`;
+else if ((${m} = dec(${v}, ${prim.precision - prim.scale}, ${prim.scale})) !== ${m}) err(c, ${p}, 'invalid_decimal', decWhy() + ' for decimal(${prim.precision},${prim.scale})');${bounds}`;
       }
       case 'timestamptz': {
         const m = this.v('m', depth);
         const future =
           checks?.max_future_seconds !== undefined
-            ? `\nelse if (${m} > c.now + ${checks.max_future_seconds * 1e6}) H.err(c, ${p}, 'future_timestamp', 'more than ${checks.max_future_seconds} s ahead of the clock');`
+            ? `\nelse if (${m} > c.now + ${checks.max_future_seconds * 1e6}) err(c, ${p}, 'future_timestamp', 'more than ${checks.max_future_seconds} s ahead of the clock');`
             : '';
         return `if (typeof ${v} !== 'string') ${wrong('an ISO-8601 timestamp string')}
-else if ((${m} = H.ts(${v})) !== ${m}) H.err(c, ${p}, 'invalid_timestamp', JSON.stringify(H.limit(${v})) + ' is not YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM)');
-else if (${m} < ${TIMESTAMP_RANGE.min} || ${m} >= ${TIMESTAMP_RANGE.max}) H.err(c, ${p}, 'out_of_range', 'year outside 1900-2199');${future}`;
+else if ((${m} = ts(${v})) !== ${m}) err(c, ${p}, 'invalid_timestamp', JSON.stringify(limit(${v})) + ' is not YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM)');
+else if (${m} < ${TIMESTAMP_RANGE.min} || ${m} >= ${TIMESTAMP_RANGE.max}) err(c, ${p}, 'out_of_range', 'year outside 1900-2199');${future}`;
       }
       case 'date': {
         const m = this.v('m', depth);
         return `if (typeof ${v} !== 'string') ${wrong('a date string')}
-else if ((${m} = H.date(${v})) !== ${m}) H.err(c, ${p}, 'invalid_date', JSON.stringify(H.limit(${v})) + ' is not a calendar date YYYY-MM-DD');`;
+else if ((${m} = date(${v})) !== ${m}) err(c, ${p}, 'invalid_date', JSON.stringify(limit(${v})) + ' is not a calendar date YYYY-MM-DD');`;
       }
       case 'binary':
         return wrong('nothing: binary has no JSON form');
@@ -248,8 +248,11 @@ type Compiled = (o: Record<string, unknown>, c: Ctx) => void;
 export function compileSource(contract: EventContract): { source: string; consts: unknown[] } {
   const g = new Generator();
   const body = g.fields(contract.fields, 'o', ['$'], 0);
-  const version = `if (typeof o.schema_version === 'number' && o.schema_version > ${contract.schemaVersion}) H.err(c, '$.schema_version', 'unsupported_schema_version', o.schema_version + ' is above ${contract.schemaVersion}, the version this consumer knows');`;
-  const source = `'use strict';\nreturn function validate_${contract.eventType}(o, c) {\nvar ${[...g.vars].join(', ')};\n${body}\n${version}\n};`;
+  const version = `if (typeof o.schema_version === 'number' && o.schema_version > ${contract.schemaVersion}) err(c, '$.schema_version', 'unsupported_schema_version', o.schema_version + ' is above ${contract.schemaVersion}, the version this consumer knows');`;
+  const locals = `var ${Object.keys(helpers)
+    .map((k) => `${k} = H.${k}`)
+    .join(', ')};`;
+  const source = `'use strict';\n${locals}\nreturn function validate_${contract.eventType}(o, c) {\nvar ${[...g.vars].join(', ')};\n${body}\n${version}\n};`;
   return { source, consts: g.consts };
 }
 

@@ -28,6 +28,9 @@ const CART_UPDATE = 7;
 const CHECKOUT = 8;
 const ORDER = 9;
 
+/** Searches that find nothing in most shops. */
+const MISSES = ['gift card', 'returns', 'size guide', 'discount code', 'track order', 'sale', 'black friday', 'vegan'];
+
 /** Mean think time between two steps of a visit, and between checkout and order. */
 const STEP_MEAN_US = 35_000_000;
 const PAY_MEAN_US = 120_000_000;
@@ -108,7 +111,7 @@ export class SessionTask implements Task {
       case SEARCH: {
         const p = pickProduct(sim, v.shop);
         const words = p.title.toLowerCase().split(' ');
-        const query = r.chance(0.1) ? ctx.faker.word.noun() : words.slice(r.int(0, words.length - 1)).join(' ');
+        const query = r.chance(0.1) ? r.pick(MISSES) : words.slice(r.int(0, words.length - 1)).join(' ');
         return searchPerformed(ctx, v, this.at, query, r.chance(0.12) ? 0 : r.int(1, 48));
       }
       case LOGIN: {
@@ -116,7 +119,7 @@ export class SessionTask implements Task {
         return customerLoggedIn(ctx, v, v.customer, this.at);
       }
       case REGISTER: {
-        const c = newCustomer(r, ctx.faker, ctx.ids, v.shop.region, this.at);
+        const c = newCustomer(r, ctx.people, ctx.ids, v.shop.region, this.at);
         c.ordersCount = 0;
         v.shop.customers.push(c);
         v.customer = c;

@@ -5,7 +5,7 @@
 import { Random } from './random.js';
 import { cumulative } from './random.js';
 import { EventQueue } from './event-queue.js';
-import { buildShops, newIds } from './shops.js';
+import { buildPeople, buildShops, newIds } from './shops.js';
 import { MERCHANT, SHOPPER, seasonalWeight } from './seasonality.js';
 import type { SeasonalCurve } from './seasonality.js';
 import { SessionTask } from './session.js';
@@ -51,8 +51,9 @@ export class Simulation implements Sim {
     const startUs = options.start.getTime() * 1000;
     const population = random.fork();
     const ids = newIds();
-    this.shops = buildShops(population, options.shops, startUs, ids);
-    this.ctx = buildContext(random, random.faker(), ids, versions);
+    const people = buildPeople(population.faker());
+    this.shops = buildShops(population, options.shops, startUs, ids, people);
+    this.ctx = buildContext(random, random.faker(), ids, versions, people);
     this.#shopCumulative = cumulative(this.shops.map((s) => s.weight));
     const byOffset = new Map<number, Shop[]>();
     for (const s of this.shops) {

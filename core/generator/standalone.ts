@@ -61,7 +61,7 @@ export function standaloneEvent(sim: Sim, type: string, shop: Shop, at: number):
     case 'customer_logged_in':
       return customerLoggedIn(ctx, v, r.pick(shop.customers), at);
     case 'customer_registered': {
-      const c = newCustomer(r, ctx.faker, ctx.ids, shop.region, at);
+      const c = newCustomer(r, ctx.people, ctx.ids, shop.region, at);
       shop.customers.push(c);
       return customerRegistered(ctx, v, c, at);
     }

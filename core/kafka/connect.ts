@@ -37,6 +37,19 @@ export function backoffMs(n: number, policy: KafkaRetryPolicy, random: () => num
   return Math.min(Math.round(base * (0.8 + 0.4 * random())), policy.maxRetryTimeMs);
 }
 
+const UNREACHABLE_HINT = {
+  none: 'Check the broker list, the network path and that the cluster is running.',
+  'msk-iam':
+    'Check the broker list (MSK IAM listens on port 9098 with TLS), the network path (security groups, VPC) and ' +
+    'that the cluster is running.',
+};
+const AUTH_HINT = {
+  none: 'Check the SASL settings.',
+  'msk-iam':
+    'Check that AWS credentials are available (the ECS task role) and that the role allows kafka-cluster:Connect ' +
+    'and the topic and group actions on this cluster.',
+};
+
 export async function connectWithRetry(client: Connectable, options: ConnectRetryOptions): Promise<void> {
   const { what, retry, log } = options;
   const brokers = options.brokers.join(',') || '(unknown brokers)';
@@ -58,23 +71,20 @@ export async function connectWithRetry(client: Connectable, options: ConnectRetr
         const attempts = typeof retryCount === 'number' ? retryCount + 1 : attempt;
         const message =
           `Kafka unreachable: ${what} could not connect to ${brokers} after ${attempts} attempt(s) over ${seconds} s ` +
-          `(retry budget ${budget} attempts): ${cause}. Check the broker list, the network path (security groups, ` +
-          `VPC) and that the cluster is running${options.auth === 'msk-iam' ? '; MSK IAM listens on port 9098 with TLS' : ''}.`;
+          `(retry budget ${budget} attempts): ${cause}. ${UNREACHABLE_HINT[options.auth]}`;
         log.error(message, { brokers });
         throw new KafkaConnectError(message, 'unreachable', attempts, Date.now() - started, { cause: err });
       }
       if (attempt >= budget) {
         const message =
           `Kafka authentication failed: ${what} could not authenticate to ${brokers} after ${attempt} attempt(s) ` +
-          `over ${seconds} s: ` +
-          `${cause}. ${options.auth === 'msk-iam' ? 'Check that AWS credentials are available (the ECS task role) and that the role allows kafka-cluster:Connect and the topic and group actions on this cluster.' : 'Check the SASL settings.'}`;
+          `over ${seconds} s: ${cause}. ${AUTH_HINT[options.auth]}`;
         log.error(message, { brokers });
         throw new KafkaConnectError(message, 'auth', attempt, Date.now() - started, { cause: err });
       }
       const delay = backoffMs(attempt - 1, retry, options.random);
-      log.warn(`${what}: Kafka authentication failed (attempt ${attempt}/${budget}), retrying in ${delay} ms: ${cause}`, {
-        brokers,
-      });
+      const retrying = `Kafka authentication failed (attempt ${attempt}/${budget}), retrying in ${delay} ms`;
+      log.warn(`${what}: ${retrying}: ${cause}`, { brokers });
       await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined);
     }
   }

@@ -5,7 +5,13 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, type KafkaConfig } from 'kafkajs';
 import { KafkaConfigError } from './errors.js';
-import { kafkaLogCreator, stderrKafkaLogSink, toKafkaJsLogLevel, type KafkaLogLevel, type KafkaLogSink } from './log.js';
+import {
+  kafkaLogCreator,
+  stderrKafkaLogSink,
+  toKafkaJsLogLevel,
+  type KafkaLogLevel,
+  type KafkaLogSink,
+} from './log.js';
 import { mskIamTokenProvider, type AwsCredentialsProvider } from './msk-iam.js';
 
 export type KafkaAuth = 'none' | 'msk-iam';

@@ -1,7 +1,13 @@
 // core/kafka: the Kafka client behind one small module. Import from here, never from kafkajs directly, so that a
 // switch to another KafkaJS-compatible client stays a change in this folder.
 export type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-export { connectWithRetry, backoffMs, type Connectable, type ConnectRetryOptions, type KafkaLogger } from './connect.js';
+export {
+  connectWithRetry,
+  backoffMs,
+  type Connectable,
+  type ConnectRetryOptions,
+  type KafkaLogger,
+} from './connect.js';
 export {
   createKafka,
   kafkaConfig,

@@ -26,7 +26,8 @@ const TO_KAFKAJS: Record<KafkaLogLevel, number> = {
 
 export function toKafkaJsLogLevel(level: KafkaLogLevel): number {
   const n = TO_KAFKAJS[level];
-  if (n === undefined) throw new Error(`kafka logLevel: '${String(level)}' is not one of ${Object.keys(TO_KAFKAJS).join(', ')}`);
+  if (n === undefined)
+    throw new Error(`kafka logLevel: '${String(level)}' is not one of ${Object.keys(TO_KAFKAJS).join(', ')}`);
   return n;
 }
 
@@ -60,12 +61,18 @@ export const stderrKafkaLogSink: KafkaLogSink = (entry) => {
   process.stderr.write(`${formatKafkaLogEntry(entry)}\n`);
 };
 
-/** A kafkajs logCreator that hands every entry to `sink` as a KafkaLogEntry. */
+/** kafkajs logs every rebalance as a Connection ERROR on the heartbeat response: routine, so it becomes info. */
+const REBALANCE_IN_PROGRESS = 'The group is rebalancing, so a rejoin is needed';
+
+/** A kafkajs logCreator that hands every entry at or above the client's level to `sink` as a KafkaLogEntry. */
 export function kafkaLogCreator(sink: KafkaLogSink = stderrKafkaLogSink): logCreator {
-  return () =>
+  return (configured: number) =>
     ({ namespace, level, log }: LogEntry) => {
       const fields: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(log)) if (!DROPPED_FIELDS.has(k)) fields[k] = v;
-      sink({ level: fromKafkaJsLevel(level), namespace: namespace || 'kafkajs', message: log.message, fields });
+      let mapped = level;
+      if (namespace === 'Connection' && fields.error === REBALANCE_IN_PROGRESS) mapped = KafkaJsLevel.INFO;
+      if (mapped > configured) return;
+      sink({ level: fromKafkaJsLevel(mapped), namespace: namespace || 'kafkajs', message: log.message, fields });
     };
 }

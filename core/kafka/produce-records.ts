@@ -39,7 +39,7 @@ export interface ProduceOptions {
 
 export interface ProduceSummary {
   records: number;
-  /** Key + value + header bytes, before compression. */
+  /** Estimated record bytes (key, value, headers and per-record framing), before compression. */
   bytes: number;
   batches: number;
   /** Records per topic. */
@@ -69,9 +69,11 @@ function positiveInt(name: string, v: number | undefined, dflt: number): number 
 function checkRecord(r: KafkaRecord, index: number, maxRecordBytes: number): number {
   const where = `record #${index}`;
   if (!r || typeof r !== 'object') throw new KafkaConfigError(`${where}: not an object`);
-  if (typeof r.topic !== 'string' || r.topic === '') throw new KafkaConfigError(`${where}: topic must be a non-empty string`);
+  if (typeof r.topic !== 'string' || r.topic === '')
+    throw new KafkaConfigError(`${where}: topic must be a non-empty string`);
   const at = `${where} (topic '${r.topic}')`;
-  if (r.value !== null && !isBytes(r.value)) throw new KafkaConfigError(`${at}: value must be a Buffer, a string or null`);
+  if (r.value !== null && !isBytes(r.value))
+    throw new KafkaConfigError(`${at}: value must be a Buffer, a string or null`);
   if (r.key !== undefined && r.key !== null && !isBytes(r.key)) {
     throw new KafkaConfigError(`${at}: key must be a Buffer, a string, null or absent`);
   }
@@ -103,8 +105,9 @@ function toMessage(r: KafkaRecord): Message {
 
 /**
  * Sends every record and resolves once all are acknowledged. Throws KafkaConfigError for a bad record (naming its
- * index and field; every record before it has been sent and acknowledged), KafkaConnectError when the brokers stay unreachable or
- * refuse auth, KafkaProduceError when a batch fails after retries (with the count acknowledged before it).
+ * index and field; every record before it has been sent and acknowledged), KafkaConnectError when the brokers stay
+ * unreachable or refuse auth, KafkaProduceError when a batch fails after retries (with the count acknowledged
+ * before it).
  */
 export async function produceRecords(
   kafka: Kafka,
@@ -115,7 +118,8 @@ export async function produceRecords(
   const maxBatchRecords = positiveInt('maxBatchRecords', options.maxBatchRecords, 10_000);
   const maxRecordBytes = positiveInt('maxRecordBytes', options.maxRecordBytes, MiB);
   const acks = options.acks ?? -1;
-  if (acks !== -1 && acks !== 0 && acks !== 1) throw new KafkaConfigError(`produceRecords acks: ${String(acks)} is not -1, 0 or 1`);
+  if (acks !== -1 && acks !== 0 && acks !== 1)
+    throw new KafkaConfigError(`produceRecords acks: ${String(acks)} is not -1, 0 or 1`);
   const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const settings = kafkaSettings(kafka);
   const log = kafka.logger().namespace('shoplake');

@@ -9,11 +9,8 @@
 //   SHOPLAKE_ALLOWED_LATENESS_SECONDS   default 3600
 //   SHOPLAKE_DEDUP_WINDOW_DAYS          default 7
 //   SHOPLAKE_FAULT                      crash injection for tests (faults.ts)
-import { GlueClient } from '@aws-sdk/client-glue';
+import type { GlueClient } from '@aws-sdk/client-glue';
 import type { Catalog } from '../iceberg/catalog/catalog.js';
-import { GlueCatalog } from '../iceberg/catalog/glue-catalog.js';
-import { LocalCatalog } from '../iceberg/catalog/local-catalog.js';
-import { fileIOFor } from '../iceberg/io/file-io-for.js';
 import type { S3FileIOOptions } from '../iceberg/io/s3-file-io.js';
 import { DEFAULT_ALLOWED_LATENESS_SECONDS } from './late.js';
 import { DEFAULT_DEDUP_WINDOW_DAYS, DEFAULT_NAMESPACES } from './pipeline.js';
@@ -72,14 +69,24 @@ export interface CatalogClients {
   s3?: S3FileIOOptions;
 }
 
-/** The catalog the settings name; build it once per process (its clients keep their connections). */
-export function openCatalog(settings: Pick<PipelineSettings, 'warehouse' | 'catalog'>, clients: CatalogClients = {}): Catalog {
-  const io = fileIOFor(settings.warehouse, { s3: clients.s3 });
+/**
+ * The catalog the settings name; build it once per process (its clients keep their connections). The AWS SDK
+ * is imported only when the settings need it (a local run starts faster).
+ */
+export async function openCatalog(
+  settings: Pick<PipelineSettings, 'warehouse' | 'catalog'>,
+  clients: CatalogClients = {},
+): Promise<Catalog> {
   if (settings.catalog === 'local') {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(settings.warehouse) && !settings.warehouse.startsWith('file:')) {
       throw new Error(`SHOPLAKE_CATALOG=local needs a local warehouse directory, not ${settings.warehouse}`);
     }
-    return new LocalCatalog(settings.warehouse, { io });
+    const { LocalCatalog } = await import('../iceberg/catalog/local-catalog.js');
+    return new LocalCatalog(settings.warehouse);
   }
-  return new GlueCatalog({ client: clients.glue ?? new GlueClient({}), warehouse: settings.warehouse, io });
+  const { fileIOFor } = await import('../iceberg/io/file-io-for.js');
+  const io = fileIOFor(settings.warehouse, { s3: clients.s3 });
+  const { GlueCatalog } = await import('../iceberg/catalog/glue-catalog.js');
+  const glue = clients.glue ?? new (await import('@aws-sdk/client-glue')).GlueClient({});
+  return new GlueCatalog({ client: glue, warehouse: settings.warehouse, io });
 }

@@ -183,9 +183,17 @@ export async function commitInOrder(commits: TableCommit[], options: CommitOptio
   const catalog = faultingCatalog(options.catalog, options.fault);
   const first = commits.filter((c) => !c.last && c.files.length > 0);
   const last = commits.filter((c) => c.last && c.files.length > 0);
-  const out = await Promise.all(first.map((c) => commitOne(catalog, c, options)));
-  out.push(...(await Promise.all(last.map((c) => commitOne(catalog, c, options)))));
+  const out = await settleAll(first.map((c) => commitOne(catalog, c, options)));
+  out.push(...(await settleAll(last.map((c) => commitOne(catalog, c, options)))));
   return out;
+}
+
+/** Like Promise.all, but rejects only once every commit has finished, so nothing runs on after a failure. */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
 async function commitOne(catalog: Catalog, c: TableCommit, options: CommitOptions): Promise<CommitOutcome> {

@@ -6,7 +6,7 @@
 //   const result = await pipeline.process(fromMskEvent(event));      // one batch: add + commit
 //   // or, for large micro-batches:
 //   const batch = pipeline.batch(); await batch.add(records); ...; const result = await batch.commit();
-import type { ContractSet } from '../contracts/index.js';
+import type { ContractSet, HashPii } from '../contracts/index.js';
 import { contracts as bundledContracts, createPiiHasher, createValidator } from '../contracts/index.js';
 import type { Catalog } from '../iceberg/catalog/catalog.js';
 import { DataFileNamer, loadCompression } from '../iceberg/parquet/index.js';
@@ -21,6 +21,7 @@ import { Router } from './route.js';
 import { Tables } from './tables.js';
 import type { Namespaces } from './tables.js';
 import { createRecordValidator } from './validate.js';
+import type { RecordValidator } from './validate.js';
 
 export interface PipelineOptions {
   /** LocalCatalog (Hadoop layout) or GlueCatalog. */
@@ -43,8 +44,8 @@ export interface PipelineOptions {
   bufferBytes?: number;
   /** Transactions per table when conflicts outlast one transaction's retries (default 3). */
   commitAttempts?: number;
-  /** SHOPLAKE_FAULT value (default: the environment variable); see faults.ts. */
-  fault?: string;
+  /** SHOPLAKE_FAULT value (default: the environment variable), or an injector (in-process tests); see faults.ts. */
+  fault?: string | FaultInjector;
   /** ms since epoch; the batch's ingest_time (default Date.now). */
   clock?: () => number;
 }
@@ -59,6 +60,8 @@ export class Pipeline {
   private readonly fault: FaultInjector;
   private readonly compressors = new Map<ParquetCodec, Promise<Compression>>();
   private readonly namer = new DataFileNamer();
+  private readonly validate: RecordValidator;
+  private readonly hashPii: HashPii;
 
   constructor(private readonly options: PipelineOptions) {
     this.contracts = options.contracts ?? bundledContracts();
@@ -68,16 +71,14 @@ export class Pipeline {
       dedupWindowDays: options.dedupWindowDays ?? DEFAULT_DEDUP_WINDOW_DAYS,
     });
     this.router = new Router(this.contracts);
-    this.fault = faultInjector(options.fault ?? process.env.SHOPLAKE_FAULT);
+    this.fault =
+      typeof options.fault === 'function' ? options.fault : faultInjector(options.fault ?? process.env.SHOPLAKE_FAULT);
     this.validate = createRecordValidator({
       validate: createValidator(this.contracts),
       topicKeys: new Map(this.contracts.topics.map((t) => [t.topic, t.key])),
     });
     this.hashPii = createPiiHasher(options.piiSalt);
   }
-
-  private readonly validate: ReturnType<typeof createRecordValidator>;
-  private readonly hashPii: ReturnType<typeof createPiiHasher>;
 
   /** A new batch: add() records, then commit(). One batch at a time per pipeline. */
   batch(): Batch {

@@ -79,7 +79,7 @@ export class Router {
 
   /** The silver row and child rows of a valid event (see core/contracts conform()). */
   silverRows(event: object, meta: SilverMeta, hashPii: HashPii): Conformed {
-    return this.conform(event, meta, hashPii);
+    return this.conform(event, meta as unknown as Record<string, unknown>, hashPii);
   }
 }
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export interface SaltSource {
   secretArn?: string;
@@ -17,7 +17,8 @@ export const MIN_SALT_LENGTH = 16;
 
 export async function loadPiiSalt(source: SaltSource, client?: SecretsManagerClient): Promise<string> {
   if (source.secretArn) {
-    const sm = client ?? new SecretsManagerClient({});
+    const { GetSecretValueCommand, SecretsManagerClient: Client } = await import('@aws-sdk/client-secrets-manager');
+    const sm = client ?? new Client({});
     let text: string | undefined;
     try {
       const res = await sm.send(new GetSecretValueCommand({ SecretId: source.secretArn }));

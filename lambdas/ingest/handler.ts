@@ -1,10 +1,136 @@
-// PLACEHOLDER (owned by the CDK helper until the ingest pipeline of issue 5 replaces it; keep the export name
-// `handler`). It refuses every batch, so the MSK event source mapping retries and commits no offset: deploying the
-// infrastructure before the pipeline exists can never drop a record.
-import type { MSKEvent } from 'aws-lambda';
+// The MSK event source mapping's handler: thin over core/pipeline. One invocation = one batch = one commit per
+// table (bronze last). Bad records never fail the batch (they land in ops.quarantine); an infrastructure error
+// (S3, Glue, KMS, Secrets Manager unavailable, a conflicting writer) throws, so Lambda retries the batch and the
+// committed offsets make the retry skip what already landed (docs/exactly-once.md).
+// A warm container keeps the pipeline: AWS clients, compiled contracts, table handles, offsets, dedup indexes.
+// Configuration: core/pipeline/config.ts (SHOPLAKE_* variables, set by lib/stacks/ingest-stack.ts).
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context, MSKEvent } from 'aws-lambda';
+import { createPipeline, fromMskEvent, loadPiiSalt, openCatalog, settingsFromEnv } from '../../core/pipeline/index.js';
+import type { BatchResult, CatalogClients, Pipeline } from '../../core/pipeline/index.js';
 
-export async function handler(event: MSKEvent): Promise<never> {
-  const records = Object.values(event.records ?? {}).reduce((n, batch) => n + batch.length, 0);
-  console.error(JSON.stringify({ level: 'ERROR', msg: 'shoplake ingest handler is not built yet', records }));
-  throw new Error(`shoplake ingest handler is not built yet; ${records} records left uncommitted for retry`);
+/** What an invocation returns (the event source mapping ignores it; logs and tests read it). */
+export interface IngestResponse {
+  recordsIn: number;
+  landed: number;
+  quarantined: number;
+  duplicates: number;
+  late: number;
+  alreadyCommitted: number;
+  bronzeLanded: number;
+  batchBytes: number;
+  commitLatencyMs: number;
 }
+
+export interface HandlerDependencies {
+  /** Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Glue and S3 clients (tests point them at loopback servers). */
+  clients?: CatalogClients;
+  secrets?: SecretsManagerClient;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+/** The EMF metric names the CDK dashboards and alarms read (lib/stacks/observability-stack.ts PIPELINE_METRICS). */
+export const METRICS = {
+  recordsIn: 'records_in',
+  landed: 'records_landed',
+  quarantined: 'records_quarantined',
+  duplicates: 'duplicates_skipped',
+  late: 'late_events',
+  commitLatency: 'commit_latency_ms',
+  batchBytes: 'batch_bytes',
+  alreadyCommitted: 'records_already_committed',
+} as const;
+
+export function createHandler(deps: HandlerDependencies = {}): (event: MSKEvent, context?: Context) => Promise<IngestResponse> {
+  const env = deps.env ?? process.env;
+  const logger = deps.logger ?? new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'shoplake-ingest' });
+  const metrics =
+    deps.metrics ??
+    new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'shoplake', serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'shoplake-ingest' });
+  let ready: Promise<Pipeline> | undefined;
+
+  const init = async (): Promise<Pipeline> => {
+    const settings = settingsFromEnv(env);
+    const [catalog, piiSalt] = await Promise.all([openCatalog(settings, deps.clients), loadPiiSalt(settings.salt, deps.secrets)]);
+    logger.info('pipeline ready', {
+      warehouse: settings.warehouse,
+      catalog: settings.catalog,
+      namespaces: settings.namespaces,
+      allowedLatenessSeconds: settings.allowedLatenessSeconds,
+      dedupWindowDays: settings.dedupWindowDays,
+    });
+    return createPipeline({
+      catalog,
+      piiSalt,
+      namespaces: settings.namespaces,
+      allowedLatenessSeconds: settings.allowedLatenessSeconds,
+      dedupWindowDays: settings.dedupWindowDays,
+      fault: env.SHOPLAKE_FAULT,
+    });
+  };
+
+  return async function handler(event: MSKEvent, context?: Context): Promise<IngestResponse> {
+    if (context) logger.addContext(context);
+    let result: BatchResult;
+    try {
+      // A failed start (secret or catalog unreachable) is retried by the next invocation.
+      ready ??= init().catch((e: unknown) => {
+        ready = undefined;
+        throw e;
+      });
+      const pipeline = await ready;
+      result = await pipeline.process(fromMskEvent(event));
+    } catch (e) {
+      logger.error('batch failed; Lambda will retry it', {
+        error: e as Error,
+        eventSourceArn: event.eventSourceArn,
+        partitions: Object.keys(event.records ?? {}),
+      });
+      throw e;
+    }
+    metrics.addMetric(METRICS.recordsIn, MetricUnit.Count, result.recordsIn);
+    metrics.addMetric(METRICS.landed, MetricUnit.Count, result.landed);
+    metrics.addMetric(METRICS.quarantined, MetricUnit.Count, result.quarantined);
+    metrics.addMetric(METRICS.duplicates, MetricUnit.Count, result.duplicates);
+    metrics.addMetric(METRICS.late, MetricUnit.Count, result.late);
+    metrics.addMetric(METRICS.alreadyCommitted, MetricUnit.Count, result.alreadyCommitted);
+    metrics.addMetric(METRICS.batchBytes, MetricUnit.Bytes, result.bytesIn);
+    if (Object.keys(result.tables).length > 0) {
+      metrics.addMetric(METRICS.commitLatency, MetricUnit.Milliseconds, result.commitLatencyMs);
+    }
+    metrics.publishStoredMetrics();
+    logger.info('batch landed', {
+      recordsIn: result.recordsIn,
+      landed: result.landed,
+      quarantined: result.quarantined,
+      duplicates: result.duplicates,
+      late: result.late,
+      alreadyCommitted: result.alreadyCommitted,
+      bronze: result.bronze,
+      reasons: result.reasons,
+      offsets: result.offsets,
+      commitLatencyMs: Math.round(result.commitLatencyMs),
+      durationMs: Math.round(result.durationMs),
+      tables: Object.fromEntries(Object.entries(result.tables).map(([n, t]) => [n, { rows: t.rows, files: t.files }])),
+    });
+    return {
+      recordsIn: result.recordsIn,
+      landed: result.landed,
+      quarantined: result.quarantined,
+      duplicates: result.duplicates,
+      late: result.late,
+      alreadyCommitted: result.alreadyCommitted,
+      bronzeLanded: result.bronze.landed,
+      batchBytes: result.bytesIn,
+      commitLatencyMs: result.commitLatencyMs,
+    };
+  };
+}
+
+/** The function's entry point (lib/constructs/ingest-function.ts: handler `handler`). */
+export const handler = createHandler();

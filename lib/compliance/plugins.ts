@@ -7,13 +7,16 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
 export interface ComplianceOptions {
-  /** Run the Control Tower rules (cfn-guard). On by default; the tests of other concerns may turn it off for speed. */
+  /**
+   * Also run the Control Tower rules (cfn-guard over every template; about 10 s of CPU for an environment). CI runs
+   * them over prod (test/lib/compliance/control-tower.test.ts); locally: `npx cdk synth -c env=prod -c controlTower=true`.
+   */
   readonly controlTower?: boolean;
 }
 
 export function addCompliancePlugins(app: App, opts: ComplianceOptions = {}): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  if (opts.controlTower ?? true) {
+  if (opts.controlTower) {
     // maxBuffer: cfn-guard prints a report per template; the catalog template alone is large.
     Validations.of(app).addPlugins(new CfnGuardValidator({ maxBuffer: 64 * 1024 * 1024 }) as never);
   }

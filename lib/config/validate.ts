@@ -54,8 +54,10 @@ export function validateConfig(config: EnvConfig): void {
   };
   const fargate = (prefix: string, cpu: number, memory: number): void => {
     const allowed = FARGATE_MEMORY[cpu];
-    if (!allowed) fail(`${prefix}.cpu`, `must be a Fargate CPU size (${Object.keys(FARGATE_MEMORY).join(', ')}), got ${cpu}`);
-    else if (!allowed(memory)) fail(`${prefix}.memoryMiB`, `${memory} MiB is not a valid Fargate memory size for ${cpu} CPU units`);
+    if (!allowed)
+      fail(`${prefix}.cpu`, `must be a Fargate CPU size (${Object.keys(FARGATE_MEMORY).join(', ')}), got ${cpu}`);
+    else if (!allowed(memory))
+      fail(`${prefix}.memoryMiB`, `${memory} MiB is not a valid Fargate memory size for ${cpu} CPU units`);
   };
 
   matches('name', config.name, /^[a-z][a-z0-9]{1,15}$/, 'lower-case letters and digits (2-16 chars)');
@@ -64,7 +66,8 @@ export function validateConfig(config: EnvConfig): void {
 
   // --- zones and network --------------------------------------------------------------------------------------
   const azs = config.availabilityZones ?? [];
-  if (azs.length < 2) fail('availabilityZones', `must list at least 2 zones (MSK and the VPC span them), got ${azs.length}`);
+  if (azs.length < 2)
+    fail('availabilityZones', `must list at least 2 zones (MSK and the VPC span them), got ${azs.length}`);
   if (new Set(azs).size !== azs.length) fail('availabilityZones', `lists a zone twice: ${azs.join(', ')}`);
   azs.forEach((az, i) => {
     if (regionOk && !new RegExp(`^${config.region}[a-z]$`).test(az)) {
@@ -88,16 +91,27 @@ export function validateConfig(config: EnvConfig): void {
     const v = /^(\d+)\.(\d+)\.(\d+|x)(\.kraft)?$/.exec(s.kafkaVersion);
     if (!v) fail('streaming.kafkaVersion', `must look like 3.9.x, got ${JSON.stringify(s.kafkaVersion)}`);
     else if (Number(v[1]) * 100 + Number(v[2]) < 306) {
-      fail('streaming.kafkaVersion', `must be 3.6 or later so that topics are declared as AWS::MSK::Topic, got ${s.kafkaVersion}`);
+      fail(
+        'streaming.kafkaVersion',
+        `must be 3.6 or later so that topics are declared as AWS::MSK::Topic, got ${s.kafkaVersion}`,
+      );
     }
-    matches('streaming.brokerInstanceType', s.brokerInstanceType, /^[a-z][a-z0-9]*\.[a-z0-9]+$/, 'an instance type such as m7g.large');
+    matches(
+      'streaming.brokerInstanceType',
+      s.brokerInstanceType,
+      /^[a-z][a-z0-9]*\.[a-z0-9]+$/,
+      'an instance type such as m7g.large',
+    );
     int('streaming.ebsVolumeGiB', s.ebsVolumeGiB, 1, 16384);
     if (int('streaming.brokersPerAz', s.brokersPerAz, 1)) brokers = s.brokersPerAz * azs.length;
     if (azs.length > 3) {
       fail('availabilityZones', `MSK provisioned brokers span 2 or 3 zones; ${azs.length} are listed`);
     }
   } else if (s.mode !== 'serverless') {
-    fail('streaming.mode', `must be 'provisioned' or 'serverless', got ${JSON.stringify((s as { mode: unknown }).mode)}`);
+    fail(
+      'streaming.mode',
+      `must be 'provisioned' or 'serverless', got ${JSON.stringify((s as { mode: unknown }).mode)}`,
+    );
   }
 
   // --- topics -------------------------------------------------------------------------------------------------
@@ -114,7 +128,10 @@ export function validateConfig(config: EnvConfig): void {
     int(`${key}.retentionHours`, t.retentionHours, 24);
     checkReplication(key, t);
     if (runtime === 'both' && t.consumer === undefined) {
-      fail(`${key}.consumer`, `ingest.runtime is 'both', so each topic must say which consumer reads it ('lambda' or 'ecs')`);
+      fail(
+        `${key}.consumer`,
+        `ingest.runtime is 'both', so each topic must say which consumer reads it ('lambda' or 'ecs')`,
+      );
     }
     if (runtime !== 'both' && t.consumer !== undefined && t.consumer !== runtime) {
       fail(`${key}.consumer`, `is '${t.consumer}' but ingest.runtime is '${runtime}'`);
@@ -123,7 +140,8 @@ export function validateConfig(config: EnvConfig): void {
   function checkReplication(key: string, t: TopicConfig): void {
     if (t.replicationFactor === undefined) return;
     if (s.mode === 'serverless') {
-      if (t.replicationFactor !== 3) fail(`${key}.replicationFactor`, 'MSK Serverless always keeps 3 replicas; remove the key');
+      if (t.replicationFactor !== 3)
+        fail(`${key}.replicationFactor`, 'MSK Serverless always keeps 3 replicas; remove the key');
       return;
     }
     if (int(`${key}.replicationFactor`, t.replicationFactor, 1) && t.replicationFactor > brokers) {
@@ -149,13 +167,19 @@ export function validateConfig(config: EnvConfig): void {
     const okMin = int('ingest.lambda.provisionedPollers.min', l.provisionedPollers.min, 1, 200);
     const okMax = int('ingest.lambda.provisionedPollers.max', l.provisionedPollers.max, 1, 2000);
     if (okMin && okMax && l.provisionedPollers.min > l.provisionedPollers.max) {
-      fail('ingest.lambda.provisionedPollers', `min (${l.provisionedPollers.min}) exceeds max (${l.provisionedPollers.max})`);
+      fail(
+        'ingest.lambda.provisionedPollers',
+        `min (${l.provisionedPollers.min}) exceeds max (${l.provisionedPollers.max})`,
+      );
     }
   }
   if (l.retryAttempts !== undefined) {
     int('ingest.lambda.retryAttempts', l.retryAttempts, 0, 10_000);
     if (!l.provisionedPollers) {
-      fail('ingest.lambda.retryAttempts', 'Kafka retry limits need provisioned pollers: set ingest.lambda.provisionedPollers');
+      fail(
+        'ingest.lambda.retryAttempts',
+        'Kafka retry limits need provisioned pollers: set ingest.lambda.provisionedPollers',
+      );
     }
   }
   fargate('ingest.ecs', ecs.cpu, ecs.memoryMiB);
@@ -184,25 +208,40 @@ export function validateConfig(config: EnvConfig): void {
   const gir = st.bronzeTiering.glacierInstantAfterDays;
   if (int('storage.bronzeTiering.infrequentAccessAfterDays', ia, 30)) {
     if (windowOk && ia <= m.compactionWindowDays) {
-      fail('storage.bronzeTiering.infrequentAccessAfterDays', `must be after maintenance.compactionWindowDays (${m.compactionWindowDays})`);
+      fail(
+        'storage.bronzeTiering.infrequentAccessAfterDays',
+        `must be after maintenance.compactionWindowDays (${m.compactionWindowDays})`,
+      );
     }
     if (int('storage.bronzeTiering.glacierInstantAfterDays', gir, 1) && gir < ia + 30) {
-      fail('storage.bronzeTiering.glacierInstantAfterDays', `must be at least 30 days after infrequentAccessAfterDays (${ia}), got ${gir}`);
+      fail(
+        'storage.bronzeTiering.glacierInstantAfterDays',
+        `must be at least 30 days after infrequentAccessAfterDays (${ia}), got ${gir}`,
+      );
     }
   }
   int('storage.athenaResultsRetentionDays', st.athenaResultsRetentionDays, 1);
   int('storage.noncurrentVersionRetentionDays', st.noncurrentVersionRetentionDays, 1);
   int('storage.accessLogRetentionDays', st.accessLogRetentionDays, 1);
   matches('maintenance.schedule', m.schedule, /^(cron|rate)\(.+\)$/, 'a Scheduler cron(...) or rate(...) expression');
-  matches('maintenance.goldSchedule', m.goldSchedule, /^(cron|rate)\(.+\)$/, 'a Scheduler cron(...) or rate(...) expression');
+  matches(
+    'maintenance.goldSchedule',
+    m.goldSchedule,
+    /^(cron|rate)\(.+\)$/,
+    'a Scheduler cron(...) or rate(...) expression',
+  );
   int('maintenance.snapshotRetentionDays', m.snapshotRetentionDays, 1);
   fargate('maintenance', m.cpu, m.memoryMiB);
 
   // --- observability, athena, removal -------------------------------------------------------------------------
   const o = config.observability;
-  if (o.alarmEmail !== undefined) matches('observability.alarmEmail', o.alarmEmail, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address');
+  if (o.alarmEmail !== undefined)
+    matches('observability.alarmEmail', o.alarmEmail, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address');
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(o.logRetentionDays)) {
-    fail('observability.logRetentionDays', `must be one of CloudWatch's periods (${LOG_RETENTION_DAYS.join(', ')}), got ${o.logRetentionDays}`);
+    fail(
+      'observability.logRetentionDays',
+      `must be one of CloudWatch's periods (${LOG_RETENTION_DAYS.join(', ')}), got ${o.logRetentionDays}`,
+    );
   }
   int('observability.freshnessThresholdSeconds', o.freshnessThresholdSeconds, 60);
   int('observability.offsetLagAlarmThreshold', o.offsetLagAlarmThreshold, 1);

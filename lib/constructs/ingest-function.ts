@@ -45,9 +45,13 @@ class ScopedS3FailureDestination implements lambda.IEventSourceDlq {
 
   bind(_target: lambda.IEventSourceMapping, handler: lambda.IFunction): lambda.DlqDestinationConfig {
     const bucketArn = `arn:${Stack.of(handler).partition}:s3:::${this.bucketName}`;
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${bucketArn}/aws/lambda/*`] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${bucketArn}/aws/lambda/*`] }),
+    );
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] }));
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }),
+    );
     return { destination: bucketArn };
   }
 }
@@ -71,7 +75,10 @@ export class IngestFunction extends Construct {
       description: `Execution role of ${props.functionName}`,
     });
     this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
     );
     this.role.addToPolicy(vpcNetworkInterfaceStatement());
     for (const st of kafkaConsumerStatements(props.kafka, Object.keys(props.topics), Object.values(props.topics))) {

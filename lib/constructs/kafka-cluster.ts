@@ -109,7 +109,10 @@ export class KafkaCluster extends Construct {
       description: `Reads the bootstrap brokers of ${props.clusterName} at deploy time`,
     });
     brokersRole.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [brokersLogs.logGroupArn] }),
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [brokersLogs.logGroupArn],
+      }),
     );
     const brokers = new cr.AwsCustomResource(this, 'BootstrapBrokers', {
       onUpdate: {

@@ -76,7 +76,10 @@ export class KafkaTopics extends Construct {
       description: 'Creates and grows the topics of the MSK Serverless cluster',
     });
     role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [handlerLogs.logGroupArn] }),
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [handlerLogs.logGroupArn],
+      }),
     );
     role.addToPolicy(vpcNetworkInterfaceStatement());
     role.addToPolicy(

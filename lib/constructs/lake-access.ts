@@ -45,16 +45,28 @@ export function glueStatements(p: GlueAccessProps): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
       actions,
-      resources: [`${base}:catalog`, `${base}:database/${p.database}`, ...p.tables.map((t) => `${base}:table/${p.database}/${t}`)],
+      resources: [
+        `${base}:catalog`,
+        `${base}:database/${p.database}`,
+        ...p.tables.map((t) => `${base}:table/${p.database}/${t}`),
+      ],
     }),
   ];
 }
 
 /** Data-plane permissions for a consumer group reading topics over IAM auth. */
-export function kafkaConsumerStatements(kafka: KafkaCluster, topics: readonly string[], groups: readonly string[]): iam.PolicyStatement[] {
+export function kafkaConsumerStatements(
+  kafka: KafkaCluster,
+  topics: readonly string[],
+  groups: readonly string[],
+): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
-      actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+      actions: [
+        'kafka-cluster:Connect',
+        'kafka-cluster:DescribeCluster',
+        'kafka-cluster:DescribeClusterDynamicConfiguration',
+      ],
       resources: [kafka.clusterArn],
     }),
     new iam.PolicyStatement({

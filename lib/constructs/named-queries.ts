@@ -27,19 +27,26 @@ export interface SqlQuery {
 
 /** Reads and renders the queries of a folder; exported for tests. */
 export function loadQueries(props: Omit<NamedQueriesProps, 'workGroup'>): SqlQuery[] {
-  const files = readdirSync(props.directory).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(props.directory)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   return files.map((file) => {
     const text = readFileSync(join(props.directory, file), 'utf8');
     const first = text.split('\n', 1)[0] ?? '';
-    if (!first.startsWith('--')) throw new SchemaError(`${props.displayPath}/${file}: the first line must be "-- <description>"`);
+    if (!first.startsWith('--'))
+      throw new SchemaError(`${props.displayPath}/${file}: the first line must be "-- <description>"`);
     for (const m of text.matchAll(/\{\{(\w+)\}\}(?:\.(\w+))?/g)) {
       const layer = m[1]!;
-      if (!(layer in props.databases)) throw new SchemaError(`${props.displayPath}/${file}: unknown placeholder {{${layer}}}`);
+      if (!(layer in props.databases))
+        throw new SchemaError(`${props.displayPath}/${file}: unknown placeholder {{${layer}}}`);
       if (m[2] && layer !== 'gold' && !props.knownTables.has(`${layer}.${m[2]}`)) {
         throw new SchemaError(`${props.displayPath}/${file}: table ${layer}.${m[2]} is not declared by any contract`);
       }
     }
-    const sql = text.replace(/\{\{(\w+)\}\}/g, (_, layer: string) => props.databases[layer as keyof typeof props.databases]);
+    const sql = text.replace(
+      /\{\{(\w+)\}\}/g,
+      (_, layer: string) => props.databases[layer as keyof typeof props.databases],
+    );
     return { name: file.slice(0, -'.sql'.length), description: first.replace(/^--\s*/, '').slice(0, 1024), sql };
   });
 }
@@ -57,7 +64,7 @@ export class NamedQueries extends Construct {
         workGroup: props.workGroup.name,
         queryString: q.sql,
       });
-      query.addDependency(props.workGroup);
+      query.addResourceDependency(props.workGroup);
       return query;
     });
   }

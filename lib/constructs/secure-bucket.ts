@@ -2,7 +2,8 @@
 // with a bucket key, objects owned by the bucket owner, server access logs, and an abort rule for stale multipart
 // uploads, and object events to EventBridge. The template construct of this folder: Props interface, sensible defaults, grant-free (callers write
 // least-privilege statements themselves).
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';

@@ -33,7 +33,12 @@ export interface StreamConsumerProps {
 }
 
 /** MSK's consumer-lag metric for one consumer group and topic. */
-export function maxOffsetLag(clusterName: string, group: string, topic: string, period = Duration.minutes(1)): cloudwatch.Metric {
+export function maxOffsetLag(
+  clusterName: string,
+  group: string,
+  topic: string,
+  period = Duration.minutes(1),
+): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: 'AWS/Kafka',
     metricName: 'MaxOffsetLag',
@@ -56,12 +61,16 @@ export class StreamConsumer extends Construct {
     const taskDef = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: s.cpu,
       memoryLimitMiB: s.memoryMiB,
-      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.ARM64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
       volumes: [{ name: 'tmp' }],
     });
     this.taskDefinition = taskDef;
     this.taskRole = taskDef.taskRole;
-    for (const st of kafkaConsumerStatements(props.kafka, props.topics, [props.consumerGroup])) taskDef.addToTaskRolePolicy(st);
+    for (const st of kafkaConsumerStatements(props.kafka, props.topics, [props.consumerGroup]))
+      taskDef.addToTaskRolePolicy(st);
     const logGroup = new EncryptedLogGroup(this, 'Logs', {
       encryptionKey: props.logsKey,
       retentionDays: props.logRetentionDays,

@@ -19,7 +19,9 @@ function readJson(file: string, rel: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new SchemaError(`${rel}: cannot read derived schema file (${(err as Error).message}); run \`npm run schemas:build\``);
+    throw new SchemaError(
+      `${rel}: cannot read derived schema file (${(err as Error).message}); run \`npm run schemas:build\``,
+    );
   }
 }
 
@@ -46,7 +48,8 @@ export function loadSchemaModel(repoRoot: string): SchemaModel {
   const seen = new Set<string>();
   for (const t of tables) {
     const key = `${t.namespace}.${t.name}`;
-    if (seen.has(key)) throw new SchemaError(`glue-schemas/derived/tables.json: table ${key} is declared twice (${t.source})`);
+    if (seen.has(key))
+      throw new SchemaError(`glue-schemas/derived/tables.json: table ${key} is declared twice (${t.source})`);
     seen.add(key);
   }
 
@@ -73,7 +76,10 @@ export function loadSchemaModel(repoRoot: string): SchemaModel {
     const eventType = file.slice(0, -'.schema.json'.length);
     const silver = tables.find((t) => t.namespace === 'silver' && t.name === eventType);
     const topic = topicOf.get(eventType);
-    if (!topic) throw new SchemaError(`${rel}: event type ${eventType} is not routed from any topic in glue-schemas/derived/routing.json`);
+    if (!topic)
+      throw new SchemaError(
+        `${rel}: event type ${eventType} is not routed from any topic in glue-schemas/derived/routing.json`,
+      );
     contracts.push({
       eventType,
       topic,
@@ -83,7 +89,8 @@ export function loadSchemaModel(repoRoot: string): SchemaModel {
       doc: isRecord(jsonSchema) && typeof jsonSchema.description === 'string' ? jsonSchema.description : undefined,
     });
   }
-  if (contracts.length === 0) throw new SchemaError(`glue-schemas/derived/registry/ has no *.schema.json: run \`npm run schemas:build\``);
+  if (contracts.length === 0)
+    throw new SchemaError(`glue-schemas/derived/registry/ has no *.schema.json: run \`npm run schemas:build\``);
   return { tables, contracts, topics };
 }
 
@@ -94,9 +101,11 @@ function toLakeTable(raw: unknown, where: string): LakeTable {
     throw new SchemaError(`${source}: derived table ${String(raw.qualified_name ?? raw.name)}: ${what} (${where})`);
   };
   if (typeof raw.name !== 'string') fail('missing "name"');
-  if (!LAYERS.includes(raw.namespace as ContractLayer)) fail(`namespace must be one of ${LAYERS.join(', ')}, got ${JSON.stringify(raw.namespace)}`);
+  if (!LAYERS.includes(raw.namespace as ContractLayer))
+    fail(`namespace must be one of ${LAYERS.join(', ')}, got ${JSON.stringify(raw.namespace)}`);
   const schema = raw.iceberg_schema;
-  if (!isRecord(schema) || schema.type !== 'struct' || !Array.isArray(schema.fields)) fail('"iceberg_schema" must be an Iceberg struct schema');
+  if (!isRecord(schema) || schema.type !== 'struct' || !Array.isArray(schema.fields))
+    fail('"iceberg_schema" must be an Iceberg struct schema');
   const spec = raw.partition_spec;
   if (!isRecord(spec) || !Array.isArray(spec.fields)) fail('"partition_spec" must be an Iceberg partition spec');
   const order = raw.sort_order;
@@ -104,7 +113,11 @@ function toLakeTable(raw: unknown, where: string): LakeTable {
   const properties = isRecord(raw.properties) ? raw.properties : {};
   if (Object.values(properties).some((v) => typeof v !== 'string')) fail('"properties" values must be strings');
   const retention = raw.retention_days;
-  if (retention !== null && retention !== undefined && (typeof retention !== 'number' || !Number.isInteger(retention) || retention < 1)) {
+  if (
+    retention !== null &&
+    retention !== undefined &&
+    (typeof retention !== 'number' || !Number.isInteger(retention) || retention < 1)
+  ) {
     fail(`"retention_days" must be a positive integer, got ${JSON.stringify(retention)}`);
   }
   return {

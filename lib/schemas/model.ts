@@ -39,7 +39,12 @@ export interface IcebergSchema extends IcebergStructType {
 }
 export interface IcebergPartitionSpec {
   readonly 'spec-id': number;
-  readonly fields: readonly { readonly 'source-id': number; readonly 'field-id': number; readonly name: string; readonly transform: string }[];
+  readonly fields: readonly {
+    readonly 'source-id': number;
+    readonly 'field-id': number;
+    readonly name: string;
+    readonly transform: string;
+  }[];
 }
 export interface IcebergSortOrder {
   readonly 'order-id': number;

@@ -2,7 +2,6 @@
 // (AWS::Glue::Table with OpenTableFormatInput.IcebergInput: field ids, partition spec, write order, properties), a
 // Glue Schema Registry schema per contract, the Athena workgroup (engine v3, KMS-encrypted results, enforced
 // configuration, bytes-scanned cutoff, CloudWatch metrics) and the named queries of lib/athena-queries/.
-import { Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,7 +11,7 @@ import { NamedQueries } from '../constructs/named-queries.js';
 import { icebergInput } from '../schemas/glue-table.js';
 import { SchemaError } from '../schemas/load.js';
 import type { LakeLayer, SchemaModel } from '../schemas/model.js';
-import { bucketName, databaseName, removalPolicy, type ShoplakeStackProps } from './common.js';
+import { bucketName, databaseName, removalPolicy, ShoplakeStack, type ShoplakeStackProps } from './common.js';
 
 /** Glue Schema Registry limit on one schema definition. */
 const MAX_SCHEMA_DEFINITION = 170_000;
@@ -22,7 +21,7 @@ export interface CatalogStackProps extends ShoplakeStackProps {
   readonly dataKey: kms.IKey;
 }
 
-export class CatalogStack extends Stack {
+export class CatalogStack extends ShoplakeStack {
   readonly databases: Readonly<Record<LakeLayer, glue.CfnDatabase>>;
   readonly tables: glue.CfnTable[] = [];
   readonly workGroup: athena.CfnWorkGroup;
@@ -65,7 +64,7 @@ export class CatalogStack extends Stack {
           }),
         },
       });
-      cfn.addDependency(this.databases[table.namespace]);
+      cfn.addResourceDependency(this.databases[table.namespace]);
       cfn.applyRemovalPolicy(removal);
       this.tables.push(cfn);
     }
@@ -78,7 +77,9 @@ export class CatalogStack extends Stack {
     for (const c of model.contracts) {
       const definition = JSON.stringify(c.jsonSchema);
       if (definition.length > MAX_SCHEMA_DEFINITION) {
-        throw new SchemaError(`${c.source}: its JSON Schema is ${definition.length} bytes; the Glue Schema Registry accepts ${MAX_SCHEMA_DEFINITION}`);
+        throw new SchemaError(
+          `${c.source}: its JSON Schema is ${definition.length} bytes; the Glue Schema Registry accepts ${MAX_SCHEMA_DEFINITION}`,
+        );
       }
       const schema = new glue.CfnSchema(this, `Schema-${c.eventType}`, {
         name: c.eventType,

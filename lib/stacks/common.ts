@@ -1,10 +1,28 @@
 // What every stack shares: its name, its environment (explicit account and region, so synth never looks anything
 // up), termination protection where data lives, and the removal policy the config asks for.
-import { RemovalPolicy, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import type { EnvConfig } from '../config/types.js';
 
 export interface ShoplakeStackProps extends StackProps {
   readonly config: EnvConfig;
+}
+
+/**
+ * Base of every shoplake stack: the zones are the configured ones, so nothing (VPC, endpoints, subnets) ever asks
+ * the availability-zones context provider, and `cdk synth` needs no credentials.
+ */
+export class ShoplakeStack extends Stack {
+  readonly config: EnvConfig;
+
+  constructor(scope: Construct, id: string, props: ShoplakeStackProps) {
+    super(scope, id, props);
+    this.config = props.config;
+  }
+
+  override get availabilityZones(): string[] {
+    return [...this.config.availabilityZones];
+  }
 }
 
 export function stackProps(config: EnvConfig, part: string, description: string): ShoplakeStackProps {

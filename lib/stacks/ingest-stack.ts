@@ -1,7 +1,6 @@
 // Ingest: the consumers and the scheduled jobs. The Lambda function (one MSK event source mapping per topic it
 // owns) and/or the ECS service (one consumer group) per `ingest.runtime`, plus EventBridge Scheduler runs of the
 // maintenance and gold-build tasks. Every role is written out by hand: exact ARNs, no wildcard actions.
-import { Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,7 +16,7 @@ import { ScheduledJob } from '../constructs/scheduled-job.js';
 import { StreamConsumer } from '../constructs/stream-consumer.js';
 import { StreamJobsImage } from '../constructs/stream-jobs-image.js';
 import type { LakeTable } from '../schemas/model.js';
-import { bucketName, databaseName, removalPolicy, type ShoplakeStackProps } from './common.js';
+import { bucketName, databaseName, removalPolicy, ShoplakeStack, type ShoplakeStackProps } from './common.js';
 
 export interface IngestStackProps extends ShoplakeStackProps {
   readonly tables: readonly LakeTable[];
@@ -35,7 +34,11 @@ export interface IngestStackProps extends ShoplakeStackProps {
  * account, and editing them from here would make the key's stack depend on this one.
  */
 function keyStatement(key: kms.IKey, actions: string[], via?: Record<string, string>): iam.PolicyStatement {
-  return new iam.PolicyStatement({ actions, resources: [key.keyArn], conditions: via ? { StringEquals: via } : undefined });
+  return new iam.PolicyStatement({
+    actions,
+    resources: [key.keyArn],
+    conditions: via ? { StringEquals: via } : undefined,
+  });
 }
 
 /** Consumer group of the Lambda event source mapping of one topic. */
@@ -47,7 +50,7 @@ export function ecsGroupId(env: string): string {
   return `shoplake-${env}-ecs-ingest`;
 }
 
-export class IngestStack extends Stack {
+export class IngestStack extends ShoplakeStack {
   readonly ingestFunction?: IngestFunction;
   readonly consumer?: StreamConsumer;
   readonly cluster: ecs.Cluster;
@@ -80,7 +83,9 @@ export class IngestStack extends Stack {
 
     const byRuntime = (runtime: 'lambda' | 'ecs') =>
       Object.entries(config.topics)
-        .filter(([, t]) => (config.ingest.runtime === 'both' ? t.consumer === runtime : config.ingest.runtime === runtime))
+        .filter(([, t]) =>
+          config.ingest.runtime === 'both' ? t.consumer === runtime : config.ingest.runtime === runtime,
+        )
         .map(([name]) => name);
     const lambdaTopics = byRuntime('lambda');
     const ecsTopics = byRuntime('ecs');
@@ -89,23 +94,37 @@ export class IngestStack extends Stack {
       ...ecsTopics.map((t) => [t, ecsGroupId(config.name)]),
     ]);
 
-    const lakeTables = (layer: 'bronze' | 'silver' | 'ops') => props.tables.filter((t) => t.namespace === layer).map((t) => t.name);
+    const lakeTables = (layer: 'bronze' | 'silver' | 'ops') =>
+      props.tables.filter((t) => t.namespace === layer).map((t) => t.name);
     const p = { partition: this.partition, region: this.region, account: this.account };
     /** Write bronze, silver and ops.quarantine: what the ingest pipeline commits. */
     const grantIngest = (grantee: iam.IGrantable): void => {
       const statements = [
         ...s3Statements({ ...p, bucketName: bucketName(config, 'bronze'), write: true, delete: true }),
         ...s3Statements({ ...p, bucketName: bucketName(config, 'silver'), write: true, delete: true }),
-        ...s3Statements({ ...p, bucketName: bucketName(config, 'ops'), prefixes: lakeTables('ops').map((t) => `${t}/`), write: true, delete: true }),
-        ...(['bronze', 'silver', 'ops'] as const).flatMap((l) => glueStatements({ ...p, database: ns(l), tables: lakeTables(l), write: true })),
+        ...s3Statements({
+          ...p,
+          bucketName: bucketName(config, 'ops'),
+          prefixes: lakeTables('ops').map((t) => `${t}/`),
+          write: true,
+          delete: true,
+        }),
+        ...(['bronze', 'silver', 'ops'] as const).flatMap((l) =>
+          glueStatements({ ...p, database: ns(l), tables: lakeTables(l), write: true }),
+        ),
       ];
       for (const st of statements) grantee.grantPrincipal.addToPrincipalPolicy(st);
       grantee.grantPrincipal.addToPrincipalPolicy(keyStatement(props.dataKey, ['kms:Decrypt', 'kms:GenerateDataKey']));
       grantee.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [props.piiSalt.secretArn] }),
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [props.piiSalt.secretArn],
+        }),
       );
       grantee.grantPrincipal.addToPrincipalPolicy(
-        keyStatement(props.secretsKey, ['kms:Decrypt'], { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` }),
+        keyStatement(props.secretsKey, ['kms:Decrypt'], {
+          'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com`,
+        }),
       );
     };
 
@@ -194,9 +213,19 @@ export class IngestStack extends Stack {
 
     // Maintenance rewrites and expires every contract table (compaction, snapshot expiry, orphan files).
     for (const st of [
-      ...(['bronze', 'silver'] as const).flatMap((l) => s3Statements({ ...p, bucketName: bucketName(config, l), write: true, delete: true })),
-      ...s3Statements({ ...p, bucketName: bucketName(config, 'ops'), prefixes: lakeTables('ops').map((t) => `${t}/`), write: true, delete: true }),
-      ...(['bronze', 'silver', 'ops'] as const).flatMap((l) => glueStatements({ ...p, database: ns(l), tables: lakeTables(l), write: true })),
+      ...(['bronze', 'silver'] as const).flatMap((l) =>
+        s3Statements({ ...p, bucketName: bucketName(config, l), write: true, delete: true }),
+      ),
+      ...s3Statements({
+        ...p,
+        bucketName: bucketName(config, 'ops'),
+        prefixes: lakeTables('ops').map((t) => `${t}/`),
+        write: true,
+        delete: true,
+      }),
+      ...(['bronze', 'silver', 'ops'] as const).flatMap((l) =>
+        glueStatements({ ...p, database: ns(l), tables: lakeTables(l), write: true }),
+      ),
     ]) {
       this.maintenance.taskRole.addToPrincipalPolicy(st);
     }

@@ -1,18 +1,17 @@
 // Network: a VPC over the configured zones (no lookups), private subnets only unless NAT gateways are configured,
 // KMS-encrypted flow logs, and the endpoints that let isolated consumers reach S3, Glue, KMS, STS, CloudWatch Logs,
 // Secrets Manager, ECR and Lambda without the internet.
-import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { EncryptedLogGroup } from '../constructs/encrypted-log-group.js';
-import { removalPolicy, type ShoplakeStackProps } from './common.js';
+import { removalPolicy, ShoplakeStack, type ShoplakeStackProps } from './common.js';
 
 export interface NetworkStackProps extends ShoplakeStackProps {
   readonly logsKey: kms.IKey;
 }
 
-export class NetworkStack extends Stack {
+export class NetworkStack extends ShoplakeStack {
   readonly vpc: ec2.Vpc;
   /** The subnets consumers, brokers and endpoints live in: one per configured zone. */
   readonly privateSubnets: ec2.SubnetSelection;
@@ -33,12 +32,17 @@ export class NetworkStack extends Stack {
       availabilityZones: [...config.availabilityZones],
       natGateways: config.network.natGateways,
       subnetConfiguration: [
-        ...(withNat ? [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false }] : []),
+        ...(withNat
+          ? [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false }]
+          : []),
         { name: 'private', subnetType: privateType, cidrMask: 20 },
       ],
       restrictDefaultSecurityGroup: false,
       flowLogs: {
-        all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs.logGroup), trafficType: ec2.FlowLogTrafficType.ALL },
+        all: {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs.logGroup),
+          trafficType: ec2.FlowLogTrafficType.ALL,
+        },
       },
     });
     this.privateSubnets = { subnetType: privateType };
@@ -62,7 +66,13 @@ export class NetworkStack extends Stack {
     });
     endpointSg.addIngressRule(ec2.Peer.ipv4(config.network.vpcCidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
     for (const [name, service] of Object.entries(endpoints)) {
-      this.vpc.addInterfaceEndpoint(name, { service, subnets: this.privateSubnets, securityGroups: [endpointSg], open: false, privateDnsEnabled: true });
+      this.vpc.addInterfaceEndpoint(name, {
+        service,
+        subnets: this.privateSubnets,
+        securityGroups: [endpointSg],
+        open: false,
+        privateDnsEnabled: true,
+      });
     }
   }
 }

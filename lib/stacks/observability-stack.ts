@@ -1,7 +1,7 @@
 // Observability: one CloudWatch dashboard per environment (consumer lag and freshness, Lambda errors/duration/
 // throttles, ECS CPU and memory, the consumers' EMF metrics in namespace `shoplake`) and alarms to an SNS topic with
 // an optional email subscription.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import type { IngestFunction } from '../constructs/ingest-function.js';
 import { LakeKey } from '../constructs/lake-key.js';
 import { maxOffsetLag, type StreamConsumer } from '../constructs/stream-consumer.js';
-import { removalPolicy, type ShoplakeStackProps } from './common.js';
+import { removalPolicy, ShoplakeStack, type ShoplakeStackProps } from './common.js';
 
 /** The EMF metrics the consumers publish (namespace `shoplake`, dimension `service` = `shoplake-<env>`). */
 export const PIPELINE_METRICS = [
@@ -32,7 +32,7 @@ export interface ObservabilityStackProps extends ShoplakeStackProps {
   readonly consumer?: StreamConsumer;
 }
 
-export class ObservabilityStack extends Stack {
+export class ObservabilityStack extends ShoplakeStack {
   readonly alarmTopic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -152,12 +152,18 @@ export class ObservabilityStack extends Stack {
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Consumer lag (MaxOffsetLag, records)', left: lagWidgets, width: 12 }),
-      new cloudwatch.GraphWidget({ title: 'Table freshness (EstimatedMaxTimeLag, seconds behind)', left: timeLag, width: 12 }),
+      new cloudwatch.GraphWidget({
+        title: 'Table freshness (EstimatedMaxTimeLag, seconds behind)',
+        left: timeLag,
+        width: 12,
+      }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Records in / landed / quarantined / duplicates / late',
-        left: (['records_in', 'records_landed', 'records_quarantined', 'duplicates_skipped', 'late_events'] as const).map((n) => pipeline(n)),
+        left: (
+          ['records_in', 'records_landed', 'records_quarantined', 'duplicates_skipped', 'late_events'] as const
+        ).map((n) => pipeline(n)),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
@@ -170,7 +176,11 @@ export class ObservabilityStack extends Stack {
     if (props.ingestFunction) {
       const fn = props.ingestFunction.function;
       this.dashboard.addWidgets(
-        new cloudwatch.GraphWidget({ title: 'Lambda errors and throttles', left: [fn.metricErrors(), fn.metricThrottles()], width: 12 }),
+        new cloudwatch.GraphWidget({
+          title: 'Lambda errors and throttles',
+          left: [fn.metricErrors(), fn.metricThrottles()],
+          width: 12,
+        }),
         new cloudwatch.GraphWidget({
           title: 'Lambda duration (ms)',
           left: [fn.metricDuration({ statistic: 'p50' }), fn.metricDuration({ statistic: 'p99' })],
@@ -202,7 +212,11 @@ export class ObservabilityStack extends Stack {
           left: [svc.metricCpuUtilization(), svc.metricMemoryUtilization()],
           width: 12,
         }),
-        new cloudwatch.GraphWidget({ title: 'ECS consumer group lag (autoscaling input)', left: [props.consumer.lag], width: 12 }),
+        new cloudwatch.GraphWidget({
+          title: 'ECS consumer group lag (autoscaling input)',
+          left: [props.consumer.lag],
+          width: 12,
+        }),
       );
       alarm('ConsumerMemory', {
         alarmDescription: 'The ECS consumer uses more than 85% of its memory (raise ingest.ecs.memoryMiB)',

@@ -1,14 +1,13 @@
 // Secrets: the PII hashing salt and the Shopify webhook signing secret, in Secrets Manager under their own KMS key.
 // Consumers get the secret's ARN in an environment variable and read the value at runtime; no secret value is ever
 // in a template, an environment variable or a log.
-import { Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { LakeKey } from '../constructs/lake-key.js';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { removalPolicy, type ShoplakeStackProps } from './common.js';
+import { removalPolicy, ShoplakeStack, type ShoplakeStackProps } from './common.js';
 
-export class SecretsStack extends Stack {
+export class SecretsStack extends ShoplakeStack {
   readonly secretsKey: kms.Key;
   /** HMAC-SHA256 key for PII of class `direct` in silver. Never rotated: rotation would break joins on hashes. */
   readonly piiSalt: secretsmanager.Secret;

@@ -1,7 +1,7 @@
 // Storage: the customer-managed KMS keys and every bucket of the lake (bronze, silver, gold, ops, Athena results,
 // access logs) with per-layer lifecycle. Table data expires per table (min of the contract's retention and the
 // environment's), only under `<table>/data/`: Iceberg metadata is never expired by S3, only by snapshot expiry.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -9,14 +9,14 @@ import type { Construct } from 'constructs';
 import { LakeKey } from '../constructs/lake-key.js';
 import { SecureBucket } from '../constructs/secure-bucket.js';
 import type { LakeLayer, TableRetention } from '../schemas/model.js';
-import { bucketName, removalPolicy, type ShoplakeStackProps } from './common.js';
+import { bucketName, removalPolicy, ShoplakeStack, type ShoplakeStackProps } from './common.js';
 
 export interface StorageStackProps extends ShoplakeStackProps {
   /** Every table of the lake with its contract retention, to expire data files per table. */
   readonly tables: readonly TableRetention[];
 }
 
-export class StorageStack extends Stack {
+export class StorageStack extends ShoplakeStack {
   /** Encrypts the lake's objects, MSK storage and Athena results. */
   readonly dataKey: kms.Key;
   /** Encrypts every CloudWatch log group of the environment. */
@@ -43,10 +43,19 @@ export class StorageStack extends Stack {
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsUseOfTheKey',
         principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:DescribeKey',
+        ],
         resources: ['*'],
         conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` },
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
         },
       }),
     );
@@ -62,7 +71,11 @@ export class StorageStack extends Stack {
       versioned: true,
       lifecycleRules: [
         { id: 'expire-access-logs', expiration: Duration.days(config.storage.accessLogRetentionDays) },
-        { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(1), expiredObjectDeleteMarker: true },
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(1),
+          expiredObjectDeleteMarker: true,
+        },
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: removal,
@@ -80,10 +93,16 @@ export class StorageStack extends Stack {
           const days = Math.min(t.retentionDays ?? retention[layer], retention[layer]);
           const transitions: s3.Transition[] = [];
           if (layer === 'bronze' && tiering.infrequentAccessAfterDays < days) {
-            transitions.push({ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(tiering.infrequentAccessAfterDays) });
+            transitions.push({
+              storageClass: s3.StorageClass.INFREQUENT_ACCESS,
+              transitionAfter: Duration.days(tiering.infrequentAccessAfterDays),
+            });
           }
           if (layer === 'bronze' && tiering.glacierInstantAfterDays < days) {
-            transitions.push({ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(tiering.glacierInstantAfterDays) });
+            transitions.push({
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(tiering.glacierInstantAfterDays),
+            });
           }
           return {
             id: `expire-${t.name}-data`,
@@ -121,7 +140,9 @@ export class StorageStack extends Stack {
         accessLogsPrefix: 'athena-results/',
         versioned: true,
         noncurrentVersionRetentionDays: 1,
-        lifecycleRules: [{ id: 'expire-query-results', expiration: Duration.days(config.storage.athenaResultsRetentionDays) }],
+        lifecycleRules: [
+          { id: 'expire-query-results', expiration: Duration.days(config.storage.athenaResultsRetentionDays) },
+        ],
         removalPolicy: removal,
       }).bucket,
     };

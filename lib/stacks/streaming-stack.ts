@@ -1,11 +1,10 @@
 // Streaming: the MSK cluster (provisioned or serverless per config) with IAM auth and TLS, and its topics as code.
-import { Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { KafkaCluster } from '../constructs/kafka-cluster.js';
 import { KafkaTopics } from '../constructs/kafka-topics.js';
-import { removalPolicy, type ShoplakeStackProps } from './common.js';
+import { removalPolicy, ShoplakeStack, type ShoplakeStackProps } from './common.js';
 
 export interface StreamingStackProps extends ShoplakeStackProps {
   readonly vpc: ec2.IVpc;
@@ -14,7 +13,7 @@ export interface StreamingStackProps extends ShoplakeStackProps {
   readonly logsKey: kms.IKey;
 }
 
-export class StreamingStack extends Stack {
+export class StreamingStack extends ShoplakeStack {
   readonly kafka: KafkaCluster;
   readonly topics: KafkaTopics;
 

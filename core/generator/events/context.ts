@@ -3,7 +3,7 @@
 // simulation decides when each builder runs.
 import type { Faker } from '@faker-js/faker';
 import type { Random } from '../random.js';
-import type { Customer, Ids, Shop, Variant, Product } from '../shops.js';
+import type { Customer, Ids, People, Shop, Variant, Product } from '../shops.js';
 import type { ShoplakeEvent } from '../../contracts/index.js';
 
 export interface BuildContext {
@@ -14,6 +14,8 @@ export interface BuildContext {
   versions: Readonly<Record<string, number>>;
   /** Per event type, the JSON text between the event_id and the event_time values (see envelope()). */
   heads: Readonly<Record<string, string>>;
+  /** Name and place pools for customers made on the hot path. */
+  people: People;
 }
 
 export function buildContext(
@@ -21,6 +23,7 @@ export function buildContext(
   faker: Faker,
   ids: Ids,
   versions: Readonly<Record<string, number>>,
+  people: People,
 ): BuildContext {
   const heads = Object.fromEntries(
     Object.entries(versions).map(([type, v]) => [
@@ -28,7 +31,7 @@ export function buildContext(
       `","event_type":${JSON.stringify(type)},"schema_version":${v},"event_time":"`,
     ]),
   );
-  return { random, faker, ids, versions, heads };
+  return { random, faker, ids, versions, heads, people };
 }
 
 /** The envelope as JSON text, without the closing brace: `{"event_id":…,"source":"…"`. */

@@ -2,7 +2,8 @@
 // Customer resource) and customer_logged_in (a storefront sign-in).
 import { isoLocal, isoMicros } from '../time-format.js';
 import type { Customer } from '../shops.js';
-import { fromObject } from './context.js';
+import { envelope, fromObject } from './context.js';
+import { q } from '../json-text.js';
 import type { Built, BuildContext, Visit } from './context.js';
 
 const COUNTRY_NAMES: Record<string, string> = {
@@ -53,19 +54,26 @@ export function customerRegistered(ctx: BuildContext, v: Visit, c: Customer, us:
 
 const METHODS = ['password', 'password', 'password', 'shop_pay', 'shop_pay', 'social', 'passwordless'] as const;
 
+/** JSON text, as the storefront sends it (one of the frequent events: see behaviour.ts). */
 export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: number): Built {
-  return fromObject(v.shop, {
-    event_id: ctx.random.uuid(),
-    event_type: 'customer_logged_in',
-    schema_version: ctx.versions.customer_logged_in!,
-    event_time: isoMicros(us),
-    shop_id: v.shop.id,
+  return {
+    type: 'customer_logged_in',
+    shop: v.shop,
     source: 'storefront',
-    customer_id: c.id,
-    session_id: v.sessionId,
-    client_id: v.clientId,
-    method: ctx.random.pick(METHODS),
-    ip: v.ip,
-    user_agent: v.userAgent,
-  });
+    json:
+      envelope(ctx, 'customer_logged_in', v.shop, isoMicros(us), 'storefront') +
+      ',"customer_id":' +
+      c.id +
+      ',"session_id":"' +
+      v.sessionId +
+      '","client_id":"' +
+      v.clientId +
+      '","method":"' +
+      ctx.random.pick(METHODS) +
+      '","ip":' +
+      q(v.ip) +
+      ',"user_agent":' +
+      q(v.userAgent) +
+      '}',
+  };
 }

@@ -67,14 +67,7 @@ export function placeOrder(
     number,
     name: `#${number}`,
     customer,
-    email:
-      customer?.email ??
-      (r.chance(0.9)
-        ? `${ctx.faker.internet
-            .username()
-            .toLowerCase()
-            .replace(/[^a-z0-9._-]/g, '')}@example.com`
-        : null),
+    email: customer?.email ?? (r.chance(0.9) ? guestEmail(ctx) : null),
     currency: shop.region.currency,
     lines,
     subtotalCents: subtotal,
@@ -94,6 +87,11 @@ export function placeOrder(
     browserIp: tokens.ip,
     cancelled: false,
   };
+}
+
+function guestEmail(ctx: BuildContext): string {
+  const r = ctx.random;
+  return `${r.pick(ctx.people.firstNames)}${r.int(1, 9999)}@example.com`.toLowerCase().replace(/[^a-z0-9.@_-]/g, '');
 }
 
 export function orderCreated(ctx: BuildContext, o: Order, us: number): Built {

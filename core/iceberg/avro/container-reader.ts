@@ -5,7 +5,7 @@
 import { BinaryDecoder } from './binary-decoder.js';
 import { decompressBlock } from './codecs.js';
 import { compileDatumReader } from './datum-reader.js';
-import type { DatumReaderOptions } from './datum-reader.js';
+import type { DatumReader, DatumReaderOptions } from './datum-reader.js';
 import { AvroFileError, EndOfDataError } from './errors.js';
 import { resolveAvroSchema } from './schema.js';
 import type { AvroSchema, ResolvedSchema } from './schema.js';
@@ -14,7 +14,7 @@ import { parseLosslessJson } from '../spec/lossless-json.js';
 export const AVRO_MAGIC = Uint8Array.of(0x4f, 0x62, 0x6a, 0x01); // "Obj" 1
 
 export interface AvroContainer {
-  /** The writer schema from the header, exactly as stored (attributes included). */
+  /** The writer schema from the header, exactly as stored (attributes included). Shared: do not mutate. */
   schema: AvroSchema;
   resolved: ResolvedSchema;
   /** Header key-value metadata, decoded as UTF-8 (avro.schema and avro.codec included). */
@@ -55,16 +55,14 @@ export function readAvroContainer(bytes: Uint8Array, file: string, options?: Dat
 
   const schemaText = metadata['avro.schema'];
   if (schemaText === undefined) throw new AvroFileError(file, 'header has no avro.schema');
-  let schema: AvroSchema;
-  let resolved: ResolvedSchema;
+  let compiled: Compiled;
   try {
-    schema = parseLosslessJson(schemaText) as AvroSchema;
-    resolved = resolveAvroSchema(schema);
+    compiled = compile(schemaText, options);
   } catch (err) {
     throw new AvroFileError(file, `invalid avro.schema in header: ${(err as Error).message}`, { cause: err });
   }
+  const { schema, resolved, read } = compiled;
   const codec = metadata['avro.codec'] ?? 'null';
-  const read = compileDatumReader(resolved, options);
 
   const records: unknown[] = [];
   for (let block = 0; d.remaining > 0; block++) {
@@ -122,6 +120,28 @@ export function readAvroContainer(bytes: Uint8Array, file: string, options?: Dat
     }
   }
   return { schema, resolved, metadata, codec, records };
+}
+
+interface Compiled {
+  schema: AvroSchema;
+  resolved: ResolvedSchema;
+  read: DatumReader;
+}
+
+/** Compiled readers by schema text: a table's manifests share a handful of schemas, so most reads skip this work. */
+const compiledCache = new Map<string, Compiled>();
+const CACHE_SIZE = 64;
+
+function compile(schemaText: string, options: DatumReaderOptions | undefined): Compiled {
+  const key = `${options?.mapArrays ? 'm' : '-'}${schemaText}`;
+  const hit = compiledCache.get(key);
+  if (hit) return hit;
+  const schema = parseLosslessJson(schemaText) as AvroSchema;
+  const resolved = resolveAvroSchema(schema);
+  const compiled = { schema, resolved, read: compileDatumReader(resolved, options) };
+  if (compiledCache.size >= CACHE_SIZE) compiledCache.delete(compiledCache.keys().next().value!);
+  compiledCache.set(key, compiled);
+  return compiled;
 }
 
 /** The header's key-value metadata: an Avro map of bytes. */

@@ -1,5 +1,6 @@
 // Generic Avro datum encoding, compiled once per schema into closures. Accepts the values datum-reader.ts
-// returns (longs as safe-integer numbers or bigints; maps as Map or plain object) and throws AvroValueError
+// returns (longs as safe-integer numbers or bigints; maps as Map or plain object; Iceberg's array-maps also as a
+// Map) and throws AvroValueError
 // naming the field path (`next.lines[2].qty`) when a value does not fit. `undefined` is treated as null, or as
 // the field's default when it has one.
 import type { BinaryEncoder } from './binary-encoder.js';
@@ -20,7 +21,7 @@ const fail = (reason: string, value: unknown): never => {
 /** Re-throws an AvroValueError from inside a nested value with `step` prefixed to its path. */
 const within = (err: unknown, step: string): never => {
   if (!(err instanceof AvroValueError)) throw err;
-  const path = err.path === '' ? step : err.path.startsWith('[') ? `${step}${err.path}` : `${step}.${err.path}`;
+  const path = err.path === '' ? step : /^[[{]/.test(err.path) ? `${step}${err.path}` : `${step}.${err.path}`;
   throw new AvroValueError(path, err.reason);
 };
 
@@ -106,7 +107,26 @@ export function compileDatumWriter(schema: ResolvedSchema): DatumWriter {
       }
       case 'array': {
         const item = compile(s.items);
+        const mapArray = s.schema.logicalType === 'map' && s.items.kind === 'record' && s.items.fields.length === 2;
+        const key = mapArray && s.items.kind === 'record' ? compile(s.items.fields[0]!.type) : undefined;
+        const val = mapArray && s.items.kind === 'record' ? compile(s.items.fields[1]!.type) : undefined;
         return (e, v) => {
+          if (v instanceof Map && key && val) {
+            // An Iceberg map stored as an array of key/value records, given as a Map.
+            if (v.size > 0) {
+              e.writeLong(v.size);
+              for (const [k, x] of v as Map<unknown, unknown>) {
+                try {
+                  key(e, k);
+                  val(e, x);
+                } catch (err) {
+                  within(err, `{${String(k)}}`);
+                }
+              }
+            }
+            e.writeLong(0);
+            return;
+          }
           if (!Array.isArray(v)) fail('expected an array', v);
           const arr = v as unknown[];
           if (arr.length > 0) {

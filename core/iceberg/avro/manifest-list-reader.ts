@@ -59,13 +59,14 @@ export function decodeManifestList(bytes: Uint8Array, location: string): Manifes
       return v;
     };
     const m: ManifestFile = {
-      manifest_path: r[path] as string,
+      manifest_path:
+        typeof r[path] === 'string' && r[path] !== '' ? r[path] : fail(`entry ${i}: manifest_path is missing`),
       manifest_length: num(length, 'manifest_length'),
       partition_spec_id: num(specId, 'partition_spec_id'),
       content: num(content, 'content', 0) as ManifestContent,
       sequence_number: num(seq, 'sequence_number', 0),
       min_sequence_number: num(minSeq, 'min_sequence_number', 0),
-      added_snapshot_id: BigInt(r[snapshot] as number | bigint),
+      added_snapshot_id: snapshotIdOf(r[snapshot], i),
       added_files_count: num(counts.added_files_count, 'added_files_count'),
       existing_files_count: num(counts.existing_files_count, 'existing_files_count'),
       deleted_files_count: num(counts.deleted_files_count, 'deleted_files_count'),
@@ -96,6 +97,11 @@ export function decodeManifestList(bytes: Uint8Array, location: string): Manifes
     if (keyMetadata !== undefined) m.key_metadata = (r[keyMetadata] as Uint8Array | null) ?? null;
     return m;
   });
+
+  function snapshotIdOf(v: unknown, i: number): bigint {
+    if (typeof v === 'number' || typeof v === 'bigint') return BigInt(v);
+    return fail(`entry ${i}: added_snapshot_id is missing`);
+  }
 
   function summaryNames(list: IdField) {
     const element = unwrapOptional(list.type);

@@ -101,15 +101,16 @@ export function decodeManifest(bytes: Uint8Array, location: string, inherit?: Ma
   const v1 = metadata.formatVersion === 1;
   const entries = container.records.map((raw, i): ManifestEntry => {
     const rec = raw as Record<string, unknown>;
-    const file = rec[dataFile.name] as Record<string, unknown>;
     try {
+      const file = rec[dataFile.name] as Record<string, unknown> | null;
+      if (file === null || typeof file !== 'object') throw new Error('data_file is missing');
       const partitionDatum = (file[df.partition.name] ?? {}) as Record<string, unknown>;
       const partition: PartitionValues = {};
       for (const p of partitionFields) partition[p.name] = partitionValueFromAvro(p.type, partitionDatum[p.avroName]);
       const data: DataFile = {
         content: df.content === undefined ? DataContent.Data : (file[df.content] as DataContent),
-        file_path: file[df.filePath] as string,
-        file_format: String(file[df.fileFormat]).toUpperCase() as DataFile['file_format'],
+        file_path: text(file[df.filePath], 'file_path'),
+        file_format: fileFormat(file[df.fileFormat]),
         partition,
         record_count: safe(file[df.recordCount], 'record_count'),
         file_size_in_bytes: safe(file[df.fileSize], 'file_size_in_bytes'),
@@ -186,7 +187,7 @@ function readMetadata(meta: Record<string, string>, location: string, inherit?: 
     return Number(text);
   };
   const source = `${location} header`;
-  const schema = parseSchemaJson(json('schema'), source, 'schema');
+  const schema = parseSchemaJson(json('schema'), source, 'schema', true);
   const schemaId = int('schema-id');
   if (schemaId !== undefined) schema['schema-id'] = schemaId;
   const fields = parsePartitionFieldsJson(json('partition-spec'), source, 'partition-spec');
@@ -207,6 +208,18 @@ function safe(v: unknown, name: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') throw new Error(`${name} ${v} is beyond 2^53`);
   throw new Error(`${name} is missing`);
+}
+
+function text(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v === '') throw new Error(`${name} is missing`);
+  return v;
+}
+
+function fileFormat(v: unknown): DataFile['file_format'] {
+  const f = text(v, 'file_format').toUpperCase();
+  if (f !== 'PARQUET' && f !== 'AVRO' && f !== 'ORC')
+    throw new Error(`file_format ${JSON.stringify(v)} is not parquet, avro or orc`);
+  return f;
 }
 
 function boundBytes(v: unknown): Uint8Array {

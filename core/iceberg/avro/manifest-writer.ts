@@ -166,26 +166,18 @@ function toRecord(entry: ManifestEntry, partition: Record<string, unknown>): Rec
       partition,
       record_count: f.record_count,
       file_size_in_bytes: f.file_size_in_bytes,
-      column_sizes: mapToArray(f.column_sizes),
-      value_counts: mapToArray(f.value_counts),
-      null_value_counts: mapToArray(f.null_value_counts),
-      nan_value_counts: mapToArray(f.nan_value_counts),
-      lower_bounds: mapToArray(f.lower_bounds),
-      upper_bounds: mapToArray(f.upper_bounds),
+      column_sizes: f.column_sizes ?? null,
+      value_counts: f.value_counts ?? null,
+      null_value_counts: f.null_value_counts ?? null,
+      nan_value_counts: f.nan_value_counts ?? null,
+      lower_bounds: f.lower_bounds ?? null,
+      upper_bounds: f.upper_bounds ?? null,
       key_metadata: f.key_metadata ?? null,
       split_offsets: f.split_offsets ?? null,
       equality_ids: f.equality_ids ?? null,
       sort_order_id: f.sort_order_id ?? null,
     },
   };
-}
-
-/** An Iceberg map<int, V> as the Avro array of key/value records it is stored as. */
-function mapToArray<V>(m: Map<number, V> | undefined): { key: number; value: V }[] | null {
-  if (!m) return null;
-  const out: { key: number; value: V }[] = [];
-  for (const [key, value] of m) out.push({ key, value });
-  return out;
 }
 
 function specFieldsJson(spec: PartitionSpec): unknown[] {

@@ -1,21 +1,22 @@
 // JSON text <-> JS values with 64-bit integers kept exact. Iceberg snapshot ids are 63-bit longs, which
 // JSON.parse rounds, and Node 20 has no reviver source text. So before JSON.parse we turn every integer literal
 // outside a string that is not a safe JS integer into a marked string, then turn marked strings back into bigint.
+// Malformed text is left to JSON.parse to reject (with its own message and position).
 // Integers within +-2^53 stay numbers; the typed readers (json-object.ts) convert where a long is expected.
 // Measured against lossless-json on a 900 KB metadata file: about 6x faster to parse, 3x to write (see README).
 
-/** A JSON string, or an integer literal of 16+ digits that is not part of a fraction or exponent. */
-const TOKENS = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g;
-
 /** Parses JSON text; integers beyond Number.MAX_SAFE_INTEGER become bigint. Throws SyntaxError on bad JSON. */
 export function parseLosslessJson(text: string): unknown {
+  const big = unsafeIntegers(text);
+  if (big.length === 0) return JSON.parse(text);
   const marker = pickMarker(text);
-  let marked = 0;
-  const rewritten = text.replace(TOKENS, (token) => {
-    if (token.charCodeAt(0) === 34 || Number.isSafeInteger(Number(token))) return token;
-    marked++;
-    return `"\\u00${marker.escape}${token}"`;
-  });
+  let rewritten = '';
+  let last = 0;
+  for (let i = 0; i < big.length; i += 2) {
+    rewritten += `${text.slice(last, big[i])}"\\u00${marker.escape}${text.slice(big[i], big[i + 1])}"`;
+    last = big[i + 1]!;
+  }
+  rewritten += text.slice(last);
   let value: unknown;
   try {
     value = JSON.parse(rewritten);
@@ -23,8 +24,50 @@ export function parseLosslessJson(text: string): unknown {
     JSON.parse(text); // throws the error with positions in the original text
     throw new SyntaxError('invalid JSON');
   }
-  return marked > 0 ? revive(value, marker.char) : value;
+  return revive(value, marker.char);
 }
+
+/**
+ * [start, end) offsets of every integer literal outside strings that is not a safe JS integer: one pass over the
+ * characters (about a millisecond per megabyte), which JSON.parse then validates.
+ */
+function unsafeIntegers(text: string): number[] {
+  const out: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // a string: skip to its closing quote
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i += 2;
+        else {
+          i++;
+          if (d === 34) break;
+        }
+      }
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      const start = i++;
+      while (i < n && isDigit(text.charCodeAt(i))) i++;
+      const d = text.charCodeAt(i);
+      if (d === 46 || d === 101 || d === 69) {
+        // a fraction or exponent: a double, left to JSON.parse
+        i++;
+        while (i < n && isNumberChar(text.charCodeAt(i))) i++;
+      } else if (i - start >= 16 && !Number.isSafeInteger(Number(text.slice(start, i)))) {
+        out.push(start, i);
+      }
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isNumberChar = (c: number): boolean => isDigit(c) || c === 43 || c === 45 || c === 46 || c === 101 || c === 69;
 
 /** Writes JSON text; bigint values are written as plain integer literals. */
 export function stringifyLosslessJson(value: unknown, indent?: number): string {

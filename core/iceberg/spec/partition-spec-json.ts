@@ -4,24 +4,31 @@ import type { PartitionField, PartitionSpec, SortField, SortOrder } from './part
 
 const TRANSFORM = /^(identity|year|month|day|hour|void|bucket\[\s*\d+\s*\]|truncate\[\s*\d+\s*\])$/;
 
-/** Parses `{spec-id, fields}`. v1 fields without `field-id` get 1000, 1001, ... in order, as v1 writers assigned. */
-export function parsePartitionSpecJson(value: unknown, source: string, path = ''): PartitionSpec {
+/**
+ * Parses `{spec-id, fields}`. With `v1`, fields without `field-id` get 1000, 1001, ... in order, as v1 writers
+ * assigned them; in v2 `field-id` is required.
+ */
+export function parsePartitionSpecJson(value: unknown, source: string, path = '', v1 = false): PartitionSpec {
   const obj = JsonObject.of(value, source, path);
   return {
     'spec-id': obj.int('spec-id'),
-    fields: parsePartitionFieldsJson(obj.value.fields, source, obj.keyPath('fields')),
+    fields: parsePartitionFieldsJson(obj.value.fields, source, obj.keyPath('fields'), v1),
   };
 }
 
-/** Parses a bare partition field list (the manifest `partition-spec` key, the v1 `partition-spec` field). */
-export function parsePartitionFieldsJson(value: unknown, source: string, path: string): PartitionField[] {
-  if (!Array.isArray(value))
+/**
+ * Parses a bare partition field list (the manifest `partition-spec` key, the v1 `partition-spec` field). Missing
+ * field ids default to 1000 + position unless `v1` is false.
+ */
+export function parsePartitionFieldsJson(value: unknown, source: string, path: string, v1 = true): PartitionField[] {
+  if (!Array.isArray(value)) {
     throw new InvalidMetadataError(source, path, `must be a JSON array, got ${describe(value)}`);
+  }
   return value.map((item, i) => {
     const f = JsonObject.of(item, source, `${path}[${i}]`);
     return {
       'source-id': f.int('source-id'),
-      'field-id': f.optInt('field-id') ?? 1000 + i,
+      'field-id': v1 ? (f.optInt('field-id') ?? 1000 + i) : f.int('field-id'),
       name: f.string('name'),
       transform: parseTransformName(f, 'transform'),
     };

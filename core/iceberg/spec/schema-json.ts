@@ -20,11 +20,15 @@ const PRIMITIVES = new Set([
   'binary',
 ]);
 
-/** Parses a schema object (`{type: 'struct', schema-id, fields, identifier-field-ids?}`). */
-export function parseSchemaJson(value: unknown, source: string, path = ''): Schema {
+/**
+ * Parses a schema object (`{type: 'struct', schema-id, fields, identifier-field-ids?}`). `schema-id` is required
+ * (v2) unless `optionalId` (v1 metadata, manifest headers), where it defaults to 0.
+ */
+export function parseSchemaJson(value: unknown, source: string, path = '', optionalId = false): Schema {
   const obj = JsonObject.of(value, source, path);
   const struct = parseStruct(obj);
-  const schema: Schema = { type: 'struct', 'schema-id': obj.optInt('schema-id') ?? 0, fields: struct.fields };
+  const id = optionalId ? (obj.optInt('schema-id') ?? 0) : obj.int('schema-id');
+  const schema: Schema = { type: 'struct', 'schema-id': id, fields: struct.fields };
   if (obj.has('identifier-field-ids')) schema['identifier-field-ids'] = obj.ints('identifier-field-ids');
   checkUniqueIds(schema, source, path);
   return schema;

@@ -35,11 +35,11 @@ export function parseTableMetadata(text: string, source: string): TableMetadata 
   const v1 = version === 1;
 
   const schemas =
-    v1 && !root.has('schemas') ? [parseSchemaJson(root.value.schema, source, 'schema')] : parseSchemas(root);
+    v1 && !root.has('schemas') ? [parseSchemaJson(root.value.schema, source, 'schema', true)] : parseSchemas(root, v1);
   const specs =
     v1 && !root.has('partition-specs')
       ? [{ 'spec-id': 0, fields: parsePartitionFieldsJson(root.value['partition-spec'], source, 'partition-spec') }]
-      : root.array('partition-specs', (x, path) => parsePartitionSpecJson(x, source, path));
+      : root.array('partition-specs', (x, path) => parsePartitionSpecJson(x, source, path, v1));
   const sortOrders: SortOrder[] =
     v1 && !root.has('sort-orders')
       ? [{ 'order-id': 0, fields: [] }]
@@ -198,8 +198,8 @@ export function validateTableMetadata(m: TableMetadata, source: string): void {
   if (m.refs?.main && main !== current) fail('refs.main', `points at ${main} but current-snapshot-id is ${current}`);
 }
 
-function parseSchemas(root: JsonObject) {
-  return root.array('schemas', (x, path) => parseSchemaJson(x, root.source, path));
+function parseSchemas(root: JsonObject, v1: boolean) {
+  return root.array('schemas', (x, path) => parseSchemaJson(x, root.source, path, v1));
 }
 
 function parseSnapshot(s: JsonObject, v1: boolean): Snapshot {

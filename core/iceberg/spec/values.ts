@@ -507,7 +507,8 @@ export function truncateUpperBound(type: IcebergType, value: unknown, length = D
     if (b.length <= length) return b;
     for (let i = length - 1; i >= 0; i--) {
       if (b[i] !== 0xff) {
-        const out = b.slice(0, i + 1);
+        // Uint8Array's slice copies; Buffer's slice is a view, and incrementing it would corrupt the caller's value.
+        const out = Uint8Array.prototype.slice.call(b, 0, i + 1);
         out[i]! += 1;
         return out;
       }

@@ -33,6 +33,8 @@ export interface AppendOptions {
 export class AppendOperation implements Operation {
   readonly name = 'append';
   private readonly snapshotId: bigint;
+  /** Resolved when staged: the files were partitioned with the spec that was current then. */
+  private readonly specId: number;
   private readonly files: readonly DataFile[];
   /** The manifest of the added files, once written. */
   private written: ManifestFile | undefined;
@@ -44,8 +46,8 @@ export class AppendOperation implements Operation {
     files: readonly DataFile[],
     private readonly options: AppendOptions = {},
   ) {
-    const specId = options.specId ?? table.metadata['default-spec-id'];
-    checkDataFiles(table, this.name, files, specId);
+    this.specId = options.specId ?? table.metadata['default-spec-id'];
+    checkDataFiles(table, this.name, files, this.specId);
     if (files.some((f) => f.content !== DataContent.Data)) {
       throw new ValidationError(table.identifier, this.name, 'only data files can be appended (content 0)');
     }
@@ -60,12 +62,11 @@ export class AppendOperation implements Operation {
   }
 
   async apply(base: TableMetadata, ctx: CommitContext): Promise<TableMetadata> {
-    const specId = this.options.specId ?? base['default-spec-id'];
     const summary = this.options.summary;
     const properties = typeof summary === 'function' ? summary(base) : summary;
     if (typeof summary === 'function') checkSummaryProperties(ctx.table, this.name, properties);
     const parentManifests = await readManifestFiles(ctx.io, currentSnapshot(base));
-    const added = await this.addedManifest(base, ctx, specId);
+    const added = await this.addedManifest(base, ctx);
     const manifests = await mergeManifests(base, ctx, [added, ...parentManifests], this.snapshotId, this.merged);
     return produceSnapshot(base, ctx, {
       snapshotId: this.snapshotId,
@@ -77,7 +78,7 @@ export class AppendOperation implements Operation {
     });
   }
 
-  private async addedManifest(base: TableMetadata, ctx: CommitContext, specId: number): Promise<ManifestFile> {
+  private async addedManifest(base: TableMetadata, ctx: CommitContext): Promise<ManifestFile> {
     if (this.written) return this.written;
     const entries: ManifestEntry[] = this.files.map((f) => ({
       status: EntryStatus.Added,
@@ -86,7 +87,7 @@ export class AppendOperation implements Operation {
       file_sequence_number: null,
       data_file: f,
     }));
-    this.written = await writeManifestFile(base, ctx, specId, entries, this.snapshotId);
+    this.written = await writeManifestFile(base, ctx, this.specId, entries, this.snapshotId);
     return this.written;
   }
 }

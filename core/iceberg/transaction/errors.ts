@@ -36,11 +36,12 @@ export class CommitFailedError extends Error {
 }
 
 /**
- * The catalog failed with something other than a conflict (network, permissions, a full disk), so whether the
- * new metadata became current is unknown. The files the commit wrote are kept, because the table may
- * reference them; reload the table to find out. Mirrors Java's CommitStateUnknownException.
+ * The catalog failed with something other than a conflict (network, permissions, a full disk, or the catalog's
+ * own CommitStateUnknownError), and reloading the table did not show the new snapshots, so whether the commit
+ * landed is unknown. The files the commit wrote are kept, because the table may reference them; reload the table
+ * to find out. Mirrors Java's CommitStateUnknownException.
  */
-export class CommitStateUnknownError extends Error {
+export class CommitOutcomeUnknownError extends Error {
   constructor(
     readonly table: TableIdentifier,
     options: { cause: unknown },
@@ -50,6 +51,6 @@ export class CommitStateUnknownError extends Error {
         `its files were kept: reload the table to see whether the commit landed`,
       options,
     );
-    this.name = 'CommitStateUnknownError';
+    this.name = 'CommitOutcomeUnknownError';
   }
 }

@@ -33,6 +33,7 @@ export interface ReplaceOptions {
 export class ReplaceFilesOperation implements Operation {
   readonly name = 'replace files';
   private readonly snapshotId: bigint;
+  private readonly specId: number;
   private readonly remove: ReadonlySet<string>;
   private readonly add: readonly DataFile[];
   private readonly startingSnapshotId: bigint | undefined;
@@ -54,7 +55,8 @@ export class ReplaceFilesOperation implements Operation {
     if (paths.some((p) => typeof p !== 'string' || p === '')) fail('every removed file needs a non-empty path');
     this.remove = new Set(paths);
     if (this.remove.size !== paths.length) fail('a removed file is listed twice');
-    checkDataFiles(table, this.name, add, options.specId ?? table.metadata['default-spec-id']);
+    this.specId = options.specId ?? table.metadata['default-spec-id'];
+    checkDataFiles(table, this.name, add, this.specId);
     if (add.some((f) => f.content !== DataContent.Data)) fail('only data files can be added (content 0)');
     for (const f of add) if (this.remove.has(f.file_path)) fail(`${f.file_path} is both removed and added`);
     checkSummaryProperties(table.identifier, this.name, options.summary);
@@ -139,8 +141,7 @@ export class ReplaceFilesOperation implements Operation {
       file_sequence_number: null,
       data_file: f,
     }));
-    const specId = this.options.specId ?? base['default-spec-id'];
-    this.written = await writeManifestFile(base, ctx, specId, entries, this.snapshotId);
+    this.written = await writeManifestFile(base, ctx, this.specId, entries, this.snapshotId);
     return this.written;
   }
 }

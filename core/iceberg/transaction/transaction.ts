@@ -17,7 +17,7 @@ import type { DataFile } from '../spec/manifest.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { AppendOperation } from './append.js';
 import type { AppendOptions } from './append.js';
-import { CommitFailedError, CommitStateUnknownError, tableName } from './errors.js';
+import { CommitFailedError, CommitOutcomeUnknownError, ValidationError, tableName } from './errors.js';
 import { ExpireSnapshotsOperation } from './expire.js';
 import type { ExpireOptions, ExpireResult } from './expire.js';
 import { WrittenFiles, tableFile } from './operation.js';
@@ -106,8 +106,7 @@ export class Transaction {
 
   /** Commits every staged operation atomically and returns the table as committed. Single use. */
   async commit(): Promise<LoadedTable> {
-    if (this.state !== 'open')
-      throw new Error(`transaction on ${tableName(this.table.identifier)} was already committed`);
+    this.checkOpen();
     this.state = 'committing';
     try {
       if (this.ops.length === 0) return this.table;
@@ -118,10 +117,15 @@ export class Transaction {
   }
 
   private stage(op: Operation): this {
-    if (this.state !== 'open')
-      throw new Error(`transaction on ${tableName(this.table.identifier)} was already committed`);
+    this.checkOpen();
     this.ops.push(op);
     return this;
+  }
+
+  private checkOpen(): void {
+    if (this.state !== 'open') {
+      throw new Error(`transaction on ${tableName(this.table.identifier)} was already committed`);
+    }
   }
 
   private async commitWithRetry(): Promise<LoadedTable> {
@@ -145,6 +149,7 @@ export class Transaction {
 
       if (next === base.metadata) {
         // Every operation was a no-op (nothing matched a filter, nothing old enough to expire): nothing to commit.
+        await deleteQuietly(this.table.io, this.files.unusedMetadata());
         for (const op of this.ops) await op.afterCommit?.(base, ctx);
         return base;
       }
@@ -164,6 +169,10 @@ export class Transaction {
         } catch (loadError) {
           await this.cleanUpFailure();
           throw loadError;
+        }
+        if (base.metadata['table-uuid'] !== this.table.metadata['table-uuid']) {
+          await this.cleanUpFailure();
+          throw new ValidationError(id, 'commit', 'the table was dropped and re-created concurrently (new table-uuid)');
         }
         continue;
       }
@@ -185,10 +194,11 @@ export class Transaction {
       const have = new Set(reloaded?.metadata.snapshots?.map((s) => s['snapshot-id']));
       if (reloaded && ids.every((s) => have.has(s))) {
         await deleteQuietly(this.table.io, this.files.unusedMetadata());
+        for (const op of this.ops) await op.afterCommit?.(reloaded, this.context(this.attempts));
         return reloaded;
       }
     }
-    throw new CommitStateUnknownError(this.table.identifier, { cause: error });
+    throw new CommitOutcomeUnknownError(this.table.identifier, { cause: error });
   }
 
   private async cleanUpFailure(): Promise<void> {

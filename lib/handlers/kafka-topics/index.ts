@@ -83,7 +83,11 @@ async function describe(admin: Admin, wanted: readonly TopicSpec[]): Promise<Map
   const meta = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
   const configs = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: present.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name, configNames: Object.keys(t.configs) })),
+    resources: present.map((t) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: t.name,
+      configNames: Object.keys(t.configs),
+    })),
   });
   for (const t of meta.topics) {
     const entries = configs.resources.find((r) => r.resourceName === t.name)?.configEntries ?? [];

@@ -22,7 +22,10 @@ export type TopicChange =
 
 export class TopicPlanError extends Error {}
 
-export function planTopicChanges(desired: readonly TopicSpec[], existing: ReadonlyMap<string, TopicState>): TopicChange[] {
+export function planTopicChanges(
+  desired: readonly TopicSpec[],
+  existing: ReadonlyMap<string, TopicState>,
+): TopicChange[] {
   const changes: TopicChange[] = [];
   for (const spec of desired) {
     const current = existing.get(spec.name);
@@ -33,7 +36,9 @@ export function planTopicChanges(desired: readonly TopicSpec[], existing: Readon
     if (spec.partitions < current.partitions) {
       throw new TopicPlanError(
         `topic ${spec.name}: config asks for ${spec.partitions} partitions but it has ${current.partitions}; ` +
-          'Kafka cannot remove partitions (raise topics.' + spec.name + '.partitions back, or recreate the topic by hand)',
+          'Kafka cannot remove partitions (raise topics.' +
+          spec.name +
+          '.partitions back, or recreate the topic by hand)',
       );
     }
     if (spec.partitions > current.partitions) {

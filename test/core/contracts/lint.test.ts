@@ -296,6 +296,12 @@ const cases: Case[] = [
     ['system/quarantine.json', 'table.partition_spec[0].source'],
   ],
   [
+    'topic without events',
+    'topics.json',
+    (c) => c.topics.push({ topic: 'payments', domain: 'payments', key: 'shop_id', doc: 'Payments.' }),
+    ['topics.json', 'topic "payments"', 'no event contract uses it'],
+  ],
+  [
     'bronze with retention of its own',
     'system/bronze.json',
     (c) => (c.table.retention_days = { bronze: 7 }),

@@ -77,20 +77,30 @@ describe('unreachable brokers (a closed loopback port)', () => {
 
   it('an entrypoint exits non-zero with the clear message, and does not hang on leftover handles', async () => {
     const port = await closedPort();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures/produce-one.ts'), `127.0.0.1:${port}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(here, 'fixtures/produce-one.ts'), `127.0.0.1:${port}`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code).toBe(1);
-    expect(stderr).toMatch(/fatal: Kafka unreachable: producer produce-one could not connect to 127\.0\.0\.1:\d+ after 3 attempt/);
+    expect(stderr).toMatch(
+      /fatal: Kafka unreachable: producer produce-one could not connect to 127\.0\.0\.1:\d+ after 3 attempt/,
+    );
   });
 
   it('the same entrypoint succeeds against the test broker (so the failure above is the brokers, not the script)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures/produce-one.ts'), broker.bootstrap], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(here, 'fixtures/produce-one.ts'), broker.bootstrap],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
@@ -102,7 +112,10 @@ describe('unreachable brokers (a closed loopback port)', () => {
 describe('authentication failures (kafkajs does not retry them; connectWithRetry does)', () => {
   const retry: KafkaRetryPolicy = { retries: 2, initialRetryTimeMs: 20, maxRetryTimeMs: 100 };
   const base = { what: 'consumer (group g)', brokers: ['b-1:9098'], auth: 'msk-iam' as const, retry };
-  const refused = () => new kafkajs.KafkaJSSASLAuthenticationError('SASL OAUTHBEARER authentication failed: Access denied');
+  // kafkajs' own error class, as its OAUTHBEARER authenticator throws it when the broker rejects the token (its
+  // typings omit the constructor's message argument).
+  const SaslError = kafkajs.KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error;
+  const refused = (): Error => new SaslError('SASL OAUTHBEARER authentication failed: Access denied');
 
   it('retries a refused token with backoff, then fails with a clear auth error after the budget', async () => {
     const { log, lines } = recorder();
@@ -121,7 +134,9 @@ describe('authentication failures (kafkajs does not retry them; connectWithRetry
       /^Kafka authentication failed: consumer \(group g\) could not authenticate to b-1:9098 after 3 attempt\(s\) over \d+\.\d s: SASL OAUTHBEARER authentication failed: Access denied\. Check that AWS credentials are available \(the ECS task role\) and that the role allows kafka-cluster:Connect/,
     );
     expect(lines.map((l) => l.level)).toEqual(['warn', 'warn', 'error']);
-    expect(lines[0]!.message).toMatch(/^consumer \(group g\): Kafka authentication failed \(attempt 1\/3\), retrying in \d+ ms: /);
+    expect(lines[0]!.message).toMatch(
+      /^consumer \(group g\): Kafka authentication failed \(attempt 1\/3\), retrying in \d+ ms: /,
+    );
   });
 
   it('recovers when auth succeeds within the budget (e.g. IAM policy propagation after a deploy)', async () => {

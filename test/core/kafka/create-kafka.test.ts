@@ -69,7 +69,12 @@ describe('kafkaConfig', () => {
 
   it("auth 'msk-iam' takes the region from AWS_REGION and keeps custom TLS options", async () => {
     vi.stubEnv('AWS_REGION', 'ap-southeast-2');
-    const { config } = kafkaConfig({ ...base, auth: 'msk-iam', ssl: { servername: 'b-1.example' }, credentials: creds });
+    const { config } = kafkaConfig({
+      ...base,
+      auth: 'msk-iam',
+      ssl: { servername: 'b-1.example' },
+      credentials: creds,
+    });
     expect(config.ssl).toEqual({ servername: 'b-1.example' });
     const sasl = config.sasl as { oauthBearerProvider: () => Promise<{ value: string }> };
     const { value } = await sasl.oauthBearerProvider();

@@ -35,8 +35,36 @@ describe('kafka log mapping', () => {
     ]);
   });
 
+  it("reports kafkajs' routine rebalance heartbeat error as info, so it stays out of warn-level logs", () => {
+    const at = (logLevel: 'warn' | 'info'): KafkaLogEntry[] => {
+      const entries: KafkaLogEntry[] = [];
+      const kafka = createKafka({
+        brokers: 'h:1',
+        clientId: 'c',
+        auth: 'none',
+        logLevel,
+        logSink: (e) => entries.push(e),
+      });
+      const connection = kafka.logger().namespace('Connection');
+      connection.error('Response Heartbeat(key: 12, version: 3)', {
+        error: 'The group is rebalancing, so a rejoin is needed',
+      });
+      connection.error('Response Fetch(key: 1, version: 11)', { error: 'The coordinator is not aware of this member' });
+      return entries;
+    };
+    expect(at('warn').map((e) => [e.level, e.fields.error])).toEqual([
+      ['error', 'The coordinator is not aware of this member'],
+    ]);
+    expect(at('info').map((e) => e.level)).toEqual(['info', 'error']);
+  });
+
   it('truncates huge fields so that one entry stays one readable line', () => {
-    const line = formatKafkaLogEntry({ level: 'info', namespace: 'x', message: 'm', fields: { big: 'a'.repeat(5000) } });
+    const line = formatKafkaLogEntry({
+      level: 'info',
+      namespace: 'x',
+      message: 'm',
+      fields: { big: 'a'.repeat(5000) },
+    });
     expect(line.length).toBeLessThan(400);
     expect(line.endsWith('…')).toBe(true);
   });

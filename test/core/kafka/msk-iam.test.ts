@@ -93,7 +93,9 @@ describe('mskIamTokenProvider', () => {
     expect(calls).toBe(1);
     expect(b.value).toBe(a.value);
     expect(c.value).toBe(a.value);
-    expect(new URL(Buffer.from(a.value, 'base64url').toString()).searchParams.get('X-Amz-Date')).toBe('20250601T120000Z');
+    expect(new URL(Buffer.from(a.value, 'base64url').toString()).searchParams.get('X-Amz-Date')).toBe(
+      '20250601T120000Z',
+    );
     vi.setSystemTime((now += 7 * 60_000)); // inside the first half of the 15-minute token
     expect((await provider()).value).toBe(a.value);
     expect(calls).toBe(1);

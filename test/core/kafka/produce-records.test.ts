@@ -28,8 +28,7 @@ function murmur2(data: Uint8Array): number {
   h ^= h >>> 15;
   return h | 0;
 }
-const partitionFor = (key: string, partitions: number): number =>
-  (murmur2(Buffer.from(key)) & 0x7fffffff) % partitions;
+const partitionFor = (key: string, partitions: number): number => (murmur2(Buffer.from(key)) & 0x7fffffff) % partitions;
 
 const broker = useKafkaBroker({ brokers: 3, topics: { orders: 6, behaviour: 6, bad: 2 } });
 let kafka: Kafka;
@@ -91,7 +90,12 @@ describe('produce, then consume with a consumer group', () => {
     }
     summary = await produceRecords(kafka, events(), { maxBatchRecords: 100, onProgress: (n) => progress.push(n) });
 
-    consumer = kafka.consumer({ groupId: 'produce-test', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+    consumer = kafka.consumer({
+      groupId: 'produce-test',
+      sessionTimeout: 6000,
+      heartbeatInterval: 500,
+      maxWaitTimeInMs: 100,
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: ['orders', 'behaviour'], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
@@ -175,7 +179,9 @@ describe('bad input', () => {
       { topic: 'bad', key: 'd', value: 'four' },
     ];
     await expect(produceRecords(kafka, records)).rejects.toThrow(
-      new KafkaConfigError("record #2 (topic 'bad'): value must be a Buffer, a string or null; the 2 record(s) before it were sent"),
+      new KafkaConfigError(
+        "record #2 (topic 'bad'): value must be a Buffer, a string or null; the 2 record(s) before it were sent",
+      ),
     );
     expect(sum(await highWatermarks('bad'))).toBe(before + 2);
   });
@@ -193,7 +199,11 @@ describe('bad input', () => {
     ['an empty topic', { topic: '', value: 'x' }, /record #0: topic must be a non-empty string/],
     ['a negative partition', { topic: 'bad', value: 'x', partition: -1 }, /partition must be an integer >= 0, got -1/],
     ['a numeric key', { topic: 'bad', key: 7 as never, value: 'x' }, /key must be a Buffer, a string, null or absent/],
-    ['a non-string header', { topic: 'bad', value: 'x', headers: { n: 1 as never } }, /header 'n' must be a Buffer or a string/],
+    [
+      'a non-string header',
+      { topic: 'bad', value: 'x', headers: { n: 1 as never } },
+      /header 'n' must be a Buffer or a string/,
+    ],
   ])('rejects %s', async (_what, record, message) => {
     await expect(produceRecords(kafka, [record])).rejects.toThrow(message);
   });

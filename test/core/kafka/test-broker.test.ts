@@ -1,6 +1,7 @@
 // The test broker itself (test/support/kafka-broker.{c,ts}): a real Kafka-protocol cluster on loopback, its
 // life cycle, and the limits of librdkafka's mock that core/kafka/README.md documents.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,7 +104,11 @@ describe('documented limits of the mock', () => {
     try {
       // 7 batches of 1024 records of 1 KiB: ~7.3 MB into one partition, every send acknowledged.
       for (let i = 0; i < 7; i++) {
-        const [ack] = await producer.send({ topic: 'small', acks: -1, messages: Array.from({ length: 1024 }, () => ({ value })) });
+        const [ack] = await producer.send({
+          topic: 'small',
+          acks: -1,
+          messages: Array.from({ length: 1024 }, () => ({ value })),
+        });
         expect(ack!.errorCode).toBe(0);
       }
     } finally {
@@ -125,10 +130,11 @@ describe('documented limits of the mock', () => {
 });
 
 describe('life cycle', () => {
+  /** Gone, or a zombie nobody reaped yet (a container's PID 1 may never reap an orphan). */
   const exited = (pid: number): boolean => {
     try {
-      process.kill(pid, 0);
-      return false;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
     } catch {
       return true;
     }
@@ -145,11 +151,33 @@ describe('life cycle', () => {
   it('the launcher exits by itself when its stdin closes (the parent went away)', async () => {
     const bin = await buildKafkaBroker();
     const child = spawn(bin, ['--topic', 'x:2'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const firstLine = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(String(d))));
+    const firstLine = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (d: Buffer) => resolve(String(d))),
+    );
     expect(firstLine).toMatch(/^127\.0\.0\.1:\d+\n$/);
     const code = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     child.stdin.end();
     expect(await code).toBe(0);
+  });
+
+  it('the launcher exits by itself when its parent dies, even with stdin ignored', async () => {
+    const bin = await buildKafkaBroker();
+    // A shell parent that is killed with SIGKILL: nothing of it can clean up, only PR_SET_PDEATHSIG acts.
+    const parent = spawn('sh', ['-c', `"${bin}" --ignore-stdin --topic x:1 & echo "pid $!"; wait`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    const pid = await new Promise<number>((resolve) =>
+      parent.stdout.on('data', (d: Buffer) => {
+        out += String(d);
+        const m = /^pid (\d+)$/m.exec(out);
+        if (m && /127\.0\.0\.1:\d+/.test(out)) resolve(Number(m[1]));
+      }),
+    );
+    expect(exited(pid)).toBe(false);
+    parent.kill('SIGKILL');
+    for (let i = 0; i < 100 && !exited(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(exited(pid)).toBe(true);
   });
 
   it('the launcher rejects bad arguments with a usage message and exit code 2', async () => {

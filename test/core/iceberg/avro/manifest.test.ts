@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readAvroContainer } from '../../../../core/iceberg/avro/container-reader.js';
+import { writeAvroContainer } from '../../../../core/iceberg/avro/container-writer.js';
 import { AvroValueError } from '../../../../core/iceberg/avro/errors.js';
 import { decodeManifest, readManifest, readManifestContents } from '../../../../core/iceberg/avro/manifest-reader.js';
 import { decodeManifestList, readManifestList } from '../../../../core/iceberg/avro/manifest-list-reader.js';
@@ -422,6 +423,12 @@ describe('writing manifests and manifest lists', () => {
       }
       return undefined;
     })();
+    expect(() =>
+      encodeManifest({
+        ...base,
+        entries: [{ ...e0, data_file: { ...e0.data_file, value_counts: new Map([[1, -0.5]]) } }],
+      }),
+    ).toThrow('record 0.data_file.value_counts{1}: expected a long (safe integer or 64-bit bigint), got number -0.5');
     expect(err).toBeInstanceOf(AvroValueError);
     expect((err as Error).message).toBe(
       'record 1.data_file.record_count: expected a long (safe integer or 64-bit bigint), got string "5"',
@@ -457,5 +464,94 @@ describe('writing manifests and manifest lists', () => {
     expect(() => encodeManifestList({ snapshotId: SNAPSHOT, sequenceNumber: 2, manifests: [old] })).toThrow(
       /sequence numbers above the snapshot/,
     );
+  });
+});
+
+describe('v1 manifests and manifest lists', () => {
+  // The v1 schemas of format/spec.md: snapshot_id required, no sequence numbers, no content, block_size_in_bytes.
+  const v1Entry = {
+    type: 'record',
+    name: 'manifest_entry',
+    fields: [
+      { name: 'status', type: 'int', 'field-id': 0 },
+      { name: 'snapshot_id', type: 'long', 'field-id': 1 },
+      {
+        name: 'data_file',
+        'field-id': 2,
+        type: {
+          type: 'record',
+          name: 'r2',
+          fields: [
+            { name: 'file_path', type: 'string', 'field-id': 100 },
+            { name: 'file_format', type: 'string', 'field-id': 101 },
+            { name: 'partition', type: { type: 'record', name: 'r102', fields: [{ name: 'day', type: ['null', { type: 'int', logicalType: 'date' }], 'field-id': 1000 }] }, 'field-id': 102 },
+            { name: 'record_count', type: 'long', 'field-id': 103 },
+            { name: 'file_size_in_bytes', type: 'long', 'field-id': 104 },
+            { name: 'block_size_in_bytes', type: 'long', 'field-id': 105 },
+          ],
+        },
+      },
+    ],
+  } as const; // prettier-ignore
+  const v1List = {
+    type: 'record',
+    name: 'manifest_file',
+    fields: [
+      { name: 'manifest_path', type: 'string', 'field-id': 500 },
+      { name: 'manifest_length', type: 'long', 'field-id': 501 },
+      { name: 'partition_spec_id', type: 'int', 'field-id': 502 },
+      { name: 'added_snapshot_id', type: ['null', 'long'], 'field-id': 503 },
+      { name: 'added_data_files_count', type: ['null', 'int'], 'field-id': 504 },
+      { name: 'existing_data_files_count', type: ['null', 'int'], 'field-id': 505 },
+      { name: 'deleted_data_files_count', type: ['null', 'int'], 'field-id': 506 },
+      { name: 'added_rows_count', type: ['null', 'long'], 'field-id': 512 },
+      { name: 'existing_rows_count', type: ['null', 'long'], 'field-id': 513 },
+      { name: 'deleted_rows_count', type: ['null', 'long'], 'field-id': 514 },
+    ],
+  } as const; // prettier-ignore
+
+  it('reads them with the v2 defaults of Appendix E', () => {
+    const manifest = writeAvroContainer({
+      schema: v1Entry as never,
+      metadata: {
+        schema: JSON.stringify({ type: 'struct', fields: [{ id: 1, name: 'ts', required: true, type: 'timestamp' }] }),
+        'partition-spec': JSON.stringify([{ name: 'day', transform: 'day', 'source-id': 1 }]),
+      },
+      records: [
+        { status: 1, snapshot_id: 77n, data_file: { file_path: 'a.parquet', file_format: 'parquet', partition: { day: 17000 }, record_count: 3, file_size_in_bytes: 30, block_size_in_bytes: 67108864 } },
+        { status: 0, snapshot_id: 76n, data_file: { file_path: 'b.parquet', file_format: 'parquet', partition: { day: null }, record_count: 4, file_size_in_bytes: 40, block_size_in_bytes: 67108864 } },
+      ],
+    }); // prettier-ignore
+    const list = writeAvroContainer({
+      schema: v1List as never,
+      records: [{ manifest_path: 'm1.avro', manifest_length: manifest.length, partition_spec_id: 0, added_snapshot_id: 77n, added_data_files_count: 1, existing_data_files_count: 1, deleted_data_files_count: 0, added_rows_count: 3, existing_rows_count: 4, deleted_rows_count: 0 }],
+    }); // prettier-ignore
+    const [mf] = decodeManifestList(list, 'list.avro');
+    expect(mf).toMatchObject({
+      content: 0,
+      sequence_number: 0,
+      min_sequence_number: 0,
+      added_snapshot_id: 77n,
+      added_files_count: 1,
+      existing_files_count: 1,
+    });
+    const { metadata, entries: read } = decodeManifest(manifest, 'm1.avro', mf);
+    expect(metadata).toMatchObject({
+      formatVersion: 1,
+      content: ManifestContent.Data,
+      partitionSpec: { 'spec-id': 0, fields: [{ name: 'day', transform: 'day', 'source-id': 1, 'field-id': 1000 }] },
+    });
+    expect(read.map((e) => [e.status, e.snapshot_id, e.sequence_number, e.file_sequence_number, e.data_file.content, e.data_file.file_format, e.data_file.partition])).toEqual([
+      [EntryStatus.Added, 77n, 0, 0, DataContent.Data, 'PARQUET', { day: 17000 }],
+      [EntryStatus.Existing, 76n, 0, 0, DataContent.Data, 'PARQUET', { day: null }],
+    ]); // prettier-ignore
+  });
+
+  it('refuses a v1 list entry without the counts scans need', () => {
+    const list = writeAvroContainer({
+      schema: v1List as never,
+      records: [{ manifest_path: 'm1.avro', manifest_length: 10, partition_spec_id: 0, added_snapshot_id: 77n, added_data_files_count: null, existing_data_files_count: 1, deleted_data_files_count: 0, added_rows_count: 3, existing_rows_count: 4, deleted_rows_count: 0 }],
+    }); // prettier-ignore
+    expect(() => decodeManifestList(list, 'list.avro')).toThrow(/^list.avro: entry 0: added_files_count is missing/);
   });
 });

@@ -143,6 +143,37 @@ describe('fastAppend', () => {
     expect(await readManifestList(table.io, currentSnapshot(table)['manifest-list'])).toHaveLength(3);
   });
 
+  it('computes a summary function on every attempt from the newest base, and aborts cleanly when it throws', async () => {
+    const base = await createOrders(wh.catalog, 'append_summary_fn', { 'commit.retry.min-wait-ms': '1' });
+    const seen: (bigint | undefined)[] = [];
+    const offsetsFrom = (m: { snapshots?: { summary: Record<string, string> }[] }): number =>
+      Number(m.snapshots?.at(-1)?.summary['shoplake.offsets.orders.0'] ?? -1);
+    const tx = new Transaction(wh.catalog, base).fastAppend(await writeRows(base, orders(0, 5)), {
+      summary: (m) => {
+        seen.push(m['current-snapshot-id'] ?? undefined);
+        return { 'shoplake.offsets.orders.0': String(offsetsFrom(m) + 5) };
+      },
+    });
+    const rival = await append(wh.catalog, base, orders(100, 5), { 'shoplake.offsets.orders.0': '104' });
+    const table = await tx.commit();
+    expect(seen).toEqual([undefined, currentSnapshot(rival)['snapshot-id']]);
+    expect(currentSnapshot(table).summary['shoplake.offsets.orders.0']).toBe('109');
+
+    const disk = await tree(wh.dir);
+    const refused = new Transaction(wh.catalog, table).fastAppend(await writeRows(table, orders(200, 1)), {
+      summary: () => {
+        throw new Error('offsets 105..109 were already committed');
+      },
+    });
+    const files = await unreferenced(table);
+    await expect(refused.commit()).rejects.toThrow(/already committed/);
+    expect((await unreferenced(table)).sort()).toEqual(files.sort()); // its manifest is gone; its data file stays
+    expect((await tree(wh.dir)).size).toBe(disk.size + 1);
+    await expect(
+      new Transaction(wh.catalog, table).fastAppend([], { summary: () => ({ 'added-records': '1' }) }).commit(),
+    ).rejects.toThrow(/added-records is computed by the commit/);
+  });
+
   it('rejects bad input before writing anything', async () => {
     const table = await createOrders(wh.catalog, 'append_bad');
     const files = await writeRows(table, orders(0, 10));

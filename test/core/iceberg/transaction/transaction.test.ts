@@ -6,7 +6,7 @@ import { LocalCatalog } from '../../../../core/iceberg/catalog/local-catalog.js'
 import { LocalFileIO } from '../../../../core/iceberg/io/local-file-io.js';
 import {
   CommitFailedError,
-  CommitStateUnknownError,
+  CommitOutcomeUnknownError,
   ValidationError,
 } from '../../../../core/iceberg/transaction/errors.js';
 import { Transaction } from '../../../../core/iceberg/transaction/transaction.js';
@@ -184,7 +184,7 @@ describe('Transaction', () => {
       .fastAppend(files)
       .commit()
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CommitStateUnknownError);
+    expect(err).toBeInstanceOf(CommitOutcomeUnknownError);
     expect((err as Error).message).toMatch(/unknown state \(socket hang up\).*reload the table/);
     const now = await wh.catalog.loadTable(table.identifier);
     expect(now.metadata).toEqual(table.metadata);

@@ -1,0 +1,282 @@
+// runLocal (the template of this folder: one exported operation, its options and result beside it): the whole
+// lakehouse on one machine. Generated events are grouped into the MSK events Lambda's event source mapping
+// delivers (one topic per event, base64 keys and values, at most --batch-size records and 6 MB), and each event
+// goes through the same core the ingest Lambda runs: fromMskEvent -> pipeline.process (decode, validate, route,
+// dedup, write Parquet, commit bronze/silver/quarantine exactly once) on a LocalCatalog (Hadoop layout).
+//
+// It then reconciles, from the pipeline's counts AND from the tables' own snapshot totals:
+//   in = generated = bronze = silver + quarantined + duplicate-skipped, and every table grew by what was reported.
+// On a warehouse that already holds data the run continues the stream (stream-position.ts): new offsets after
+// each partition's checkpoint, the simulated clock after the silver watermark, and (without a seed) a new seed.
+import path from 'node:path';
+import { generateEvents } from '../generator/generate-events.js';
+import { toMskBatches } from '../generator/to-msk-batches.js';
+import type { GenerationStats } from '../generator/generate-events.js';
+import type { GenerateOptionsInput } from '../generator/options.js';
+import { DEFAULT_OPTIONS } from '../generator/options.js';
+import type { GeneratedRecord } from '../generator/record.js';
+import { LocalCatalog } from '../iceberg/catalog/local-catalog.js';
+import { createPipeline, fromMskEvent, loadOrCreateDevSalt, loadPiiSalt } from '../pipeline/index.js';
+import type { BatchResult, Pipeline } from '../pipeline/index.js';
+import { LOCAL_SALT_FILE, resetWarehouse } from './reset-warehouse.js';
+import { streamPosition } from './stream-position.js';
+import { tableStats } from './table-stats.js';
+import type { TableStats } from './table-stats.js';
+
+export const DEFAULT_WAREHOUSE = '.shoplake/warehouse';
+export const DEFAULT_EVENTS = 200_000;
+/** Records per MSK event: prod's event source mapping BatchSize (lib/config/prod.ts). */
+export const DEFAULT_BATCH_SIZE = 10_000;
+
+export interface LocalRunOptions {
+  /** Warehouse directory (created if missing). */
+  warehouse: string;
+  events?: number;
+  /** Default: the generator's seed (42) on an empty warehouse; on a warehouse with data, 42 + records consumed. */
+  seed?: number;
+  /** Records per MSK event (1..10000). */
+  batchSize?: number;
+  /** Empty the warehouse first (refused when it holds anything but tables). */
+  reset?: boolean;
+  /** Further generator knobs (days, shops, partitions, shares of late, duplicate and bad records…). */
+  generator?: Omit<GenerateOptionsInput, 'seed' | 'events' | 'start'>;
+  /** Environment for the PII salt (SHOPLAKE_PII_SALT, SHOPLAKE_PII_SALT_FILE); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Called after every batch. */
+  onProgress?: (p: LocalRunProgress) => void;
+}
+
+export interface LocalRunProgress {
+  records: number;
+  total: number;
+  batches: number;
+  landed: number;
+  quarantined: number;
+  duplicates: number;
+}
+
+export interface LocalRunCounts {
+  /** Records handed to the pipeline. */
+  in: number;
+  bytesIn: number;
+  bronze: number;
+  silver: number;
+  quarantined: number;
+  duplicates: number;
+  late: number;
+  /** Records the pipeline skipped as already committed to silver/quarantine, and to bronze (replays); 0 here. */
+  alreadyCommitted: number;
+  bronzeAlreadyCommitted: number;
+  reasons: Record<string, number>;
+}
+
+export interface ReconciliationCheck {
+  name: string;
+  expected: number;
+  actual: number;
+  ok: boolean;
+}
+
+export interface LocalTableResult extends TableStats {
+  /** Records this run added (from the table's totals before and after). */
+  added: number;
+  /** Rows the pipeline reported writing this run. */
+  written: number;
+}
+
+export interface LocalRunResult {
+  warehouse: string;
+  seed: number;
+  events: number;
+  batchSize: number;
+  /** True when the warehouse held data before and the run continued its stream. */
+  continued: boolean;
+  /** Start of the simulated time range (ISO). */
+  start: string;
+  batches: number;
+  generated: GenerationStats;
+  counts: LocalRunCounts;
+  tables: LocalTableResult[];
+  reconciliation: { ok: boolean; checks: ReconciliationCheck[] };
+  timings: {
+    totalMs: number;
+    /** Generating events and building MSK events (base64). */
+    generateMs: number;
+    /** fromMskEvent: base64 back to bytes, as the Lambda does. */
+    decodeMskMs: number;
+    /** pipeline.process: decode, validate, route, Parquet, commit. */
+    pipelineMs: number;
+    /** Of pipelineMs: committing (manifests, manifest lists, metadata). */
+    commitMs: number;
+  };
+  throughput: { recordsPerSecond: number; megabytesPerSecond: number };
+}
+
+export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
+  const started = performance.now();
+  const warehouse = path.resolve(options.warehouse);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const events = options.events ?? DEFAULT_EVENTS;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+    throw new Error(`batch size must be an integer in [1, 10000] (the MSK event source mapping's range), got ${batchSize}`);
+  }
+  if (options.reset) await resetWarehouse(warehouse);
+
+  const catalog = new LocalCatalog(warehouse);
+  const pipeline = createPipeline({ catalog, piiSalt: await piiSalt(warehouse, options.env ?? process.env) });
+  const position = await streamPosition(pipeline);
+  const continued = position.consumed > 0;
+  const seed = options.seed ?? (DEFAULT_OPTIONS.seed + position.consumed) % 0x1_0000_0000;
+  // Continue the simulated clock one second after the newest event time seen, on a whole second.
+  const start =
+    position.watermarkUs === null ? DEFAULT_OPTIONS.start : new Date((Math.floor(position.watermarkUs / 1e6) + 1) * 1000);
+
+  const stream = generateEvents({ ...options.generator, seed, events, start });
+  const before = new Map((await tableStats(catalog)).map((t) => [t.table, t]));
+
+  const counts: LocalRunCounts = {
+    in: 0,
+    bytesIn: 0,
+    bronze: 0,
+    silver: 0,
+    quarantined: 0,
+    duplicates: 0,
+    late: 0,
+    alreadyCommitted: 0,
+    bronzeAlreadyCommitted: 0,
+    reasons: {},
+  };
+  const written = new Map<string, number>();
+  const timings = { generateMs: 0, decodeMskMs: 0, pipelineMs: 0, commitMs: 0 };
+  let batches = 0;
+
+  const batchesIter = toMskBatches(shiftOffsets(stream, position.nextOffsets), { batchSize });
+  for (;;) {
+    const t0 = performance.now();
+    const next = batchesIter.next();
+    const t1 = performance.now();
+    timings.generateMs += t1 - t0;
+    if (next.done) break;
+    const records = fromMskEvent(next.value);
+    const t2 = performance.now();
+    timings.decodeMskMs += t2 - t1;
+    const r = await pipeline.process(records);
+    timings.pipelineMs += performance.now() - t2;
+    timings.commitMs += r.commitLatencyMs;
+    add(counts, written, pipeline.tables, r);
+    batches++;
+    options.onProgress?.({
+      records: counts.in,
+      total: events,
+      batches,
+      landed: counts.silver,
+      quarantined: counts.quarantined,
+      duplicates: counts.duplicates,
+    });
+  }
+
+  const after = await tableStats(catalog);
+  const tables: LocalTableResult[] = after.map((t) => ({
+    ...t,
+    added: t.records - (before.get(t.table)?.records ?? 0),
+    written: written.get(t.table) ?? 0,
+  }));
+  const layerOf = new Map(
+    pipeline.contracts.tables.map((d) => {
+      const id = pipeline.tables.identifier(d.qualifiedName);
+      return [`${id.namespace}.${id.name}`, d.kind] as const;
+    }),
+  );
+  const addedIn = (kind: string): number =>
+    tables.filter((t) => layerOf.get(t.table) === kind).reduce((n, t) => n + t.added, 0);
+  const check = (name: string, expected: number, actual: number): ReconciliationCheck => ({
+    name,
+    expected,
+    actual,
+    ok: expected === actual,
+  });
+  const checks: ReconciliationCheck[] = [
+    check('records handed to the pipeline = records generated', stream.stats.records, counts.in),
+    check('bronze = in', counts.in, counts.bronze),
+    check('silver + quarantined + duplicate-skipped = in', counts.in, counts.silver + counts.quarantined + counts.duplicates),
+    check('bronze tables grew by bronze', counts.bronze, addedIn('bronze')),
+    check('silver event tables grew by silver', counts.silver, addedIn('silver')),
+    check('ops tables grew by quarantined', counts.quarantined, addedIn('ops')),
+    ...tables
+      .filter((t) => t.added !== t.written)
+      .map((t) => check(`${t.table} grew by the rows written to it`, t.written, t.added)),
+  ];
+
+  const totalMs = performance.now() - started;
+  return {
+    warehouse,
+    seed,
+    events,
+    batchSize,
+    continued,
+    start: start.toISOString(),
+    batches,
+    generated: stream.stats,
+    counts,
+    tables,
+    reconciliation: { ok: checks.every((c) => c.ok), checks },
+    timings: { totalMs, ...timings },
+    throughput: {
+      recordsPerSecond: counts.in / (totalMs / 1000),
+      megabytesPerSecond: counts.bytesIn / 1024 / 1024 / (totalMs / 1000),
+    },
+  };
+}
+
+/** The salt the variables name (as the deployed consumers read it), else the warehouse's own development salt. */
+async function piiSalt(warehouse: string, env: Record<string, string | undefined>): Promise<string> {
+  const file = env.SHOPLAKE_PII_SALT_FILE?.trim();
+  const value = env.SHOPLAKE_PII_SALT;
+  if (file || value !== undefined) return loadPiiSalt({ ...(file ? { file } : {}), value });
+  return loadOrCreateDevSalt(path.join(warehouse, LOCAL_SALT_FILE));
+}
+
+/** The generated records with each partition's offsets moved past what the warehouse already consumed. */
+function* shiftOffsets(
+  records: Iterable<GeneratedRecord>,
+  next: Map<string, Map<number, number>>,
+): Generator<GeneratedRecord> {
+  for (const r of records) {
+    const base = next.get(r.topic)?.get(r.partition) ?? 0;
+    if (base === 0) yield r;
+    else {
+      yield {
+        topic: r.topic,
+        partition: r.partition,
+        offset: base + r.offset,
+        key: r.key,
+        value: r.value,
+        headers: r.headers,
+        timestamp: r.timestamp,
+        kind: r.kind,
+        eventType: r.eventType,
+        get event() {
+          return r.event;
+        },
+      };
+    }
+  }
+}
+
+function add(c: LocalRunCounts, written: Map<string, number>, tables: Pipeline['tables'], r: BatchResult): void {
+  c.in += r.recordsIn;
+  c.bytesIn += r.bytesIn;
+  c.bronze += r.bronze.landed;
+  c.silver += r.landed;
+  c.quarantined += r.quarantined;
+  c.duplicates += r.duplicates;
+  c.late += r.late;
+  c.alreadyCommitted += r.alreadyCommitted;
+  c.bronzeAlreadyCommitted += r.bronze.alreadyCommitted;
+  for (const [code, n] of Object.entries(r.reasons)) c.reasons[code] = (c.reasons[code] ?? 0) + n;
+  for (const [name, t] of Object.entries(r.tables)) {
+    const id = tables.identifier(name);
+    const key = `${id.namespace}.${id.name}`;
+    written.set(key, (written.get(key) ?? 0) + t.rows);
+  }
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import {
+  METADATA_DELETE_AFTER_COMMIT,
+  METADATA_PREVIOUS_VERSIONS_MAX,
+  boolProperty,
+  intProperty,
+} from '../../../../core/iceberg/spec/table-properties.js';
+
+describe('table properties', () => {
+  it('reads set values and falls back to the Iceberg Java defaults', () => {
+    expect(intProperty({ [METADATA_PREVIOUS_VERSIONS_MAX]: '7' }, METADATA_PREVIOUS_VERSIONS_MAX)).toBe(7);
+    expect(intProperty({}, METADATA_PREVIOUS_VERSIONS_MAX)).toBe(100);
+    expect(intProperty(undefined, 'custom.count', 3)).toBe(3);
+    expect(boolProperty({ [METADATA_DELETE_AFTER_COMMIT]: 'TRUE' }, METADATA_DELETE_AFTER_COMMIT)).toBe(true);
+    expect(boolProperty({}, METADATA_DELETE_AFTER_COMMIT)).toBe(false);
+  });
+
+  it('names a malformed or missing property', () => {
+    expect(() => intProperty({ [METADATA_PREVIOUS_VERSIONS_MAX]: 'ten' }, METADATA_PREVIOUS_VERSIONS_MAX)).toThrow(
+      'table property write.metadata.previous-versions-max="ten" is not an integer',
+    );
+    expect(() => boolProperty({ [METADATA_DELETE_AFTER_COMMIT]: 'yes' }, METADATA_DELETE_AFTER_COMMIT)).toThrow(
+      'table property write.metadata.delete-after-commit.enabled="yes" is not a boolean',
+    );
+    expect(() => intProperty({}, 'custom.count')).toThrow('table property custom.count is not set and has no default');
+  });
+});
