@@ -39,7 +39,8 @@ export function queryCommand(): Command {
         const names = uniqueNames(result.columns.map((c) => c.name));
         if (o.json) {
           const objects = result.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i] ?? null])));
-          process.stdout.write(`${toJson(objects, true)}\n`);
+          // One row object per line: readable, and still one JSON document.
+          process.stdout.write(objects.length === 0 ? '[]\n' : `[\n${objects.map((r) => `  ${toJson(r)}`).join(',\n')}\n]\n`);
           if (result.truncated) process.stderr.write(`shoplake query: output cut at ${formatCount(maxRows!)} rows (--max-rows)\n`);
           return;
         }

@@ -125,8 +125,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
 
   #good(event: Built, kind: 'good' | 'late', timestamp: number): GeneratedRecord {
     const shape = this.#shape(event.type);
-    const value = Buffer.from(event.json, 'utf8');
-    const record = this.#emit(shape.topic, event.shop.id, value, kind, event.type, undefined, timestamp);
+    const record = this.#emit(shape.topic, event.shop.id, event.json, undefined, kind, event.type, undefined, timestamp);
     if (this.#recent.length < RECENT) this.#recent.push(record);
     else this.#recent[Math.floor(this.#mix.float() * RECENT)] = record;
     return record;
@@ -145,7 +144,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
   #duplicate(): GeneratedRecord {
     const orig = this.#recent[Math.floor(this.#mix.float() * this.#recent.length)]!;
     const timestamp = Math.max(orig.timestamp, Math.floor(this.#sim.now / 1000)) + Math.floor(this.#mix.exp(1_000));
-    return this.#emit(orig.topic, orig.key, orig.value, 'duplicate', orig.eventType, undefined, timestamp);
+    return this.#emit(orig.topic, orig.key, orig.text, orig.text === undefined ? orig.value : undefined, 'duplicate', orig.eventType, undefined, timestamp);
   }
 
   #bad(): GeneratedRecord {
@@ -161,7 +160,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     const shape = this.#shape(built.type);
     const base = JSON.parse(built.json) as WireEvent;
     const bad = corrupt(kind, base, shape.fields, this.#mix, now, this.options.oversizedBytes);
-    return this.#emit(shape.topic, built.shop.id, bad.value, kind, bad.eventType, undefined, Math.floor(now / 1000));
+    return this.#emit(shape.topic, built.shop.id, undefined, bad.value, kind, bad.eventType, undefined, Math.floor(now / 1000));
   }
 
   #shape(eventType: string): EventShape {
@@ -173,7 +172,8 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
   #emit(
     topic: string,
     key: string,
-    value: Buffer,
+    text: string | undefined,
+    value: Buffer | undefined,
     kind: TestKind,
     eventType: string | undefined,
     parsed: WireEvent | undefined,
@@ -186,25 +186,26 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     offsets[partition] = offset + 1;
     const s = this.stats;
     s.records++;
-    s.bytes += value.length;
+    s.bytes += text === undefined ? value!.length : Buffer.byteLength(text, 'utf8');
     s.byKind[kind]++;
     s.byTopic[topic] = (s.byTopic[topic] ?? 0) + 1;
     const t = eventType ?? '(none)';
     s.byEventType[t] = (s.byEventType[t] ?? 0) + 1;
     s.firstTimestamp ??= timestamp;
     s.lastTimestamp = timestamp;
-    return new Record_(topic, partition, offset, key, value, HEADERS[kind], timestamp, kind, eventType, parsed);
+    return new Record_(topic, partition, offset, key, text, value, HEADERS[kind], timestamp, kind, eventType, parsed);
   }
 }
 
-/** GeneratedRecord with its JSON view parsed from `value` on first use (good kinds only). */
+/** GeneratedRecord whose bytes (from `text`) and JSON view (good kinds only) are made on first use. */
 class Record_ implements GeneratedRecord {
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly offset: number,
     readonly key: string,
-    readonly value: Buffer,
+    readonly text: string | undefined,
+    private bytes: Buffer | undefined,
     readonly headers: Readonly<Record<string, string>>,
     readonly timestamp: number,
     readonly kind: TestKind,
@@ -212,10 +213,12 @@ class Record_ implements GeneratedRecord {
     private parsed: WireEvent | undefined,
   ) {}
 
+  get value(): Buffer {
+    return (this.bytes ??= Buffer.from(this.text!, 'utf8'));
+  }
+
   get event(): WireEvent | undefined {
-    if (this.parsed === undefined && (this.kind === 'good' || this.kind === 'late' || this.kind === 'duplicate')) {
-      this.parsed = JSON.parse(this.value.toString('utf8')) as WireEvent;
-    }
+    if (this.parsed === undefined && this.text !== undefined) this.parsed = JSON.parse(this.text) as WireEvent;
     return this.parsed;
   }
 }

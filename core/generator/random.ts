@@ -6,13 +6,20 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { Faker, base, en } from '@faker-js/faker';
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 export class Random {
   readonly #rng: JumpableRandomGenerator;
+  readonly #bytes = Buffer.alloc(64);
 
   constructor(seed: number | JumpableRandomGenerator) {
-    this.#rng = typeof seed === 'number' ? xoroshiro128plus(seed | 0) : seed;
+    if (typeof seed === 'number') {
+      this.#rng = xoroshiro128plus(seed | 0);
+      // A fresh xoroshiro state built from a small seed is mostly zero bits: let it mix before use.
+      for (let i = 0; i < 64; i++) this.#rng.next();
+    } else {
+      this.#rng = seed;
+    }
   }
 
   /**
@@ -101,39 +108,29 @@ export class Random {
 
   /** A random (version 4, RFC 9562) UUID in canonical 8-4-4-4-12 form, drawn from this stream. */
   uuid(): string {
-    const a = this.#rng.next();
-    const b = this.#rng.next();
-    const c = this.#rng.next();
-    const d = this.#rng.next();
-    return (
-      HEX[(a >>> 24) & 255]! +
-      HEX[(a >>> 16) & 255]! +
-      HEX[(a >>> 8) & 255]! +
-      HEX[a & 255]! +
-      '-' +
-      HEX[(b >>> 24) & 255]! +
-      HEX[(b >>> 16) & 255]! +
-      '-' +
-      HEX[((b >>> 8) & 0x0f) | 0x40]! +
-      HEX[b & 255]! +
-      '-' +
-      HEX[((c >>> 24) & 0x3f) | 0x80]! +
-      HEX[(c >>> 16) & 255]! +
-      '-' +
-      HEX[(c >>> 8) & 255]! +
-      HEX[c & 255]! +
-      HEX[(d >>> 24) & 255]! +
-      HEX[(d >>> 16) & 255]! +
-      HEX[(d >>> 8) & 255]! +
-      HEX[d & 255]!
-    );
+    const b = this.#bytes;
+    let p = 0;
+    for (let w = 0; w < 4; w++) {
+      let x = this.#rng.next();
+      if (w === 1) x = (x & ~0xf000) | 0x4000; // version 4
+      if (w === 2) x = (x & ~0xc0000000) | 0x80000000; // variant 10
+      for (let shift = 28; shift >= 0; shift -= 4) {
+        if (p === 8 || p === 13 || p === 18 || p === 23) b[p++] = 0x2d;
+        b[p++] = HEX_CODES[(x >>> shift) & 15]!;
+      }
+    }
+    // One flat string straight from the bytes (a concatenation would be a tree every event walks again).
+    return b.toString('latin1', 0, 36);
   }
 
-  /** `n` lowercase hex characters (n even). */
+  /** `n` lowercase hex characters. */
   hex(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i += 2) s += HEX[this.#rng.next() & 255]!;
-    return s;
+    const b = this.#bytes;
+    for (let p = 0; p < n; p += 8) {
+      const x = this.#rng.next();
+      for (let k = 0; k < 8 && p + k < n; k++) b[p + k] = HEX_CODES[(x >>> (28 - 4 * k)) & 15]!;
+    }
+    return b.toString('latin1', 0, n);
   }
 
   /** A faker instance (English) drawing from this stream, for names, addresses and product titles. */

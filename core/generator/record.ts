@@ -54,6 +54,8 @@ export interface GeneratedRecord {
   readonly key: string;
   /** The record value exactly as produced: UTF-8 JSON for good records, whatever bytes a bad kind calls for. */
   readonly value: Buffer;
+  /** The value as a string, for good kinds (the generator builds them as text; `value` is its UTF-8 encoding). */
+  readonly text: string | undefined;
   /** Kafka headers (UTF-8 values); always holds TEST_KIND_HEADER and content-type. */
   readonly headers: Readonly<Record<string, string>>;
   /** The producer's CREATE_TIME, epoch milliseconds. */

@@ -95,6 +95,10 @@ export class Simulation implements Sim {
     return this.#recentOrders.length === 0 ? undefined : this.ctx.random.pick(this.#recentOrders);
   }
 
+  get queueSize(): number {
+    return this.#queue.size;
+  }
+
   /** A shop drawn in proportion to its traffic. */
   pickShop(): Shop {
     return this.shops[this.ctx.random.weightedIndex(this.#shopCumulative)]!;

@@ -39,6 +39,17 @@ export async function writeNdjson(
   };
   const iterator = records[Symbol.iterator]();
   for (let next = iterator.next(); !next.done; next = iterator.next()) {
+    const text = next.value.text;
+    if (text !== undefined && 3 * text.length + 1 < size) {
+      // Encode straight into the chunk: no Buffer per record.
+      if (pos + 3 * text.length + 1 > size) await flush();
+      const n = chunk.write(text, pos, 'utf8');
+      pos += n;
+      chunk[pos++] = NEWLINE;
+      count++;
+      bytes += n + 1;
+      continue;
+    }
     const value = next.value.value;
     if (pos + value.length + 1 > size) {
       await flush();

@@ -37,7 +37,7 @@ export const plainValue: DuckDBValueConverter<PlainValue> = createDuckDBValueCon
   [DuckDBTypeId.TIMESTAMP_NS]: timestamp,
   [DuckDBTypeId.TIMESTAMP_TZ]: timestamp,
   [DuckDBTypeId.BLOB]: blobHex,
-} as Record<DuckDBTypeId, DuckDBValueConverter<PlainValue>>);
+} as unknown as Record<DuckDBTypeId, DuckDBValueConverter<PlainValue>>);
 
 /** "2025-03-03 12:00:00.5+00" -> "2025-03-03T12:00:00.5Z"; "2025-03-03 12:00:00" -> "2025-03-03T12:00:00". */
 function isoTimestamp(s: string): string {
@@ -57,18 +57,14 @@ export function displayValue(v: PlainValue): string {
   return toJson(v);
 }
 
-/** JSON text (pretty: two-space indent); bigints are written as JSON numbers with every digit. */
-export function toJson(v: PlainValue, pretty = false, depth = 0): string {
+/** Compact JSON text; bigints are written as JSON numbers with every digit. */
+export function toJson(v: PlainValue): string {
   if (v === null) return 'null';
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : JSON.stringify(String(v));
   if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
-  const items = Array.isArray(v)
-    ? v.map((x) => toJson(x, pretty, depth + 1))
-    : Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${pretty ? ' ' : ''}${toJson(x, pretty, depth + 1)}`);
-  const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}'];
-  if (items.length === 0) return open + close;
-  if (!pretty) return `${open}${items.join(',')}${close}`;
-  const pad = '  '.repeat(depth + 1);
-  return `${open}\n${pad}${items.join(`,\n${pad}`)}\n${'  '.repeat(depth)}${close}`;
+  if (Array.isArray(v)) return `[${v.map(toJson).join(',')}]`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`)
+    .join(',')}}`;
 }

@@ -42,7 +42,7 @@ export function formatRunSummary(r: LocalRunResult): string {
   const bad = BAD_KINDS.reduce((n, k) => n + g[k], 0);
   const mark = (ok: boolean): string => (ok ? 'ok' : 'MISMATCH');
   const line = (label: string, n: number, note = ''): string =>
-    `  ${label.padEnd(36)} ${formatCount(n).padStart(10)}${note ? `  ${note}` : ''}`;
+    `  ${label.padEnd(40)} ${formatCount(n).padStart(10)}${note ? `  ${note}` : ''}`;
   const inOk = c.bronze === c.in;
   const splitOk = c.silver + c.quarantined + c.duplicates === c.in;
   out.push(
@@ -73,7 +73,8 @@ export function formatRunSummary(r: LocalRunResult): string {
   const t = r.timings;
   out.push(
     `throughput: ${formatCount(c.in)} records (${formatBytes(c.bytesIn)}) in ${secs(t.totalMs)} = ` +
-      `${formatCount(Math.round(r.throughput.recordsPerSecond))} records/s (${r.throughput.megabytesPerSecond.toFixed(2)} MiB/s)`,
+      `${formatCount(Math.round(r.throughput.recordsPerSecond))} records/s (${r.throughput.megabytesPerSecond.toFixed(2)} MiB/s); ` +
+      `CPU ${secs(t.cpuMs)}`,
     `  time: generate ${secs(t.generateMs)}, MSK event decode ${secs(t.decodeMskMs)}, pipeline ${secs(t.pipelineMs)} ` +
       `(of which commits ${secs(t.commitMs)}), other ${secs(t.totalMs - t.generateMs - t.decodeMskMs - t.pipelineMs)}`,
   );

@@ -51,9 +51,9 @@ export async function openQuerySession(warehouse: string): Promise<QuerySession>
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
-    TimeZone: 'UTC',
   });
   const conn = await instance.connect();
+  await conn.run(`SET TimeZone = 'UTC'`);
   const tables: string[] = [];
   const skipped: { table: string; error: string }[] = [];
   try {
@@ -95,7 +95,7 @@ async function query(conn: DuckDBConnection, sql: string, tables: string[], maxR
   try {
     reader = await conn.streamAndReadUntil(sql, maxRows === undefined ? Number.MAX_SAFE_INTEGER : maxRows + 1);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = (e instanceof Error ? e.message : String(e)).replace(/^Failed to extract statements: /, '');
     const hint = /Catalog Error: Table with name/.test(message)
       ? `\ntables: ${tables.length > 0 ? tables.join(', ') : '(none: the warehouse has no tables)'}`
       : '';

@@ -75,7 +75,14 @@ interface Candidate {
   d: DecodedRecord;
   verdict: Verdict;
   /** Valid events: the silver table, its conformed rows and dedup scope. */
-  silver?: { handle: TableHandle; contract: EventContract; meta: SilverMeta; row: Row; children: { table: string; rows: Row[] }[]; scope: Scope };
+  silver?: {
+    handle: TableHandle;
+    contract: EventContract;
+    meta: SilverMeta;
+    row: Row;
+    children: { table: string; rows: Row[] }[];
+    scope: Scope;
+  };
 }
 
 export class Batch {
@@ -142,7 +149,9 @@ export class Batch {
     for (const r of records) {
       const bronze = router.bronzeTable(r.topic);
       if (bronze === undefined) {
-        throw new Error(`topic ${JSON.stringify(r.topic)} is not declared in glue-schemas/topics.json: no bronze table to land it in`);
+        throw new Error(
+          `topic ${JSON.stringify(r.topic)} is not declared in glue-schemas/topics.json: no bronze table to land it in`,
+        );
       }
       needed.add(bronze);
       const d = decodeRecord(r);
@@ -349,7 +358,8 @@ export class Batch {
         files: files.get(name)!,
         consumed,
         expected: t.expected,
-        watermark: def.kind === 'silver' ? { max: this.maxEventTime.get(name) ?? null, applied: t.watermark } : undefined,
+        watermark:
+          def.kind === 'silver' ? { max: this.maxEventTime.get(name) ?? null, applied: t.watermark } : undefined,
         last: def.kind === 'bronze',
       };
     });
@@ -377,7 +387,11 @@ export class Batch {
       const t = this.touched.get(o.name)!;
       t.handle.update(o.table);
       t.handle.dedup?.committed(o.parentSnapshotId, o.snapshotId, this.landedIds.get(o.name) ?? []);
-      Object.assign(tables[o.name]!, { snapshotId: String(o.snapshotId), commitLatencyMs: o.latencyMs, commitAttempts: o.attempts });
+      Object.assign(tables[o.name]!, {
+        snapshotId: String(o.snapshotId),
+        commitLatencyMs: o.latencyMs,
+        commitAttempts: o.attempts,
+      });
     }
     this.ctx.fault('before-offset-ack');
 

@@ -55,7 +55,13 @@ export interface DecodedRecord {
 export function decodeRecord(record: PipelineRecord): DecodedRecord {
   const value = record.value;
   if (value === null) {
-    return { record, bytes: 0, text: null, event: undefined, failure: { code: 'null_value', message: 'value is null' } };
+    return {
+      record,
+      bytes: 0,
+      text: null,
+      event: undefined,
+      failure: { code: 'null_value', message: 'value is null' },
+    };
   }
   const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   if (!isUtf8(buf)) {
@@ -95,8 +101,7 @@ export function fromMskRecord(r: MSKRecord): PipelineRecord {
     partition: r.partition,
     offset: Number(r.offset),
     timestamp: typeof ts === 'number' && ts >= 0 ? ts : null,
-    timestampType:
-      r.timestampType === 'CREATE_TIME' || r.timestampType === 'LOG_APPEND_TIME' ? r.timestampType : null,
+    timestampType: r.timestampType === 'CREATE_TIME' || r.timestampType === 'LOG_APPEND_TIME' ? r.timestampType : null,
     key: fromBase64(r.key as string | null | undefined),
     value: fromBase64(r.value as string | null | undefined),
     headers,

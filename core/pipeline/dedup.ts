@@ -88,7 +88,10 @@ export class DedupIndex {
       this.synced = true;
       return;
     }
-    await this.read(table, tasks.filter((t) => this.scopes.has(partitionKey(this.fields, t.file.partition))));
+    await this.read(
+      table,
+      tasks.filter((t) => this.scopes.has(partitionKey(this.fields, t.file.partition))),
+    );
     this.snapshotId = current;
   }
 

@@ -47,8 +47,16 @@ export function summaryOffsets(summary: Record<string, string>): Offsets {
     const dot = rest.lastIndexOf('.');
     const partition = Number(rest.slice(dot + 1));
     const offset = Number(v);
-    if (dot <= 0 || !Number.isSafeInteger(partition) || partition < 0 || !/^\d+$/.test(v) || !Number.isSafeInteger(offset)) {
-      throw new Error(`snapshot summary ${k}=${JSON.stringify(v)} is not shoplake.offsets.<topic>.<partition>=<offset>`);
+    if (
+      dot <= 0 ||
+      !Number.isSafeInteger(partition) ||
+      partition < 0 ||
+      !/^\d+$/.test(v) ||
+      !Number.isSafeInteger(offset)
+    ) {
+      throw new Error(
+        `snapshot summary ${k}=${JSON.stringify(v)} is not shoplake.offsets.<topic>.<partition>=<offset>`,
+      );
     }
     setMax(out, rest.slice(0, dot), partition, offset);
   }
@@ -89,7 +97,12 @@ export function committedState(metadata: TableMetadata): CommittedState {
  * The watermark that flagged lateness for the commit that landed record (topic, partition, offset), found by
  * walking back to the oldest ancestor whose offsets still cover it; null when unknown (expired history).
  */
-export function latenessWatermarkOf(metadata: TableMetadata, topic: string, partition: number, offset: number): number | null {
+export function latenessWatermarkOf(
+  metadata: TableMetadata,
+  topic: string,
+  partition: number,
+  offset: number,
+): number | null {
   let landedBy: Snapshot | undefined;
   for (const s of ancestors(metadata)) {
     if (!hasOffsets(s)) continue;

@@ -7,7 +7,13 @@
 //   after-commit       after a table's commit, before the next table's
 //   before-offset-ack  every table committed, before the batch is acknowledged (Lambda returns, ECS commits Kafka)
 
-export const FAULT_POINTS = ['after-data-files', 'after-manifests', 'before-commit', 'after-commit', 'before-offset-ack'] as const;
+export const FAULT_POINTS = [
+  'after-data-files',
+  'after-manifests',
+  'before-commit',
+  'after-commit',
+  'before-offset-ack',
+] as const;
 
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 

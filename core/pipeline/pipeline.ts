@@ -77,7 +77,7 @@ export class Pipeline {
       validate: createValidator(this.contracts),
       topicKeys: new Map(this.contracts.topics.map((t) => [t.topic, t.key])),
     });
-    this.hashPii = createPiiHasher(options.piiSalt);
+    this.hashPii = cachedHasher(createPiiHasher(options.piiSalt));
   }
 
   /** A new batch: add() records, then commit(). One batch at a time per pipeline. */
@@ -114,7 +114,8 @@ export class Pipeline {
    */
   async checkpoint(topic: string): Promise<Map<number, number>> {
     const name = this.router.bronzeTable(topic);
-    if (name === undefined) throw new Error(`topic ${JSON.stringify(topic)} is not declared in glue-schemas/topics.json`);
+    if (name === undefined)
+      throw new Error(`topic ${JSON.stringify(topic)} is not declared in glue-schemas/topics.json`);
     const handle = await this.tables.open(name);
     await this.tables.refresh(handle);
     return new Map(handle.state.offsets.get(topic) ?? []);
@@ -125,6 +126,22 @@ export class Pipeline {
     if (!c) this.compressors.set(codec, (c = loadCompression(codec)));
     return c;
   }
+}
+
+/** Hashes seen lately (PII values repeat: the same customers, addresses and IPs); plaintext stays in process memory. */
+const PII_CACHE_ENTRIES = 50_000;
+
+function cachedHasher(hash: HashPii): HashPii {
+  let cache = new Map<string, string>();
+  return (value) => {
+    let h = cache.get(value);
+    if (h === undefined) {
+      h = hash(value);
+      if (cache.size >= PII_CACHE_ENTRIES) cache = new Map();
+      cache.set(value, h);
+    }
+    return h;
+  };
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {

@@ -96,7 +96,10 @@ function envelopeReader(fields: ContractField[]): EnvelopeReader {
       return [f.name, (v) => (typeof v === 'string' && v.length <= max ? v : null)];
     }
     if (kind === 'int') {
-      return [f.name, (v) => (Number.isInteger(v) && (v as number) >= INT_RANGE.min && (v as number) <= INT_RANGE.max ? v : null)];
+      return [
+        f.name,
+        (v) => (Number.isInteger(v) && (v as number) >= INT_RANGE.min && (v as number) <= INT_RANGE.max ? v : null),
+      ];
     }
     if (kind === 'timestamptz') {
       return [

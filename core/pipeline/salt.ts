@@ -24,9 +24,12 @@ export async function loadPiiSalt(source: SaltSource, client?: SecretsManagerCli
       const res = await sm.send(new GetSecretValueCommand({ SecretId: source.secretArn }));
       text = res.SecretString ?? (res.SecretBinary ? Buffer.from(res.SecretBinary).toString('utf8') : undefined);
     } catch (e) {
-      throw new Error(`cannot read the PII salt secret ${source.secretArn}: ${(e as Error).name}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw new Error(
+        `cannot read the PII salt secret ${source.secretArn}: ${(e as Error).name}: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
     }
     return checked(fromSecret(text), `secret ${source.secretArn}`);
   }
@@ -40,7 +43,9 @@ export async function loadPiiSalt(source: SaltSource, client?: SecretsManagerCli
     return checked(text.trim(), `file ${source.file}`);
   }
   if (source.value !== undefined) return checked(source.value, 'SHOPLAKE_PII_SALT');
-  throw new Error('no PII salt: set SHOPLAKE_SALT_SECRET_ARN (AWS), or SHOPLAKE_PII_SALT_FILE / SHOPLAKE_PII_SALT locally');
+  throw new Error(
+    'no PII salt: set SHOPLAKE_SALT_SECRET_ARN (AWS), or SHOPLAKE_PII_SALT_FILE / SHOPLAKE_PII_SALT locally',
+  );
 }
 
 /** A local development salt: read from `file`, or created there (random, mode 0600) on first use. */

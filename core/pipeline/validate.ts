@@ -53,7 +53,9 @@ export function createRecordValidator(options: RecordValidatorOptions): RecordVa
     if (keyField !== undefined) {
       const expected = event[keyField];
       if (r.key === null) {
-        return fail('missing_key', [{ path: '$', code: 'missing_key', message: `record has no key; expected ${keyField}` }]);
+        return fail('missing_key', [
+          { path: '$', code: 'missing_key', message: `record has no key; expected ${keyField}` },
+        ]);
       }
       if (typeof expected !== 'string' || !sameText(r.key, expected)) {
         const message = `key ${JSON.stringify(limit(Buffer.from(r.key).toString('utf8')))} is not the event's ${keyField}`;

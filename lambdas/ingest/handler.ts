@@ -46,17 +46,25 @@ export const METRICS = {
   alreadyCommitted: 'records_already_committed',
 } as const;
 
-export function createHandler(deps: HandlerDependencies = {}): (event: MSKEvent, context?: Context) => Promise<IngestResponse> {
+export function createHandler(
+  deps: HandlerDependencies = {},
+): (event: MSKEvent, context?: Context) => Promise<IngestResponse> {
   const env = deps.env ?? process.env;
   const logger = deps.logger ?? new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'shoplake-ingest' });
   const metrics =
     deps.metrics ??
-    new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'shoplake', serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'shoplake-ingest' });
+    new Metrics({
+      namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'shoplake',
+      serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'shoplake-ingest',
+    });
   let ready: Promise<Pipeline> | undefined;
 
   const init = async (): Promise<Pipeline> => {
     const settings = settingsFromEnv(env);
-    const [catalog, piiSalt] = await Promise.all([openCatalog(settings, deps.clients), loadPiiSalt(settings.salt, deps.secrets)]);
+    const [catalog, piiSalt] = await Promise.all([
+      openCatalog(settings, deps.clients),
+      loadPiiSalt(settings.salt, deps.secrets),
+    ]);
     logger.info('pipeline ready', {
       warehouse: settings.warehouse,
       catalog: settings.catalog,

@@ -1,14 +1,33 @@
-// Synthesizes all three environments the way `cdk synth -c env=<name>` does, with the real esbuild bundling of the
-// Lambda handlers, and checks what differs between them (staging: MSK Serverless and both ingest runtimes).
+// The CDK app as `cdk synth -c env=<name>` builds it: all three environments synthesized once in this file (the
+// CloudFormation validator's engine costs ~10 s of CPU per process, so one process serves every synth check), with
+// the real esbuild bundling of the Lambda handlers and, for prod, the Control Tower rules. Snapshots (dev, prod) mask
+// asset hashes; test/support/cdk-promises.ts asserts every promise on each environment.
+import { App, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { addCompliancePlugins } from '../../lib/compliance/plugins.js';
 import { ENVIRONMENTS } from '../../lib/config/index.js';
-import { REPO_ROOT, resourcesOf, synthEnv, type SynthResult } from '../support/cdk-app.js';
+import {
+  assetHashSerializer,
+  cdkJsonContext,
+  REPO_ROOT,
+  resourcesOf,
+  synthEnv,
+  type SynthResult,
+} from '../support/cdk-app.js';
+import { describePromises } from '../support/cdk-promises.js';
 
-const synths: Record<string, SynthResult> = {};
-for (const env of Object.keys(ENVIRONMENTS)) synths[env] = synthEnv(env, { bundling: true });
+expect.addSnapshotSerializer(assetHashSerializer);
+const synths: Record<string, SynthResult> = {
+  dev: synthEnv('dev', { bundling: true }),
+  staging: synthEnv('staging', { bundling: true }),
+  // prod runs with the Control Tower rules of @cdklabs/cdk-validator-cfnguard on top of cdk-nag and the
+  // CloudFormation validator: any unacknowledged finding of any of them throws here.
+  prod: synthEnv('prod', { controlTower: true }),
+};
 afterAll(() => Object.values(synths).forEach((s) => s.dispose()));
 
 function functionsOf(s: SynthResult): { id: string; props: Record<string, unknown> }[] {
@@ -20,7 +39,7 @@ function functionsOf(s: SynthResult): { id: string; props: Record<string, unknow
 }
 
 describe('the CDK app', () => {
-  it.each(Object.keys(ENVIRONMENTS))('synthesizes %s offline, all seven stacks, every policy check passing', (env) => {
+  it.each(Object.keys(ENVIRONMENTS))('synthesizes %s offline: all seven stacks, every policy check passing', (env) => {
     const s = synths[env]!;
     expect(s.manifest.missing).toBeUndefined();
     expect(s.stackParts).toEqual(['storage', 'network', 'streaming', 'catalog', 'secrets', 'ingest', 'observability']);
@@ -29,6 +48,40 @@ describe('the CDK app', () => {
       expect([r.pluginName, r.conclusion, r.violations]).toEqual([r.pluginName, 'success', []]);
   });
 
+  it('bin/app.ts refuses an unknown environment with a message naming the known ones', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({ env: 'qa' }),
+        CDK_OUTDIR: join(synths.dev!.outdir, 'cli'),
+      },
+      encoding: 'utf8',
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/unknown environment 'qa'; known environments are dev, staging, prod/);
+  });
+
+  it('fails synth on an unacknowledged cdk-nag finding, naming the rule and the construct', () => {
+    const app = new App({ context: cdkJsonContext() });
+    addCompliancePlugins(app);
+    const stack = new Stack(app, 'Careless', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new s3.Bucket(stack, 'Open', { encryption: s3.BucketEncryption.UNENCRYPTED });
+    expect(() => app.synth()).toThrow(/AwsSolutions-S10[\s\S]*Careless\/Open/);
+  });
+});
+
+describe.each(['dev', 'prod'])('%s templates', (env) => {
+  it.each(synths[env]!.stackParts)('%s matches the snapshot', (part) => {
+    expect(synths[env]!.templateJson(part)).toMatchSnapshot();
+  });
+});
+
+describe.each(Object.keys(ENVIRONMENTS))('%s', (env) => {
+  describePromises(() => synths[env]!);
+});
+
+describe('dev and staging Lambda consumers', () => {
   it.each(['dev', 'staging'])(
     '%s bundles the real ingest handler with the local esbuild (ESM, exports handler)',
     (env) => {
@@ -41,8 +94,18 @@ describe('the CDK app', () => {
     },
   );
 
-  it('staging runs MSK Serverless with topics created by the custom resource, and splits topics between Lambda and ECS', () => {
-    const s = synths.staging!;
+  it('prod has no Lambda consumer (runtime ecs) and dev no ECS service (runtime lambda)', () => {
+    expect(functionsOf(synths.prod!).some((f) => f.props.FunctionName === 'shoplake-prod-ingest')).toBe(false);
+    expect(
+      Object.values(resourcesOf(synths.dev!.templateJson('ingest'))).some((r) => r.Type === 'AWS::ECS::Service'),
+    ).toBe(false);
+  });
+});
+
+describe('staging', () => {
+  const s = synths.staging!;
+
+  it('runs MSK Serverless with its topics created by the custom resource', () => {
     const streaming = resourcesOf(s.templateJson('streaming'));
     const types = Object.values(streaming).map((r) => r.Type);
     expect(types).toContain('AWS::MSK::ServerlessCluster');
@@ -60,45 +123,80 @@ describe('the CDK app', () => {
       expect(t.configs['retention.ms']).toBe(String(s.config.topics[t.name]!.retentionHours * 3_600_000));
     // The topics handler is bundled too, and reaches the brokers from the client security group.
     const handler = functionsOf(s).find((f) => JSON.stringify(f.props.VpcConfig ?? '').includes('ClientSecurityGroup'));
-    expect(handler).toBeDefined();
+    expect(handler?.props).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
+  });
 
+  it('splits the topics between the Lambda mappings and the ECS consumer group', () => {
     const ingest = resourcesOf(s.templateJson('ingest'));
     const esmTopics = Object.values(ingest)
       .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
       .map((r) => (r.Properties!.Topics as string[])[0]);
-    const lambdaTopics = Object.entries(s.config.topics)
-      .filter(([, t]) => t.consumer === 'lambda')
-      .map(([n]) => n);
-    expect(esmTopics.sort()).toEqual(lambdaTopics.sort());
-    const service = Object.values(ingest).find(
+    const byConsumer = (c: string) =>
+      Object.entries(s.config.topics)
+        .filter(([, t]) => t.consumer === c)
+        .map(([n]) => n);
+    expect(esmTopics.sort()).toEqual(byConsumer('lambda').sort());
+    const task = Object.values(ingest).find(
       (r) => r.Type === 'AWS::ECS::TaskDefinition' && JSON.stringify(r.Properties).includes('SHOPLAKE_KAFKA_TOPICS'),
     )!;
-    const env = (service.Properties!.ContainerDefinitions as { Environment: { Name: string; Value: unknown }[] }[])[0]!
+    const env = (task.Properties!.ContainerDefinitions as { Environment: { Name: string; Value: unknown }[] }[])[0]!
       .Environment;
-    const ecsTopics = Object.entries(s.config.topics)
-      .filter(([, t]) => t.consumer === 'ecs')
-      .map(([n]) => n);
-    expect(env.find((e) => e.Name === 'SHOPLAKE_KAFKA_TOPICS')!.Value).toBe(ecsTopics.join(','));
+    expect(env.find((e) => e.Name === 'SHOPLAKE_KAFKA_TOPICS')!.Value).toBe(byConsumer('ecs').join(','));
+    expect(env.find((e) => e.Name === 'SHOPLAKE_KAFKA_GROUP_ID')!.Value).toBe('shoplake-staging-ecs-ingest');
+  });
+});
+
+describe('prod', () => {
+  const s = synths.prod!;
+
+  it('ran the Control Tower rules with cfn-guard and passed them', () => {
+    const guard = s.report.pluginReports.find((r) => r.pluginName === 'cdk-validator-cfnguard');
+    expect(guard?.conclusion).toBe('success');
+    expect(guard?.violations).toEqual([]);
+    expect((guard?.suppressedViolations ?? []).length).toBeGreaterThan(0);
+    for (const v of guard?.suppressedViolations ?? []) expect(v.acknowledgedId).toMatch(/^cdk-validator-cfnguard::/);
   });
 
-  it('prod has no Lambda consumer (runtime ecs) and dev no ECS service (runtime lambda)', () => {
-    expect(functionsOf(synths.prod!).some((f) => f.props.FunctionName === 'shoplake-prod-ingest')).toBe(false);
-    expect(
-      Object.values(resourcesOf(synths.dev!.templateJson('ingest'))).some((r) => r.Type === 'AWS::ECS::Service'),
-    ).toBe(false);
+  it('retains every data resource on stack deletion', () => {
+    const kept = [
+      'AWS::S3::Bucket',
+      'AWS::KMS::Key',
+      'AWS::Glue::Table',
+      'AWS::Glue::Database',
+      'AWS::MSK::Cluster',
+      'AWS::SecretsManager::Secret',
+      'AWS::Logs::LogGroup',
+    ];
+    for (const part of s.stackParts) {
+      for (const [id, r] of Object.entries(resourcesOf(s.templateJson(part)))) {
+        if (kept.includes(r.Type)) expect(r.DeletionPolicy, `${part}/${id}`).toBe('Retain');
+      }
+    }
   });
 
-  it('bin/app.ts refuses an unknown environment with a message naming the known ones', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        CDK_CONTEXT_JSON: JSON.stringify({ env: 'qa' }),
-        CDK_OUTDIR: join(synths.dev!.outdir, 'cli'),
-      },
-      encoding: 'utf8',
+  it('scales the ECS consumer on its consumer group MaxOffsetLag between min and max tasks', () => {
+    const t = s.template('ingest');
+    const { minTasks, maxTasks, scaleOutOffsetLag } = s.config.ingest.ecs;
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: minTasks,
+      MaxCapacity: maxTasks,
+      ScalableDimension: 'ecs:service:DesiredCount',
     });
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/unknown environment 'qa'; known environments are dev, staging, prod/);
+    const alarms = Object.values(resourcesOf(s.templateJson('ingest'))).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm',
+    );
+    const lagAlarm = alarms.find(
+      (a) => JSON.stringify(a.Properties).includes('MaxOffsetLag') && a.Properties?.Threshold === scaleOutOffsetLag,
+    );
+    expect(lagAlarm, 'scale-out alarm on MaxOffsetLag').toBeDefined();
+    const body = JSON.stringify(lagAlarm!.Properties);
+    for (const topic of Object.keys(s.config.topics)) expect(body).toContain(topic);
+    expect(body).toContain('shoplake-prod-ecs-ingest');
+    t.resourceCountIs('AWS::ECS::Service', 1);
+    t.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: minTasks,
+      LaunchType: 'FARGATE',
+      NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
+    });
   });
 });

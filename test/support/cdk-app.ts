@@ -1,7 +1,7 @@
 // Synthesizes one shoplake environment exactly as bin/app.ts does (same config, same derived schemas, same
 // compliance plugins, cdk.json's context) into a temp dir, and hands back its templates and validation report.
 // Speed: tests skip NodejsFunction bundling with CDK's own `aws:cdk:bundling-stacks` context (the asset is then a
-// placeholder hashed from the entry); test/lib/constructs/bundling.test.ts and `cdk synth` bundle the real handler.
+// placeholder hashed from the entry); test/lib/app.test.ts and `cdk synth` bundle the real handler.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

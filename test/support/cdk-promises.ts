@@ -56,12 +56,24 @@ function cfnFieldIds(fields: { Id: number; Type: string }[]): number[] {
   const visit = (t: unknown): void => {
     if (typeof t !== 'object' || t === null) return;
     const n = t as Record<string, unknown>;
-    if (n.type === 'struct')
-      for (const f of n.fields as { id: number; type: unknown }[]) (ids.push(f.id), visit(f.type));
-    if (n.type === 'list') (ids.push(n['element-id'] as number), visit(n.element));
-    if (n.type === 'map') (ids.push(n['key-id'] as number, n['value-id'] as number), visit(n.key), visit(n.value));
+    if (n.type === 'struct') {
+      for (const f of n.fields as { id: number; type: unknown }[]) {
+        ids.push(f.id);
+        visit(f.type);
+      }
+    } else if (n.type === 'list') {
+      ids.push(n['element-id'] as number);
+      visit(n.element);
+    } else if (n.type === 'map') {
+      ids.push(n['key-id'] as number, n['value-id'] as number);
+      visit(n.key);
+      visit(n.value);
+    }
   };
-  for (const f of fields) (ids.push(f.Id), visit(decodeJson(f.Type)));
+  for (const f of fields) {
+    ids.push(f.Id);
+    visit(decodeJson(f.Type));
+  }
   return ids;
 }
 

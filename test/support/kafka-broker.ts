@@ -5,8 +5,9 @@
 //
 // Limits of the mock (librdkafka 2.0.2, measured; see core/kafka/README.md "The test broker"):
 // no CreateTopics (topics come from `topics` below; unknown topics are auto-created with 4 partitions on a metadata
-// request), no SASL or TLS, ~5 MiB retained per partition (older batches evicted silently), ApiVersions <= v2 and
-// Metadata <= v2, ~3 s for the first join of a group, and a rejoin after all members left waits ~session timeout.
+// request), no SASL or TLS, <= 5 MiB retained per partition (older batches evicted silently), ApiVersions <= v2 and
+// Metadata <= v2, 3 s for the first join of a group, and session timeout - 1 s for any later rebalance (a rejoin
+// after all members left included): use sessionTimeout 6000, heartbeatInterval 500, maxWaitTimeInMs 100 in tests.
 import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

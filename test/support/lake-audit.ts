@@ -33,7 +33,10 @@ export function toPipelineRecord(g: GeneratedRecord): PipelineRecord {
 }
 
 /** Generated records (with their test kinds) in generation order. */
-export function generatedRecords(options: GenerateOptionsInput): { records: PipelineRecord[]; generated: GeneratedRecord[] } {
+export function generatedRecords(options: GenerateOptionsInput): {
+  records: PipelineRecord[];
+  generated: GeneratedRecord[];
+} {
   const generated = [...generateEvents(options)];
   return { records: generated.map(toPipelineRecord), generated };
 }
@@ -81,7 +84,8 @@ export function compareAudits(actual: Record<string, TableAudit>, reference: Rec
   const problems: string[] = [];
   for (const [name, ref] of Object.entries(reference)) {
     const a = actual[name]!;
-    if (a.duplicated.length > 0) problems.push(`${name}: ${a.duplicated.length} duplicated keys, e.g. ${a.duplicated[0]}`);
+    if (a.duplicated.length > 0)
+      problems.push(`${name}: ${a.duplicated.length} duplicated keys, e.g. ${a.duplicated[0]}`);
     const lost = [...ref.keys].filter((k) => !a.keys.has(k));
     const extra = [...a.keys].filter((k) => !ref.keys.has(k));
     if (lost.length > 0) problems.push(`${name}: ${lost.length} lost keys, e.g. ${lost[0]}`);

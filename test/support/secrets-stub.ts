@@ -34,18 +34,35 @@ export class SecretsStub {
     const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
     const op = target.replace(/^secretsmanager\./, '');
     this.calls.push(op);
-    const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : String(request.body ?? '{}');
+    const body =
+      request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : String(request.body ?? '{}');
     const input = JSON.parse(body || '{}') as { SecretId?: string };
     if (this.failures > 0) {
       this.failures--;
       return respond(500, { __type: 'InternalServiceError', Message: 'injected failure' }, 'InternalServiceError');
     }
-    if (op !== 'GetSecretValue') return respond(400, { __type: 'InvalidRequestException', Message: `stub does not implement ${op}` }, 'InvalidRequestException');
+    if (op !== 'GetSecretValue')
+      return respond(
+        400,
+        { __type: 'InvalidRequestException', Message: `stub does not implement ${op}` },
+        'InvalidRequestException',
+      );
     const value = input.SecretId === undefined ? undefined : this.secrets.get(input.SecretId);
     if (value === undefined) {
-      return respond(400, { __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." }, 'ResourceNotFoundException');
+      return respond(
+        400,
+        { __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." },
+        'ResourceNotFoundException',
+      );
     }
-    return respond(200, { ARN: input.SecretId, Name: input.SecretId, SecretString: value, VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: Date.now() / 1000 });
+    return respond(200, {
+      ARN: input.SecretId,
+      Name: input.SecretId,
+      SecretString: value,
+      VersionId: 'v1',
+      VersionStages: ['AWSCURRENT'],
+      CreatedDate: Date.now() / 1000,
+    });
   }
 }
 

@@ -4,7 +4,7 @@
 // most of the traffic, so they write JSON text directly (json-text.ts) and reuse the visit's repeated fields.
 import { cumulative } from '../random.js';
 import { isoMicros, money } from '../time-format.js';
-import { num, q } from '../json-text.js';
+import { flat, num, q } from '../json-text.js';
 import { envelope } from './context.js';
 import type { Shop, Product } from '../shops.js';
 import type { BuildContext, Built, Cart, Visit } from './context.js';
@@ -91,10 +91,11 @@ export function newVisit(ctx: BuildContext, shop: Shop): Visit {
     utmSource: src[1],
     utmMedium: src[2],
     utmCampaign: src[3],
-    clientJson: `,"client_id":"${clientId}","session_id":"${sessionId}"`,
-    deviceJson:
+    clientJson: flat(`,"client_id":"${clientId}","session_id":"${sessionId}"`),
+    deviceJson: flat(
       `,"user_agent":${q(ua[0])},"ip":${q(ip)},"device_type":"${ua[1]}"` +
-      `,"utm_source":${q(src[1])},"utm_medium":${q(src[2])},"utm_campaign":${q(src[3])}`,
+        `,"utm_source":${q(src[1])},"utm_medium":${q(src[2])},"utm_campaign":${q(src[3])}`,
+    ),
     pageUrl: `https://${shop.id}/`,
     lastProduct: null,
     cart: null,
@@ -125,7 +126,7 @@ function built(type: string, v: Visit, json: string): Built {
 export function pageViewed(ctx: BuildContext, v: Visit, us: number, landing: boolean): Built {
   const page = landing && ctx.random.chance(0.5) ? PAGES[1]! : PAGES[ctx.random.weightedIndex(PAGE_CUM)]!;
   const referrer = landing ? v.referrer : v.pageUrl;
-  v.pageUrl = `https://${v.shop.id}${page[1]}${landing && v.utmSource ? utmQuery(v) : ''}`;
+  v.pageUrl = flat(`https://${v.shop.id}${page[1]}${landing && v.utmSource ? utmQuery(v) : ''}`);
   const title = page[0] === 'home' ? v.shop.nameInJson : `${titleOf(page[1])} | ${v.shop.nameInJson}`;
   return built(
     'page_viewed',
@@ -137,7 +138,7 @@ export function pageViewed(ctx: BuildContext, v: Visit, us: number, landing: boo
 export function productViewed(ctx: BuildContext, v: Visit, us: number, product: Product): Built {
   const referrer = v.pageUrl;
   const variant = product.variants[0]!;
-  v.pageUrl = `https://${v.shop.id}/products/${product.handle}`;
+  v.pageUrl = flat(`https://${v.shop.id}/products/${product.handle}`);
   v.lastProduct = product;
   const collection = ctx.random.chance(0.6) ? 280_000_000_000 + (product.id % 40) : null;
   return built(
@@ -166,7 +167,7 @@ export function productViewed(ctx: BuildContext, v: Visit, us: number, product: 
 
 export function searchPerformed(ctx: BuildContext, v: Visit, us: number, query: string, results: number): Built {
   const referrer = v.pageUrl;
-  v.pageUrl = `https://${v.shop.id}/search?q=${encodeURIComponent(query)}`;
+  v.pageUrl = flat(`https://${v.shop.id}/search?q=${encodeURIComponent(query)}`);
   const type = results > 0 || ctx.random.chance(0.7) ? 'products' : 'all';
   return built(
     'search_performed',
@@ -235,7 +236,7 @@ export function cartUpdated(ctx: BuildContext, v: Visit, us: number, action: 'ad
 export function checkoutStarted(ctx: BuildContext, v: Visit, us: number, cart: Cart, taxRate: number): Built {
   const referrer = v.pageUrl;
   v.checkoutToken = ctx.random.hex(32);
-  v.pageUrl = `https://${v.shop.id}/checkouts/cn/${v.checkoutToken}`;
+  v.pageUrl = flat(`https://${v.shop.id}/checkouts/cn/${v.checkoutToken}`);
   let subtotal = 0;
   let lines = '';
   for (const l of cart.lines) {

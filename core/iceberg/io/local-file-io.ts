@@ -1,12 +1,13 @@
 // LocalFileIO: FileIO over the local filesystem. Locations are `/abs/path` or `file:///abs/path`.
 // write() is atomic (temp file + rename); writeIfAbsent() is atomic create-if-absent (temp file + link()), so a
-// concurrent writer can never clobber a committed metadata file nor see a half-written one.
+// concurrent writer can never clobber a committed metadata file nor see a half-written one. create() streams into
+// a temp file beside the target and renames it at close (fsync first), so a big data file is never in memory.
 import { promises as fs } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NotFoundError } from './file-io.js';
-import type { FileIO } from './file-io.js';
+import type { FileIO, OutputFile } from './file-io.js';
 
 export class LocalFileIO implements FileIO {
   async read(location: string): Promise<Uint8Array> {
@@ -96,6 +97,10 @@ export class LocalFileIO implements FileIO {
     await fs.rm(toPath(location), { force: true });
   }
 
+  create(location: string): OutputFile {
+    return new LocalOutputFile(location, toPath(location));
+  }
+
   async list(prefix: string): Promise<string[]> {
     const p = toPath(prefix);
     const out: string[] = [];
@@ -173,6 +178,75 @@ export class LocalFileIO implements FileIO {
       await fh.close();
     }
     return true;
+  }
+}
+
+/** Streams into `.<name>.<uuid>.tmp` beside the target (opened on the first write); close = fsync + rename. */
+class LocalOutputFile implements OutputFile {
+  private fh: fs.FileHandle | undefined;
+  private readonly tmp: string;
+  private size = 0;
+  private state: 'open' | 'closed' | 'aborted' = 'open';
+
+  constructor(
+    readonly location: string,
+    private readonly file: string,
+  ) {
+    this.tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
+  }
+
+  private async handle(): Promise<fs.FileHandle> {
+    if (this.fh) return this.fh;
+    try {
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      this.fh = await fs.open(this.tmp, 'wx');
+    } catch (e) {
+      throw mapError(e, this.location);
+    }
+    return this.fh;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.state !== 'open') throw new Error(`${this.location}: write after ${this.state === 'closed' ? 'close' : 'abort'}`);
+    const fh = await this.handle();
+    try {
+      for (let done = 0; done < chunk.length; ) {
+        const { bytesWritten } = await fh.write(chunk, done, chunk.length - done);
+        done += bytesWritten;
+      }
+    } catch (e) {
+      throw mapError(e, this.location);
+    }
+    this.size += chunk.length;
+  }
+
+  async close(): Promise<number> {
+    if (this.state !== 'open') throw new Error(`${this.location}: already ${this.state}`);
+    const fh = await this.handle();
+    this.state = 'closed';
+    try {
+      await fh.sync();
+      await fh.close();
+      this.fh = undefined;
+      await fs.rename(this.tmp, this.file);
+    } catch (e) {
+      await this.discard();
+      throw mapError(e, this.location);
+    }
+    return this.size;
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === 'closed' && !this.fh) return;
+    this.state = 'aborted';
+    await this.discard();
+  }
+
+  private async discard(): Promise<void> {
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close().catch(() => undefined);
+    await fs.rm(this.tmp, { force: true });
   }
 }
 

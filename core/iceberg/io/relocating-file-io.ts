@@ -2,7 +2,8 @@
 // with one of the `from` prefixes is rewritten to the matching `to` prefix before it reaches the inner FileIO,
 // e.g. { 's3://hyperparam-iceberg/': '/fixtures/', 's3a://hyperparam-iceberg/': '/fixtures/' }.
 // The table's metadata is untouched: paths inside it keep their original form, as Iceberg requires.
-import type { FileIO } from './file-io.js';
+import { createOutputFile } from './file-io.js';
+import type { FileIO, OutputFile } from './file-io.js';
 
 export class RelocatingFileIO implements FileIO {
   private readonly rules: [string, string][];
@@ -44,5 +45,8 @@ export class RelocatingFileIO implements FileIO {
   }
   list(prefix: string): Promise<string[]> {
     return this.inner.list(this.relocate(prefix));
+  }
+  create(location: string): OutputFile {
+    return createOutputFile(this.inner, this.relocate(location));
   }
 }

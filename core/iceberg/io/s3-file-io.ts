@@ -1,6 +1,8 @@
 // S3FileIO: FileIO over Amazon S3 (or any S3-compatible server) through @aws-sdk/client-s3.
 // - Retries: the SDK's standard retry strategy (exponential backoff with full jitter, throttling-aware), maxAttempts 5.
 // - Large writes go through @aws-sdk/lib-storage's multipart Upload (parts in parallel, aborted on failure).
+// - create() streams: chunks are held until `partSize` bytes, then a multipart Upload reads them from a stream
+//   (memory per open file ~ partSize x (queueSize + 1)); a smaller file is one PUT at close.
 // - readRange is one ranged GET; writeIfAbsent is a conditional PUT (If-None-Match: *), which S3 has honoured
 //   since 2024-08. `conditionalWrites: 'head-then-put'` is a documented, NON-atomic fallback for servers that
 //   ignore the header: two concurrent writers can both "win", so never run two committers against such a server.
@@ -15,8 +17,10 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { NotFoundError } from './file-io.js';
-import type { FileIO } from './file-io.js';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { concatBytes, NotFoundError } from './file-io.js';
+import type { FileIO, OutputFile } from './file-io.js';
 
 export interface S3FileIOOptions {
   /** A ready client; otherwise one is built from `clientConfig`. */
@@ -136,6 +140,24 @@ export class S3FileIO implements FileIO {
     }
   }
 
+  /** A streaming upload: one PUT for a file under `partSize`, otherwise a multipart upload fed as it is written. */
+  create(location: string): OutputFile {
+    parseS3Location(location); // fail early on a bad location
+    return new S3OutputFile(this, location, this.partSize);
+  }
+
+  /** A multipart upload reading from `body` (used by S3OutputFile). */
+  multipartUpload(location: string, body: PassThrough): Upload {
+    const { bucket, key } = parseS3Location(location);
+    return new Upload({
+      client: this.client,
+      params: { Bucket: bucket, Key: key, Body: body },
+      partSize: this.partSize,
+      queueSize: 4,
+      leavePartsOnError: false,
+    });
+  }
+
   async writeIfAbsent(location: string, data: Uint8Array): Promise<boolean> {
     const { bucket, key } = parseS3Location(location);
     if (this.conditionalWrites === 'head-then-put') {
@@ -202,6 +224,90 @@ export class S3FileIO implements FileIO {
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);
     return out.sort();
+  }
+}
+
+/**
+ * Holds chunks until `partSize` bytes, then starts a multipart Upload over a stream and feeds it (waiting for the
+ * stream to drain, so at most a few parts are in memory). close() ends the stream and waits for the upload to
+ * complete (or PUTs the small file); abort() aborts the multipart upload, so no object and no parts remain.
+ */
+class S3OutputFile implements OutputFile {
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
+  private size = 0;
+  private stream: PassThrough | undefined;
+  private upload: Upload | undefined;
+  private uploaded: Promise<unknown> | undefined;
+  private state: 'open' | 'closed' | 'aborted' = 'open';
+
+  constructor(
+    private readonly io: S3FileIO,
+    readonly location: string,
+    private readonly partSize: number,
+  ) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.state !== 'open') throw new Error(`${this.location}: write after ${this.state === 'closed' ? 'close' : 'abort'}`);
+    this.size += chunk.length;
+    if (this.stream) return this.feed(chunk);
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.heldBytes < this.partSize) return;
+    this.stream = new PassThrough({ highWaterMark: this.partSize });
+    this.upload = this.io.multipartUpload(this.location, this.stream);
+    this.uploaded = this.upload.done();
+    this.uploaded.catch(() => undefined); // awaited by feed() and close()
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    for (const c of held) await this.feed(c);
+  }
+
+  private async feed(chunk: Uint8Array): Promise<void> {
+    if (this.stream!.write(chunk)) return;
+    try {
+      // the upload failing (or finishing early) must not leave us waiting for a drain that never comes
+      await Promise.race([once(this.stream!, 'drain'), this.uploaded!.then(() => Promise.reject(new Error('upload ended early')))]);
+    } catch (e) {
+      throw mapError(e, this.location);
+    }
+  }
+
+  async close(): Promise<number> {
+    if (this.state !== 'open') throw new Error(`${this.location}: already ${this.state}`);
+    this.state = 'closed';
+    try {
+      if (this.stream) {
+        this.stream.end();
+        await this.uploaded;
+      } else {
+        const bytes = concatBytes(this.held, this.heldBytes);
+        this.held = [];
+        await this.io.write(this.location, bytes);
+      }
+    } catch (e) {
+      await this.abortUpload();
+      throw mapError(e, this.location);
+    }
+    return this.size;
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === 'aborted') return;
+    const wasClosed = this.state === 'closed';
+    this.state = 'aborted';
+    this.held = [];
+    if (!wasClosed) await this.abortUpload();
+  }
+
+  private async abortUpload(): Promise<void> {
+    if (!this.upload) return;
+    const upload = this.upload;
+    this.upload = undefined;
+    this.stream?.destroy();
+    await upload.abort().catch(() => undefined);
+    await this.uploaded?.catch(() => undefined);
   }
 }
 

@@ -1,13 +1,27 @@
-// Rows (DESIGN.md representation) -> column buffers for one row group, compiled once per schema.
-// Each top-level column gets a pre-compiled converter (validate + convert to the Parquet physical value) and a
-// compact buffer: typed arrays for numbers and temporal values, plain arrays for strings, bytes and nested
-// values. A row is converted completely before any buffer changes, so a bad value throws a SchemaMismatchError
-// (naming the column and the row) and leaves the writer exactly as it was. Statistics for the manifest metrics
-// are gathered on the way in; nothing is ever read back from the file.
-import type { IcebergType, ListType, MapType, NestedField, Schema, StructType } from '../spec/types.js';
-import { decimalParams, decimalToUnscaled, describe, fixedLength, primitiveKind, uuidToBytes } from '../spec/values.js';
+// Rows (DESIGN.md representation) -> the column buffers of one row group, compiled once per schema.
+// Every Parquet leaf column (nested ones included) is shredded as the row arrives (Dremel definition and
+// repetition levels as Uint8Arrays) into compact buffers in Parquet's physical form: typed arrays for numbers
+// (longs as two 32-bit halves, no BigInt per value), PLAIN bytes for strings and binary (UTF-8 encoded once, into
+// one shared buffer per column), or dictionary indexes for low-cardinality strings (shop ids, currencies,
+// statuses). A bad value throws a SchemaMismatchError naming the column and the row, and the buffers are rolled
+// back to the row's start, so the writer stays exactly as it was. Column statistics (Parquet's and the manifest's)
+// are computed once per row group from these buffers; nothing is ever read back from the file.
+import type { SchemaElement } from 'hyparquet';
+import type { IcebergType, ListType, MapType, NestedField, PrimitiveType, Schema, StructType } from '../spec/types.js';
+import {
+  bigintToFixedBytes,
+  bytesToBigint,
+  bytesToUuid,
+  compareStrings,
+  decimalParams,
+  decimalToUnscaled,
+  describe,
+  fixedLength,
+  primitiveKind,
+  uuidToBytes,
+} from '../spec/values.js';
 import { FieldStats } from './metrics.js';
-import { parquetName } from './parquet-schema.js';
+import { parquetName, toParquetSchema } from './parquet-schema.js';
 
 /** A row that does not match the table schema. Nothing of the row was written. */
 export class SchemaMismatchError extends Error {
@@ -21,7 +35,7 @@ export class SchemaMismatchError extends Error {
   }
 }
 
-/** Error raised inside a converter; `path` grows as it unwinds through nested types. */
+/** Error raised inside a column writer; `path` grows as it unwinds through nested types. */
 class ValueError extends Error {
   constructor(
     message: string,
@@ -31,271 +45,638 @@ class ValueError extends Error {
   }
 }
 
-/** Data for one column of one row group, as the Parquet encoder takes it. */
-export interface ColumnChunkData {
-  /** top-level Parquet column name */
-  name: string;
-  data: ArrayLike<unknown>;
-}
-
-interface Column {
-  readonly name: string;
-  readonly parquetName: string;
-  readonly stats: FieldStats[];
-  /** Phase 1: validates and converts; throws ValueError. Must not change any state. */
-  convert(v: unknown): unknown;
-  /** Phase 2: appends a converted value; returns its estimated encoded bytes. `original` is the row's value. */
-  push(converted: unknown, original: unknown): number;
-  /** The buffered values (then resets the buffer). */
-  take(): ArrayLike<unknown>;
-  /** Folds running statistics into `stats`. */
-  syncStats(): void;
-}
-
-const NULL = null;
-
 function requiredError(): ValueError {
   return new ValueError('required value is missing (null or undefined)');
 }
 
+/** How a leaf's non-null values are held. */
+export type ValueKind = 'i32' | 'i64' | 'f32' | 'f64' | 'bool' | 'fixed' | 'bytes' | 'dict';
+
+/** Min/max of a column chunk in the forms hyparquet-writer's footer statistics take (bigint for INT64/DECIMAL). */
+export interface ChunkStats {
+  nulls: number;
+  nans: number;
+  min: unknown;
+  max: unknown;
+}
+
+/** Strings dictionary-encoded while the dictionary stays under this many bytes (Iceberg's write.parquet.dict-size-bytes). */
+export const DICTIONARY_MAX_BYTES = 2 * 1024 * 1024;
+/** Values seen before a string column decides whether its dictionary pays (then every 8x more). */
+const DICTIONARY_CHECK = 1024;
+
+let rowBytes = 0; // estimated bytes of the row being added (single-threaded)
+
+/** Grows a typed array to hold at least `need` elements (x1.5, so spare capacity stays under half). */
+function grown<T extends Int32Array | Float32Array | Float64Array | Uint8Array>(a: T, need: number): T {
+  let cap = a.length + (a.length >> 1) + 1024;
+  if (cap < need) cap = need;
+  const next = new (a.constructor as new (n: number) => T)(cap);
+  next.set(a);
+  return next;
+}
+
 // ---------------------------------------------------------------------------------------------------------
-// typed-array columns
+// UTF-8
 
-type NumericKind = 'int' | 'date' | 'float' | 'double';
-type BigKind = 'long' | 'time' | 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'timestamptz_ns' | 'decimal';
+let utf8Wide = false; // set by encodeUtf8: the string had a code unit >= 0xD800 (JS order may differ from UTF-8's)
 
-const INITIAL_CAPACITY = 1024;
-
-/** int, date, float and double in an Int32Array / Float32Array / Float64Array with a lazy null map. */
-class NumberColumn implements Column {
-  readonly stats: FieldStats[];
-  private buf: Int32Array | Float32Array | Float64Array;
-  private nulls: Uint8Array | undefined;
-  private n = 0;
-  private nullsInChunk = 0;
-  private readonly width: number;
-  // running stats for the file
-  private count = 0;
-  private nullCount = 0;
-  private nanCount = 0;
-  private min: number | undefined;
-  private max: number | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly parquetName: string,
-    private readonly kind: NumericKind,
-    private readonly required: boolean,
-    stats: FieldStats,
-  ) {
-    this.stats = [stats];
-    this.buf = this.alloc(INITIAL_CAPACITY);
-    this.width = kind === 'double' ? 8 : 4;
-  }
-
-  private alloc(n: number): Int32Array | Float32Array | Float64Array {
-    return this.kind === 'double'
-      ? new Float64Array(n)
-      : this.kind === 'float'
-        ? new Float32Array(n)
-        : new Int32Array(n);
-  }
-
-  convert(v: unknown): unknown {
-    if (v === null || v === undefined) {
-      if (this.required) throw requiredError();
-      return NULL;
+/** UTF-8 of `s` into `out` at `pos` (room for 3 bytes per UTF-16 unit assumed); lone surrogates become U+FFFD. */
+function encodeUtf8(s: string, out: Uint8Array, pos: number): number {
+  const n = s.length;
+  let wide = false;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      out[pos++] = c;
+      continue;
     }
-    if (typeof v !== 'number') throw new ValueError(`expected a number, got ${describe(v)}`);
-    if ((this.kind === 'int' || this.kind === 'date') && (v | 0) !== v) {
-      throw new ValueError(`expected a 32-bit integer, got ${describe(v)}`);
+    if (c < 0x800) {
+      out[pos++] = 0xc0 | (c >> 6);
+      out[pos++] = 0x80 | (c & 63);
+      continue;
     }
-    return v;
-  }
-
-  push(c: unknown): number {
-    if (this.n === this.buf.length) {
-      const next = this.alloc(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-      if (this.nulls) {
-        const nn = new Uint8Array(next.length);
-        nn.set(this.nulls);
-        this.nulls = nn;
+    if (c >= 0xd800) {
+      wide = true;
+      if (c <= 0xdfff) {
+        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          out[pos++] = 0xf0 | (cp >> 18);
+          out[pos++] = 0x80 | ((cp >> 12) & 63);
+          out[pos++] = 0x80 | ((cp >> 6) & 63);
+          out[pos++] = 0x80 | (cp & 63);
+          i++;
+          continue;
+        }
+        c = 0xfffd;
       }
     }
-    this.count++;
-    if (c === NULL) {
-      this.nulls ??= new Uint8Array(this.buf.length);
-      this.nulls[this.n++] = 1;
-      this.nullsInChunk++;
-      this.nullCount++;
-      return 0;
-    }
-    if (this.nulls) this.nulls[this.n] = 0;
-    this.buf[this.n++] = c as number;
-    let v = c as number;
-    if (this.kind === 'float') v = Math.fround(v);
-    if (v !== v) {
-      this.nanCount++;
-    } else if (this.min === undefined) {
-      this.min = v;
-      this.max = v;
-    } else {
-      if (v < this.min || (v === 0 && this.min === 0 && Object.is(v, -0))) this.min = v;
-      if (v > this.max! || (v === 0 && this.max === 0 && Object.is(this.max, -0))) this.max = v;
-    }
-    return this.width;
+    out[pos++] = 0xe0 | (c >> 12);
+    out[pos++] = 0x80 | ((c >> 6) & 63);
+    out[pos++] = 0x80 | (c & 63);
+  }
+  utf8Wide = wide;
+  return pos;
+}
+
+/** Whether `s` has a code unit >= 0xD800, where JS string order and UTF-8 byte order can disagree. */
+function isWide(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
+  return false;
+}
+
+function writeU32(out: Uint8Array, pos: number, v: number): void {
+  out[pos] = v & 255;
+  out[pos + 1] = (v >>> 8) & 255;
+  out[pos + 2] = (v >>> 16) & 255;
+  out[pos + 3] = v >>> 24;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// one leaf column
+
+/** What the encoder needs to know about a leaf column, fixed per schema. */
+export interface LeafSpec {
+  /** path_in_schema (Parquet names) */
+  path: string[];
+  element: SchemaElement;
+  fieldId: number;
+  type: PrimitiveType;
+  maxDef: number;
+  maxRep: number;
+  kind: ValueKind;
+  /** bytes per value for fixed-width kinds */
+  width: number;
+}
+
+/**
+ * The buffered data of one leaf column for the current row group. One class for every kind (so the hot paths
+ * stay monomorphic); only the fields of its kind are used. The encoder reads it through the public fields.
+ */
+export class LeafBuffer {
+  /** level entries (= the column chunk's num_values) and non-null values */
+  levels = 0;
+  values = 0;
+  def: Uint8Array | undefined;
+  rep: Uint8Array | undefined;
+  private levelCap = 0;
+  private readonly levelBytes: number;
+  // values
+  i32: Int32Array = new Int32Array(0); // i32, i64 (two halves per value, little-endian), dict (indexes)
+  f32: Float32Array = new Float32Array(0);
+  f64: Float64Array = new Float64Array(0);
+  /** bool (0/1 per value), fixed (width bytes per value), bytes (PLAIN: u32 length + bytes per value) */
+  u8: Uint8Array = new Uint8Array(0);
+  /** bytes used in u8 (bytes kind) */
+  len = 0;
+  kind: ValueKind;
+  // string dictionary (kind 'dict'): entries in order, their PLAIN bytes, and a lookup
+  dictStrings: string[] = [];
+  dictBytes: Uint8Array = new Uint8Array(0);
+  dictLen = 0;
+  private dictMap: Map<string, number> | undefined;
+  private nextCheck = DICTIONARY_CHECK;
+  /** strings: decided (for this row group) to leave dictionary encoding once the row completes */
+  wantsPlain = false;
+  // running min/max of plain-encoded strings (JS strings; `wide` = may contain surrogates)
+  private sMin: string | undefined;
+  private sMax: string | undefined;
+  private sMinWide = false;
+  private sMaxWide = false;
+  // row mark, for rollback
+  private mLevels = 0;
+  private mValues = 0;
+  private mLen = 0;
+  private mDict = 0;
+  private mDictLen = 0;
+  private mMin: string | undefined;
+  private mMax: string | undefined;
+  private mMinWide = false;
+  private mMaxWide = false;
+  /** the manifest statistics this leaf feeds (leaves outside lists and maps) */
+  readonly fieldStats: FieldStats | undefined;
+  readonly isString: boolean;
+
+  constructor(readonly spec: LeafSpec) {
+    this.kind = spec.kind;
+    this.isString = spec.kind === 'dict';
+    if (spec.maxDef > 0) this.def = new Uint8Array(0);
+    if (spec.maxRep > 0) this.rep = new Uint8Array(0);
+    this.levelBytes = (spec.maxDef > 0 ? 1 : 0) + (spec.maxRep > 0 ? 1 : 0);
+    if (this.isString) this.dictMap = new Map();
+    this.fieldStats = spec.maxRep === 0 ? new FieldStats(spec.fieldId, spec.type) : undefined;
   }
 
-  take(): ArrayLike<unknown> {
-    const n = this.n;
-    let out: ArrayLike<unknown>;
-    if (this.nullsInChunk === 0) {
-      out = this.buf.slice(0, n);
-    } else {
-      const arr = new Array<number | null>(n);
-      const nulls = this.nulls!;
-      for (let i = 0; i < n; i++) arr[i] = nulls[i] ? null : this.buf[i]!;
-      out = arr;
-    }
-    this.n = 0;
-    this.nullsInChunk = 0;
-    return out;
+  level(d: number, r: number): void {
+    const n = this.levels;
+    if (n === this.levelCap) this.growLevels(n + 1);
+    if (this.def !== undefined) this.def[n] = d;
+    if (this.rep !== undefined) this.rep[n] = r;
+    this.levels = n + 1;
+    rowBytes += this.levelBytes;
   }
 
-  syncStats(): void {
-    this.stats[0]!.merge(this.count, this.nullCount, this.nanCount, this.min, this.max);
-    this.count = this.nullCount = this.nanCount = 0;
-    this.min = this.max = undefined;
+  private growLevels(need: number): void {
+    if (this.def) this.def = grown(this.def, need);
+    if (this.rep) this.rep = grown(this.rep, need);
+    this.levelCap = this.def?.length ?? this.rep?.length ?? need + (need >> 1) + 1024;
+  }
+
+  putI32(v: number): void {
+    const n = this.values;
+    if (n === this.i32.length) this.i32 = grown(this.i32, n + 1);
+    this.i32[n] = v;
+    this.values = n + 1;
+    rowBytes += 4;
+  }
+
+  /** A safe-integer long, stored as two 32-bit halves without a BigInt. */
+  putI64(v: number): void {
+    const i = 2 * this.values;
+    if (i + 2 > this.i32.length) this.i32 = grown(this.i32, i + 2);
+    this.i32[i] = v | 0; // ToInt32 is exact modulo 2^32 for integer-valued doubles
+    this.i32[i + 1] = Math.floor(v / 4294967296); // high word, two's complement
+    this.values++;
+    rowBytes += 8;
+  }
+
+  putI64Big(v: bigint): void {
+    const i = 2 * this.values;
+    if (i + 2 > this.i32.length) this.i32 = grown(this.i32, i + 2);
+    this.i32[i] = Number(BigInt.asIntN(32, v));
+    this.i32[i + 1] = Number(BigInt.asIntN(32, v >> 32n));
+    this.values++;
+    rowBytes += 8;
+  }
+
+  putF32(v: number): void {
+    const n = this.values;
+    if (n === this.f32.length) this.f32 = grown(this.f32, n + 1);
+    this.f32[n] = v;
+    this.values = n + 1;
+    rowBytes += 4;
+  }
+
+  putF64(v: number): void {
+    const n = this.values;
+    if (n === this.f64.length) this.f64 = grown(this.f64, n + 1);
+    this.f64[n] = v;
+    this.values = n + 1;
+    rowBytes += 8;
+  }
+
+  putBool(v: boolean): void {
+    const n = this.values;
+    if (n === this.u8.length) this.u8 = grown(this.u8, n + 1);
+    this.u8[n] = v ? 1 : 0;
+    this.values = n + 1;
+    rowBytes += 1;
+  }
+
+  putFixed(v: Uint8Array): void {
+    const w = this.spec.width;
+    const at = this.values * w;
+    if (at + w > this.u8.length) this.u8 = grown(this.u8, at + w);
+    this.u8.set(v, at);
+    this.values++;
+    rowBytes += w;
+  }
+
+  putBinary(v: Uint8Array): void {
+    const at = this.len;
+    const end = at + 4 + v.length;
+    if (end > this.u8.length) this.u8 = grown(this.u8, end);
+    writeU32(this.u8, at, v.length);
+    this.u8.set(v, at + 4);
+    this.len = end;
+    this.values++;
+    rowBytes += 4 + v.length;
+  }
+
+  putString(s: string): void {
+    if (this.kind === 'dict') {
+      let idx = this.dictMap!.get(s);
+      if (idx === undefined) {
+        idx = this.dictStrings.length;
+        const at = this.dictLen;
+        const need = at + 4 + 3 * s.length;
+        if (need > this.dictBytes.length) this.dictBytes = grown(this.dictBytes, need);
+        const end = encodeUtf8(s, this.dictBytes, at + 4);
+        writeU32(this.dictBytes, at, end - at - 4);
+        this.dictLen = end;
+        this.dictStrings.push(s);
+        this.dictMap!.set(s, idx);
+        rowBytes += end - at;
+        if (end > DICTIONARY_MAX_BYTES) this.wantsPlain = true;
+      }
+      this.putI32(idx);
+      if (this.values >= this.nextCheck) {
+        this.nextCheck *= 8;
+        // a dictionary pays only when values repeat: fall back when over half the values are distinct
+        if (this.dictStrings.length * 2 > this.values) this.wantsPlain = true;
+      }
+      return;
+    }
+    const at = this.len;
+    const need = at + 4 + 3 * s.length;
+    if (need > this.u8.length) this.u8 = grown(this.u8, need);
+    const end = encodeUtf8(s, this.u8, at + 4);
+    writeU32(this.u8, at, end - at - 4);
+    this.len = end;
+    this.values++;
+    rowBytes += end - at;
+    const wide = utf8Wide;
+    if (this.sMin === undefined) {
+      this.sMin = this.sMax = s;
+      this.sMinWide = this.sMaxWide = wide;
+    } else {
+      if (wide || this.sMinWide ? compareStrings(s, this.sMin) < 0 : s < this.sMin) {
+        this.sMin = s;
+        this.sMinWide = wide;
+      }
+      if (wide || this.sMaxWide ? compareStrings(s, this.sMax!) > 0 : s > this.sMax!) {
+        this.sMax = s;
+        this.sMaxWide = wide;
+      }
+    }
+  }
+
+  /** Leaves dictionary encoding for the rest of the row group: the indexes become PLAIN bytes. */
+  toPlain(): void {
+    this.wantsPlain = false;
+    if (this.kind !== 'dict') return;
+    const idx = this.i32;
+    const dict = this.dictBytes;
+    // entry offsets in the dictionary's PLAIN bytes
+    const starts = new Int32Array(this.dictStrings.length + 1);
+    for (let k = 0, p = 0; k < this.dictStrings.length; k++) {
+      starts[k] = p;
+      p += 4 + (dict[p]! | (dict[p + 1]! << 8) | (dict[p + 2]! << 16) | (dict[p + 3]! << 24));
+      starts[k + 1] = p;
+    }
+    let total = 0;
+    for (let i = 0; i < this.values; i++) total += starts[idx[i]! + 1]! - starts[idx[i]!]!;
+    const out = new Uint8Array(Math.max(total + (total >> 1), 1024));
+    let o = 0;
+    for (let i = 0; i < this.values; i++) {
+      const a = starts[idx[i]!]!;
+      const b = starts[idx[i]! + 1]!;
+      out.set(dict.subarray(a, b), o);
+      o += b - a;
+    }
+    const [min, max] = this.dictMinMax();
+    this.sMin = min;
+    this.sMax = max;
+    this.sMinWide = min !== undefined && isWide(min);
+    this.sMaxWide = max !== undefined && isWide(max);
+    this.u8 = out;
+    this.len = o;
+    this.kind = 'bytes';
+    this.dictMap = undefined;
+    this.dictStrings = [];
+    this.dictBytes = new Uint8Array(0);
+    this.dictLen = 0;
+  }
+
+  private dictMinMax(): [string | undefined, string | undefined] {
+    const d = this.dictStrings;
+    if (d.length === 0) return [undefined, undefined];
+    let min = d[0]!;
+    let max = min;
+    for (let k = 1; k < d.length; k++) {
+      const s = d[k]!;
+      if (compareStrings(s, min) < 0) min = s;
+      else if (compareStrings(s, max) > 0) max = s;
+    }
+    return [min, max];
+  }
+
+  mark(): void {
+    this.mLevels = this.levels;
+    this.mValues = this.values;
+    this.mLen = this.len;
+    this.mDict = this.dictStrings.length;
+    this.mDictLen = this.dictLen;
+    this.mMin = this.sMin;
+    this.mMax = this.sMax;
+    this.mMinWide = this.sMinWide;
+    this.mMaxWide = this.sMaxWide;
+  }
+
+  rollback(): void {
+    this.levels = this.mLevels;
+    this.values = this.mValues;
+    this.len = this.mLen;
+    this.sMin = this.mMin;
+    this.sMax = this.mMax;
+    this.sMinWide = this.mMinWide;
+    this.sMaxWide = this.mMaxWide;
+    this.wantsPlain = false;
+    if (this.kind === 'dict') {
+      const d = this.dictStrings;
+      while (d.length > this.mDict) this.dictMap!.delete(d.pop()!);
+      this.dictLen = this.mDictLen;
+    }
+  }
+
+  /** Statistics of the buffered chunk (physical min/max in the footer's forms), merged into fieldStats. */
+  chunkStats(): ChunkStats {
+    const s = computeStats(this);
+    const fs = this.fieldStats;
+    if (fs) {
+      const icebergValue = (v: unknown): unknown => toIcebergStat(this.spec.type, v);
+      if (fs.kind === 'uuid' && s.min !== undefined) {
+        const [jmin, jmax] = javaUuidMinMax(this);
+        fs.merge(this.levels, this.levels - this.values, 0, icebergValue(s.min), icebergValue(s.max), jmin, jmax);
+      } else {
+        fs.merge(this.levels, this.levels - this.values, s.nans, icebergValue(s.min), icebergValue(s.max));
+      }
+    }
+    return s;
+  }
+
+  /** Empties the buffers for the next row group (capacity is kept). */
+  reset(): void {
+    this.levels = this.values = this.len = 0;
+    this.sMin = this.sMax = undefined;
+    this.sMinWide = this.sMaxWide = false;
+    this.wantsPlain = false;
+    if (this.isString) {
+      this.kind = 'dict';
+      this.dictMap = new Map();
+      this.dictStrings = [];
+      this.dictLen = 0;
+      this.nextCheck = DICTIONARY_CHECK;
+    }
+  }
+
+  /** String min/max of the chunk (plain: tracked on the way in; dictionary: over its entries). */
+  stringMinMax(): [string | undefined, string | undefined] {
+    return this.kind === 'dict' ? this.dictMinMax() : [this.sMin, this.sMax];
   }
 }
 
-/** long, time, timestamps and decimal(P<=18) in a BigInt64Array with a lazy null map. */
-class BigIntColumn implements Column {
-  readonly stats: FieldStats[];
-  private buf = new BigInt64Array(INITIAL_CAPACITY);
-  // the same memory as 32-bit halves: safe-integer numbers are stored without allocating a BigInt
-  private halves = new Int32Array(this.buf.buffer);
-  private nulls: Uint8Array | undefined;
-  private n = 0;
-  private nullsInChunk = 0;
-  private count = 0;
-  private nullCount = 0;
-  // bounds kept as numbers while the values are safe integers (fast compares), else as bigints
-  private minN: number | undefined;
-  private maxN: number | undefined;
-  private minB: bigint | undefined;
-  private maxB: bigint | undefined;
-  private readonly convertValue: (v: unknown) => number | bigint;
+// ---------------------------------------------------------------------------------------------------------
+// statistics of a chunk
 
-  constructor(
-    readonly name: string,
-    readonly parquetName: string,
-    kind: BigKind,
-    type: IcebergType,
-    private readonly required: boolean,
-    stats: FieldStats,
-  ) {
-    this.stats = [stats];
-    if (kind === 'decimal') {
-      const { precision, scale } = decimalParams(type)!;
-      this.convertValue = (v) => fastDecimal(v, precision, scale);
-    } else {
-      this.convertValue = toInt64;
-    }
-  }
-
-  convert(v: unknown): unknown {
-    if (v === null || v === undefined) {
-      if (this.required) throw requiredError();
-      return NULL;
-    }
-    return this.convertValue(v);
-  }
-
-  push(c: unknown): number {
-    if (this.n === this.buf.length) {
-      const next = new BigInt64Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-      this.halves = new Int32Array(next.buffer);
-      if (this.nulls) {
-        const nn = new Uint8Array(next.length);
-        nn.set(this.nulls);
-        this.nulls = nn;
+function computeStats(leaf: LeafBuffer): ChunkStats {
+  const n = leaf.values;
+  const s: ChunkStats = { nulls: leaf.levels - n, nans: 0, min: undefined, max: undefined };
+  if (n === 0) return s;
+  const { type } = leaf.spec;
+  switch (leaf.kind) {
+    case 'i32': {
+      const a = leaf.i32;
+      let min = a[0]!;
+      let max = min;
+      for (let i = 1; i < n; i++) {
+        const v = a[i]!;
+        if (v < min) min = v;
+        else if (v > max) max = v;
       }
+      const decimal = decimalParams(type) !== undefined;
+      s.min = decimal ? BigInt(min) : min;
+      s.max = decimal ? BigInt(max) : max;
+      return s;
     }
-    this.count++;
-    if (c === NULL) {
-      this.nulls ??= new Uint8Array(this.buf.length);
-      this.nulls[this.n++] = 1;
-      this.nullsInChunk++;
-      this.nullCount++;
-      return 0;
+    case 'i64': {
+      const a = leaf.i32;
+      let min = Infinity;
+      let max = -Infinity;
+      let safe = true;
+      for (let i = 0; i < 2 * n; i += 2) {
+        const hi = a[i + 1]!;
+        if (hi < -2097152 || hi >= 2097152) {
+          safe = false;
+          break;
+        }
+        const v = hi * 4294967296 + (a[i]! >>> 0);
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      if (safe) {
+        s.min = BigInt(min);
+        s.max = BigInt(max);
+        return s;
+      }
+      const b = new BigInt64Array(a.buffer, 0, n);
+      let bmin = b[0]!;
+      let bmax = bmin;
+      for (let i = 1; i < n; i++) {
+        const v = b[i]!;
+        if (v < bmin) bmin = v;
+        else if (v > bmax) bmax = v;
+      }
+      s.min = bmin;
+      s.max = bmax;
+      return s;
     }
-    if (this.nulls) this.nulls[this.n] = 0;
-    if (typeof c === 'number') {
-      const i = 2 * this.n++;
-      this.halves[i] = c | 0; // ToInt32 is exact modulo 2^32 for integer-valued doubles
-      this.halves[i + 1] = Math.floor(c / 4294967296); // little-endian high word, two's complement
-      if (this.minN === undefined) {
-        this.minN = c;
-        this.maxN = c;
-      } else if (c < this.minN) this.minN = c;
-      else if (c > this.maxN!) this.maxN = c;
-    } else {
-      const b = c as bigint;
-      this.buf[this.n++] = b;
-      if (this.minB === undefined || b < this.minB) this.minB = b;
-      if (this.maxB === undefined || b > this.maxB) this.maxB = b;
+    case 'f32':
+    case 'f64': {
+      const a = leaf.kind === 'f32' ? leaf.f32 : leaf.f64;
+      let min = Infinity;
+      let max = -Infinity;
+      let nans = 0;
+      let seen = false;
+      for (let i = 0; i < n; i++) {
+        const v = a[i]!;
+        if (v !== v) {
+          nans++;
+          continue;
+        }
+        seen = true;
+        // -0 orders before +0 (the manifest's totalOrder; Parquet normalizes zero bounds anyway)
+        if (v < min || (v === 0 && min === 0 && Object.is(v, -0))) min = v;
+        if (v > max || (v === 0 && max === 0 && Object.is(max, -0))) max = v;
+      }
+      s.nans = nans;
+      if (seen) {
+        s.min = min;
+        s.max = max;
+      }
+      return s;
     }
-    return 8;
-  }
-
-  take(): ArrayLike<unknown> {
-    const n = this.n;
-    let out: ArrayLike<unknown>;
-    if (this.nullsInChunk === 0) {
-      out = this.buf.slice(0, n);
-    } else {
-      const arr = new Array<bigint | null>(n);
-      const nulls = this.nulls!;
-      for (let i = 0; i < n; i++) arr[i] = nulls[i] ? null : this.buf[i]!;
-      out = arr;
+    case 'bool': {
+      let t = 0;
+      for (let i = 0; i < n; i++) t += leaf.u8[i]!;
+      s.min = t === n;
+      s.max = t > 0;
+      return s;
     }
-    this.n = 0;
-    this.nullsInChunk = 0;
-    return out;
-  }
-
-  syncStats(): void {
-    let min: number | bigint | undefined = this.minN;
-    let max: number | bigint | undefined = this.maxN;
-    if (this.minB !== undefined && (min === undefined || this.minB < min)) min = this.minB;
-    if (this.maxB !== undefined && (max === undefined || this.maxB > max)) max = this.maxB;
-    const s = this.stats[0]!;
-    // decimal stats are unscaled bigints; FieldStats compares them through decimalToUnscaled
-    if (s.kind === 'decimal' && min !== undefined) {
-      min = BigInt(min);
-      max = BigInt(max!);
+    case 'fixed': {
+      const w = leaf.spec.width;
+      const signed = primitiveKind(type) === 'decimal';
+      const a = leaf.u8;
+      let min = 0;
+      let max = 0;
+      for (let i = 1; i < n; i++) {
+        if (compareAt(a, i * w, min * w, w, signed) < 0) min = i;
+        else if (compareAt(a, i * w, max * w, w, signed) > 0) max = i;
+      }
+      const minB = a.slice(min * w, min * w + w);
+      const maxB = a.slice(max * w, max * w + w);
+      s.min = signed ? bytesToBigint(minB) : minB;
+      s.max = signed ? bytesToBigint(maxB) : maxB;
+      return s;
     }
-    s.merge(this.count, this.nullCount, 0, min, max);
-    this.count = this.nullCount = 0;
-    this.minN = this.maxN = this.minB = this.maxB = undefined;
+    case 'bytes':
+    case 'dict': {
+      if (leaf.isString) {
+        const [min, max] = leaf.stringMinMax();
+        s.min = min;
+        s.max = max;
+        return s;
+      }
+      // binary: unsigned byte order over the PLAIN values
+      const a = leaf.u8;
+      let minAt = 0;
+      let maxAt = 0;
+      for (let p = 0; p < leaf.len; ) {
+        if (compareLenPrefixed(a, p, minAt) < 0) minAt = p;
+        else if (compareLenPrefixed(a, p, maxAt) > 0) maxAt = p;
+        p += 4 + readU32(a, p);
+      }
+      s.min = a.slice(minAt + 4, minAt + 4 + readU32(a, minAt));
+      s.max = a.slice(maxAt + 4, maxAt + 4 + readU32(a, maxAt));
+      return s;
+    }
   }
 }
 
-function toInt64(v: unknown): number | bigint {
+function readU32(a: Uint8Array, p: number): number {
+  return (a[p]! | (a[p + 1]! << 8) | (a[p + 2]! << 16) | (a[p + 3]! << 24)) >>> 0;
+}
+
+/** Unsigned byte order of two length-prefixed values at p and q. */
+function compareLenPrefixed(a: Uint8Array, p: number, q: number): number {
+  const lp = readU32(a, p);
+  const lq = readU32(a, q);
+  const n = Math.min(lp, lq);
+  for (let i = 0; i < n; i++) {
+    const d = a[p + 4 + i]! - a[q + 4 + i]!;
+    if (d !== 0) return d;
+  }
+  return lp - lq;
+}
+
+/** Byte order of two fixed-width values (signed: two's complement big-endian, as DECIMAL). */
+function compareAt(a: Uint8Array, p: number, q: number, w: number, signed: boolean): number {
+  for (let i = 0; i < w; i++) {
+    let x = a[p + i]!;
+    let y = a[q + i]!;
+    if (i === 0 && signed) {
+      x ^= 0x80;
+      y ^= 0x80;
+    }
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
+
+/** java.util.UUID order (each 8-byte half as a signed long) of the chunk's uuids: min and max as strings. */
+function javaUuidMinMax(leaf: LeafBuffer): [string, string] {
+  const a = leaf.u8;
+  const javaCompare = (p: number, q: number): number => {
+    for (let i = 0; i < 16; i++) {
+      let x = a[p + i]!;
+      let y = a[q + i]!;
+      if (i === 0 || i === 8) {
+        x ^= 0x80;
+        y ^= 0x80;
+      }
+      if (x !== y) return x - y;
+    }
+    return 0;
+  };
+  let min = 0;
+  let max = 0;
+  for (let i = 1; i < leaf.values; i++) {
+    if (javaCompare(i * 16, min * 16) < 0) min = i;
+    if (javaCompare(i * 16, max * 16) > 0) max = i;
+  }
+  return [bytesToUuid(a.subarray(min * 16, min * 16 + 16)), bytesToUuid(a.subarray(max * 16, max * 16 + 16))];
+}
+
+/** A chunk bound (physical form) in the manifest statistics' form (metrics.ts FieldStats). */
+function toIcebergStat(type: PrimitiveType, v: unknown): unknown {
+  if (v === undefined) return undefined;
+  switch (primitiveKind(type)) {
+    case 'long':
+    case 'time':
+    case 'timestamp':
+    case 'timestamptz':
+    case 'timestamp_ns':
+    case 'timestamptz_ns': {
+      const b = v as bigint;
+      return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+    }
+    case 'uuid':
+      return bytesToUuid(v as Uint8Array);
+    default:
+      return v; // decimals stay unscaled bigints; strings, numbers, booleans and bytes as they are
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// writers: one per schema node, shredding a value into its leaves
+
+/** Writes one value of a node at repetition level `r`, or (absent) records it as missing at def level `d`. */
+interface NodeWriter {
+  write(v: unknown, r: number): void;
+  absent(d: number, r: number): void;
+}
+
+function toInt64(v: unknown, leaf: LeafBuffer): void {
   if (typeof v === 'number') {
-    if (Number.isSafeInteger(v)) return v;
-    throw new ValueError(`expected a safe integer or bigint, got ${describe(v)}`);
-  }
-  if (typeof v === 'bigint') {
+    if (!Number.isSafeInteger(v)) throw new ValueError(`expected a safe integer or bigint, got ${describe(v)}`);
+    leaf.putI64(v);
+  } else if (typeof v === 'bigint') {
     if (BigInt.asIntN(64, v) !== v) throw new ValueError(`${v} does not fit 64 bits`);
-    return v;
+    leaf.putI64Big(v);
+  } else {
+    throw new ValueError(`expected an integer (number or bigint), got ${describe(v)}`);
   }
-  throw new ValueError(`expected an integer (number or bigint), got ${describe(v)}`);
 }
 
 /**
@@ -350,92 +731,29 @@ function fastDecimal(v: unknown, precision: number, scale: number): number | big
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// array columns: strings, bytes, uuids, booleans, wide decimals
-
-class ArrayColumn implements Column {
-  readonly stats: FieldStats[];
-  private values: unknown[] = [];
-  private readonly kind;
-
-  constructor(
-    readonly name: string,
-    readonly parquetName: string,
-    type: IcebergType,
-    private readonly required: boolean,
-    stats: FieldStats,
-  ) {
-    this.stats = [stats];
-    this.kind = primitiveKind(type);
-    this.convertValue = primitiveConverter(type);
-  }
-
-  private readonly convertValue: (v: unknown) => unknown;
-
-  convert(v: unknown): unknown {
-    if (v === null || v === undefined) {
-      if (this.required) throw requiredError();
-      return NULL;
-    }
-    return this.convertValue(v);
-  }
-
-  push(c: unknown, original: unknown): number {
-    this.values.push(c);
-    const s = this.stats[0]!;
-    if (c === NULL) {
-      s.add(null);
-      return 0;
-    }
-    s.add(this.kind === 'decimal' ? c : this.kind === 'uuid' ? (original as string).toLowerCase() : original);
-    return estimateSize(this.kind, c);
-  }
-
-  take(): ArrayLike<unknown> {
-    const out = this.values;
-    this.values = [];
-    return out;
-  }
-
-  syncStats(): void {}
-}
-
-function estimateSize(kind: string, c: unknown): number {
-  switch (kind) {
-    case 'string':
-      return (c as string).length + 4;
-    case 'binary':
-      return (c as Uint8Array).length + 4;
-    case 'boolean':
-      return 0.125;
-    case 'decimal':
-      return 16;
-    default:
-      return (c as Uint8Array).length ?? 8; // uuid, fixed
-  }
-}
-
-/** Validating converter for one primitive type (non-null input) to the value the Parquet encoder takes. */
-function primitiveConverter(type: IcebergType): (v: unknown) => unknown {
-  const kind = primitiveKind(type);
-  switch (kind) {
+/** Validates a non-null value of `type` and appends it to the leaf (throws ValueError, changing nothing). */
+function valuePutter(type: PrimitiveType, leaf: LeafBuffer): (v: unknown) => void {
+  switch (primitiveKind(type)) {
     case 'boolean':
       return (v) => {
         if (typeof v !== 'boolean') throw new ValueError(`expected a boolean, got ${describe(v)}`);
-        return v;
+        leaf.putBool(v);
       };
     case 'int':
     case 'date':
       return (v) => {
-        if (typeof v !== 'number' || (v | 0) !== v)
-          throw new ValueError(`expected a 32-bit integer, got ${describe(v)}`);
-        return v;
+        if (typeof v !== 'number' || (v | 0) !== v) throw new ValueError(`expected a 32-bit integer, got ${describe(v)}`);
+        leaf.putI32(v);
       };
     case 'float':
+      return (v) => {
+        if (typeof v !== 'number') throw new ValueError(`expected a number, got ${describe(v)}`);
+        leaf.putF32(v);
+      };
     case 'double':
       return (v) => {
         if (typeof v !== 'number') throw new ValueError(`expected a number, got ${describe(v)}`);
-        return v;
+        leaf.putF64(v);
       };
     case 'long':
     case 'time':
@@ -443,32 +761,40 @@ function primitiveConverter(type: IcebergType): (v: unknown) => unknown {
     case 'timestamptz':
     case 'timestamp_ns':
     case 'timestamptz_ns':
-      return (v) => {
-        const x = toInt64(v);
-        return typeof x === 'bigint' ? x : BigInt(x);
-      };
+      return (v) => toInt64(v, leaf);
     case 'decimal': {
       const { precision, scale } = decimalParams(type)!;
-      return (v) => BigInt(fastDecimal(v, precision, scale));
+      if (precision <= 9) return (v) => leaf.putI32(Number(fastDecimal(v, precision, scale)));
+      if (precision <= 18) {
+        return (v) => {
+          const u = fastDecimal(v, precision, scale);
+          if (typeof u === 'number') leaf.putI64(u);
+          else leaf.putI64Big(u);
+        };
+      }
+      const width = leaf.spec.width;
+      return (v) => leaf.putFixed(bigintToFixedBytes(BigInt(fastDecimal(v, precision, scale)), width));
     }
     case 'string':
       return (v) => {
         if (typeof v !== 'string') throw new ValueError(`expected a string, got ${describe(v)}`);
-        return v;
+        leaf.putString(v);
       };
     case 'uuid':
       return (v) => {
         if (typeof v !== 'string') throw new ValueError(`expected a uuid string, got ${describe(v)}`);
+        let bytes: Uint8Array;
         try {
-          return uuidToBytes(v);
+          bytes = uuidToBytes(v);
         } catch (e) {
           throw new ValueError((e as Error).message);
         }
+        leaf.putFixed(bytes);
       };
     case 'binary':
       return (v) => {
         if (!(v instanceof Uint8Array)) throw new ValueError(`expected a Uint8Array, got ${describe(v)}`);
-        return v;
+        leaf.putBinary(v);
       };
     case 'fixed': {
       const len = fixedLength(type)!;
@@ -476,272 +802,311 @@ function primitiveConverter(type: IcebergType): (v: unknown) => unknown {
         if (!(v instanceof Uint8Array) || v.length !== len) {
           throw new ValueError(`expected a Uint8Array of ${len} bytes, got ${describe(v)}`);
         }
-        return v;
+        leaf.putFixed(v);
       };
     }
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// nested columns: struct, list, map (converted recursively; hyparquet-writer shreds them)
-
-type Converter = (v: unknown) => unknown;
-
-let nestedBytes = 0; // estimated bytes of the nested value being converted (single-threaded)
-
-function nestedConverter(type: IcebergType, required: boolean): Converter {
-  const inner = typeConverter(type);
-  return (v) => {
-    if (v === null || v === undefined) {
-      if (required) throw requiredError();
-      return null;
-    }
-    return inner(v);
-  };
-}
-
-function typeConverter(type: IcebergType): Converter {
-  if (typeof type === 'string') {
-    const conv = primitiveConverter(type);
-    const kind = primitiveKind(type);
-    return (v) => {
-      const c = conv(v);
-      nestedBytes += estimateSize(kind, c === null ? 0 : c) || 8;
-      return c;
-    };
-  }
-  switch (type.type) {
-    case 'struct':
-      return structConverter(type);
-    case 'list':
-      return listConverter(type);
-    case 'map':
-      return mapConverter(type);
-  }
-}
-
-/** Adds a path segment to a converter error as it unwinds. */
+/** Adds a path segment to a writer error as it unwinds. */
 function prefixed(e: unknown, segment: string): unknown {
   if (e instanceof ValueError) e.path.unshift(segment);
   return e;
 }
 
-function structConverter(type: StructType): Converter {
-  const fields = type.fields.map((f) => ({
-    name: f.name,
-    out: parquetName(f.name),
-    conv: nestedConverter(f.type, f.required),
-  }));
-  return (v) => {
-    if (typeof v !== 'object' || Array.isArray(v) || v instanceof Map || v instanceof Uint8Array) {
-      throw new ValueError(`expected a struct object, got ${describe(v)}`);
+/** Compiles writers for a schema, collecting its leaves in Parquet's depth-first order. */
+class Compiler {
+  readonly leaves: LeafBuffer[] = [];
+  private next = 0;
+
+  constructor(private readonly elements: SchemaElement[]) {}
+
+  /** `dParent`: def level of the parent; `rRep`: rep level of the innermost repeated ancestor (0 at the top). */
+  node(type: IcebergType, required: boolean, fieldId: number, path: string[], dParent: number, rRep: number): NodeWriter {
+    const d = required ? dParent : dParent + 1;
+    if (typeof type === 'string') return this.primitive(type, required, fieldId, path, dParent, d, rRep);
+    switch (type.type) {
+      case 'struct':
+        return this.struct(type, required, path, dParent, d, rRep);
+      case 'list':
+        return this.list(type, required, path, dParent, d, rRep);
+      case 'map':
+        return this.map(type, required, path, dParent, d, rRep);
     }
-    const src = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const f of fields) {
-      try {
-        out[f.out] = f.conv(src[f.name]);
-      } catch (e) {
-        throw prefixed(e, f.name);
-      }
+  }
+
+  private primitive(
+    type: PrimitiveType,
+    required: boolean,
+    fieldId: number,
+    path: string[],
+    dNull: number,
+    maxDef: number,
+    maxRep: number,
+  ): NodeWriter {
+    // elements[0] is the root; leaves appear in the same depth-first order as here
+    let element: SchemaElement | undefined;
+    while (this.next < this.elements.length && !element) {
+      const e = this.elements[this.next++]!;
+      if (e.type) element = e;
     }
-    return out;
-  };
-}
+    if (!element) throw new Error(`parquet schema has fewer leaves than the table schema (at ${path.join('.')})`);
+    const kind = valueKind(type);
+    const width =
+      element.type === 'INT32' || element.type === 'FLOAT'
+        ? 4
+        : element.type === 'INT64' || element.type === 'DOUBLE'
+          ? 8
+          : (element.type_length ?? 0);
+    const leaf = new LeafBuffer({ path, element, fieldId, type, maxDef, maxRep, kind, width });
+    this.leaves.push(leaf);
+    const put = valuePutter(type, leaf);
+    return {
+      write(v, r) {
+        if (v === null || v === undefined) {
+          if (required) throw requiredError();
+          leaf.level(dNull, r);
+          return;
+        }
+        put(v); // validates first: throws before the levels change
+        leaf.level(maxDef, r);
+      },
+      absent(d, r) {
+        leaf.level(d, r);
+      },
+    };
+  }
 
-function listConverter(type: ListType): Converter {
-  const conv = nestedConverter(type.element, type['element-required']);
-  return (v) => {
-    if (!Array.isArray(v)) throw new ValueError(`expected an array, got ${describe(v)}`);
-    nestedBytes += 1;
-    const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) {
-      try {
-        out[i] = conv(v[i]);
-      } catch (e) {
-        throw prefixed(e, `[${i}]`);
-      }
+  private struct(
+    type: StructType,
+    required: boolean,
+    path: string[],
+    dNull: number,
+    d: number,
+    rRep: number,
+  ): NodeWriter {
+    const fields = type.fields.map((f) => ({
+      name: f.name,
+      w: this.node(f.type, f.required, f.id, [...path, parquetName(f.name)], d, rRep),
+    }));
+    return {
+      write(v, r) {
+        if (v === null || v === undefined) {
+          if (required) throw requiredError();
+          for (const f of fields) f.w.absent(dNull, r);
+          return;
+        }
+        if (typeof v !== 'object' || Array.isArray(v) || v instanceof Map || v instanceof Uint8Array) {
+          throw new ValueError(`expected a struct object, got ${describe(v)}`);
+        }
+        const src = v as Record<string, unknown>;
+        for (const f of fields) {
+          try {
+            f.w.write(src[f.name], r);
+          } catch (e) {
+            throw prefixed(e, f.name);
+          }
+        }
+      },
+      absent(dd, r) {
+        for (const f of fields) f.w.absent(dd, r);
+      },
+    };
+  }
+
+  private list(type: ListType, required: boolean, path: string[], dNull: number, d: number, rRep: number): NodeWriter {
+    const rElem = rRep + 1;
+    const dEmpty = d; // list present but empty
+    const elem = this.node(
+      type.element,
+      type['element-required'],
+      type['element-id'],
+      [...path, 'list', 'element'],
+      d + 1,
+      rElem,
+    );
+    return {
+      write(v, r) {
+        if (v === null || v === undefined) {
+          if (required) throw requiredError();
+          elem.absent(dNull, r);
+          return;
+        }
+        if (!Array.isArray(v)) throw new ValueError(`expected an array, got ${describe(v)}`);
+        if (v.length === 0) {
+          elem.absent(dEmpty, r);
+          return;
+        }
+        for (let i = 0; i < v.length; i++) {
+          try {
+            elem.write(v[i], i === 0 ? r : rElem);
+          } catch (e) {
+            throw prefixed(e, `[${i}]`);
+          }
+        }
+      },
+      absent(dd, r) {
+        elem.absent(dd, r);
+      },
+    };
+  }
+
+  private map(type: MapType, required: boolean, path: string[], dNull: number, d: number, rRep: number): NodeWriter {
+    const rEntry = rRep + 1;
+    const kvPath = [...path, 'key_value'];
+    const key = this.node(type.key, true, type['key-id'], [...kvPath, 'key'], d + 1, rEntry);
+    const value = this.node(type.value, type['value-required'], type['value-id'], [...kvPath, 'value'], d + 1, rEntry);
+    return {
+      write(v, r) {
+        if (v === null || v === undefined) {
+          if (required) throw requiredError();
+          key.absent(dNull, r);
+          value.absent(dNull, r);
+          return;
+        }
+        let entries: Iterable<[unknown, unknown]>;
+        if (v instanceof Map) entries = v.entries();
+        else if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) {
+          entries = Object.entries(v as Record<string, unknown>);
+        } else throw new ValueError(`expected a Map, got ${describe(v)}`);
+        let i = 0;
+        for (const [k, val] of entries) {
+          const rr = i++ === 0 ? r : rEntry;
+          try {
+            key.write(k, rr);
+            value.write(val, rr);
+          } catch (e) {
+            throw prefixed(e, `{${typeof k === 'string' ? k : describe(k)}}`);
+          }
+        }
+        if (i === 0) {
+          key.absent(d, r);
+          value.absent(d, r);
+        }
+      },
+      absent(dd, r) {
+        key.absent(dd, r);
+        value.absent(dd, r);
+      },
+    };
+  }
+
+  /** Checks every Parquet leaf got a writer. */
+  done(): void {
+    if (this.elements.slice(this.next).some((e) => e.type)) {
+      throw new Error('parquet schema has more leaves than the table schema');
     }
-    return out;
-  };
+  }
 }
 
-function mapConverter(type: MapType): Converter {
-  const key = nestedConverter(type.key, true);
-  const value = nestedConverter(type.value, type['value-required']);
-  return (v) => {
-    let entries: Iterable<[unknown, unknown]>;
-    if (v instanceof Map) entries = v.entries();
-    else if (typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array)) {
-      entries = Object.entries(v as Record<string, unknown>);
-    } else throw new ValueError(`expected a Map, got ${describe(v)}`);
-    const out: { key: unknown; value: unknown }[] = [];
-    for (const [k, val] of entries) {
-      try {
-        out.push({ key: key(k), value: value(val) });
-      } catch (e) {
-        throw prefixed(e, `{${typeof k === 'string' ? k : describe(k)}}`);
-      }
-    }
-    nestedBytes += 1;
-    return out;
-  };
-}
-
-/** Statistics walkers for primitives inside (possibly nested) structs, never inside lists or maps. */
-function structStatsWalker(
-  type: IcebergType,
-  fieldId: number,
-  stats: FieldStats[],
-): ((v: unknown) => void) | undefined {
-  if (typeof type === 'string') {
-    const s = new FieldStats(fieldId, type);
-    stats.push(s);
-    const kind = s.kind;
-    return (v) => s.add(v === undefined ? null : kind === 'uuid' && typeof v === 'string' ? v.toLowerCase() : v);
-  }
-  if (type.type !== 'struct') return undefined;
-  const children = type.fields
-    .map((f) => ({ name: f.name, walk: structStatsWalker(f.type, f.id, stats) }))
-    .filter((c): c is { name: string; walk: (v: unknown) => void } => c.walk !== undefined);
-  return (v) => {
-    const obj = v === null || v === undefined ? undefined : (v as Record<string, unknown>);
-    for (const c of children) c.walk(obj === undefined ? null : obj[c.name]);
-  };
-}
-
-class NestedColumn implements Column {
-  readonly stats: FieldStats[] = [];
-  private values: unknown[] = [];
-  private readonly conv: Converter;
-  private readonly walk: ((v: unknown) => void) | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly parquetName: string,
-    field: NestedField,
-  ) {
-    this.conv = nestedConverter(field.type, field.required);
-    this.walk = structStatsWalker(field.type, field.id, this.stats);
-  }
-
-  convert(v: unknown): unknown {
-    return this.conv(v);
-  }
-
-  push(c: unknown, original: unknown): number {
-    this.values.push(c);
-    this.walk?.(original);
-    return 0; // counted through nestedBytes
-  }
-
-  take(): ArrayLike<unknown> {
-    const out = this.values;
-    this.values = [];
-    return out;
-  }
-
-  syncStats(): void {}
-}
-
-// ---------------------------------------------------------------------------------------------------------
-
-function makeColumn(f: NestedField): Column {
-  const pname = parquetName(f.name);
-  if (typeof f.type !== 'string') return new NestedColumn(f.name, pname, f);
-  const stats = new FieldStats(f.id, f.type);
-  const kind = primitiveKind(f.type);
-  switch (kind) {
+function valueKind(type: PrimitiveType): ValueKind {
+  switch (primitiveKind(type)) {
+    case 'boolean':
+      return 'bool';
     case 'int':
     case 'date':
+      return 'i32';
     case 'float':
+      return 'f32';
     case 'double':
-      return new NumberColumn(f.name, pname, kind, f.required, stats);
+      return 'f64';
     case 'long':
     case 'time':
     case 'timestamp':
     case 'timestamptz':
     case 'timestamp_ns':
     case 'timestamptz_ns':
-      return new BigIntColumn(f.name, pname, kind, f.type, f.required, stats);
-    case 'decimal':
-      if (decimalParams(f.type)!.precision <= 18)
-        return new BigIntColumn(f.name, pname, kind, f.type, f.required, stats);
-      return new ArrayColumn(f.name, pname, f.type, f.required, stats);
-    default:
-      return new ArrayColumn(f.name, pname, f.type, f.required, stats);
+      return 'i64';
+    case 'decimal': {
+      const p = decimalParams(type)!.precision;
+      return p <= 9 ? 'i32' : p <= 18 ? 'i64' : 'fixed';
+    }
+    case 'string':
+      return 'dict';
+    case 'binary':
+      return 'bytes';
+    case 'uuid':
+    case 'fixed':
+      return 'fixed';
   }
 }
 
-/** The buffered rows of one data file's current row group, plus the file's running statistics. */
+// ---------------------------------------------------------------------------------------------------------
+
+/** The buffered rows of one data file's current row group, plus the file's running manifest statistics. */
 export class ColumnBuffers {
-  private readonly columns: Column[];
-  private readonly scratch: unknown[];
+  /** the Parquet schema (footer form) the leaves follow */
+  readonly parquetSchema: SchemaElement[];
+  readonly leaves: LeafBuffer[];
+  private readonly names: string[];
+  private readonly writers: NodeWriter[];
   /** rows buffered in the current row group */
   rows = 0;
-  /** estimated encoded (uncompressed) bytes of the buffered rows */
+  /** estimated bytes of the buffered rows (values as buffered: PLAIN bytes, dictionary indexes, levels) */
   bytes = 0;
 
   constructor(schema: Schema) {
-    this.columns = schema.fields.map(makeColumn);
-    this.scratch = new Array<unknown>(this.columns.length);
+    this.parquetSchema = toParquetSchema(schema);
+    const c = new Compiler(this.parquetSchema);
+    this.names = schema.fields.map((f) => f.name);
+    this.writers = schema.fields.map((f: NestedField) => c.node(f.type, f.required, f.id, [parquetName(f.name)], 0, 0));
+    c.done();
+    this.leaves = c.leaves;
   }
 
   /**
-   * Adds one row; returns its estimated encoded bytes. Throws SchemaMismatchError (and changes nothing) when a
-   * value does not fit its column. `rowNumber` only labels the error.
+   * Adds one row; returns its estimated bytes. Throws SchemaMismatchError (and changes nothing) when a value
+   * does not fit its column. `rowNumber` only labels the error.
    */
   add(row: Record<string, unknown>, rowNumber: number): number {
     if (typeof row !== 'object' || row === null) {
       throw new SchemaMismatchError('(row)', rowNumber, `expected an object, got ${describe(row)}`);
     }
-    const cols = this.columns;
-    const scratch = this.scratch;
-    nestedBytes = 0;
-    for (let i = 0; i < cols.length; i++) {
-      const col = cols[i]!;
-      try {
-        scratch[i] = col.convert(row[col.name]);
-      } catch (e) {
-        if (e instanceof ValueError) {
-          const path = [col.name, ...e.path].join('.').replace(/\.(\[|\{)/g, '$1');
-          throw new SchemaMismatchError(path, rowNumber, e.message);
-        }
-        throw e;
+    const leaves = this.leaves;
+    for (let i = 0; i < leaves.length; i++) leaves[i]!.mark();
+    rowBytes = 0;
+    const writers = this.writers;
+    const names = this.names;
+    let i = 0;
+    try {
+      for (; i < writers.length; i++) writers[i]!.write(row[names[i]!], 0);
+    } catch (e) {
+      for (let k = 0; k < leaves.length; k++) leaves[k]!.rollback();
+      if (e instanceof ValueError) {
+        const path = [names[i]!, ...e.path].join('.').replace(/\.(\[|\{)/g, '$1');
+        throw new SchemaMismatchError(path, rowNumber, e.message);
+      }
+      throw e;
+    }
+    for (let k = 0; k < leaves.length; k++) {
+      const leaf = leaves[k]!;
+      if (leaf.wantsPlain) {
+        const before = leaf.len;
+        leaf.toPlain();
+        rowBytes += leaf.len - before;
       }
     }
-    let bytes = nestedBytes;
-    for (let i = 0; i < cols.length; i++) {
-      bytes += cols[i]!.push(scratch[i], row[cols[i]!.name]);
-      scratch[i] = undefined;
-    }
     this.rows++;
-    this.bytes += bytes;
-    return bytes;
+    this.bytes += rowBytes;
+    return rowBytes;
   }
 
-  /**
-   * Takes the buffered row group and empties the buffers. Columns are materialized one at a time, as the
-   * iterator is consumed, so that only one column's encoder input exists at once.
-   */
-  take(): { rows: number; columns: Iterable<ColumnChunkData> } {
-    const rows = this.rows;
+  /** Computes the chunk statistics of every leaf (folding them into the manifest statistics). */
+  chunkStats(): ChunkStats[] {
+    return this.leaves.map((l) => l.chunkStats());
+  }
+
+  /** Empties the row group (after it was encoded). */
+  reset(): void {
+    for (const l of this.leaves) l.reset();
     this.rows = 0;
     this.bytes = 0;
-    const cols = this.columns;
-    function* columns(): Generator<ColumnChunkData> {
-      for (const c of cols) yield { name: c.parquetName, data: c.take() };
-    }
-    return { rows, columns: columns() };
   }
 
-  /** The file's statistics so far, for every primitive field outside lists and maps. */
+  /** The file's manifest statistics so far, for every primitive field outside lists and maps. */
   stats(): FieldStats[] {
     const out: FieldStats[] = [];
-    for (const c of this.columns) {
-      c.syncStats();
-      out.push(...c.stats);
-    }
+    for (const l of this.leaves) if (l.fieldStats) out.push(l.fieldStats);
     return out;
   }
 }

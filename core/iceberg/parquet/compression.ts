@@ -1,6 +1,9 @@
 // Page compression for the Parquet writer. ZSTD (what Athena and Iceberg >= 1.4 write by default) comes from
 // node:zlib where the runtime has it (Node >= 22.15 / 23.8, so AWS Lambda's Node 22), and otherwise from the
 // WebAssembly build of the reference zstd library (@hpcc-js/wasm-zstd); both produce standard zstd frames.
+// The wasm package's compress() copies its output through a JS array (`new Uint8Array([...view])`, ~10x the cost
+// of compressing itself), so pages are compressed through its module directly, with one typed-array copy; the
+// public compress() remains the fallback if a new version of the package changes those internals.
 import zlib from 'node:zlib';
 
 export type ParquetCodec = 'ZSTD' | 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
@@ -30,10 +33,62 @@ export function nativeZstdAvailable(): boolean {
   return typeof (zlib as ZstdZlib).zstdCompressSync === 'function';
 }
 
-let wasmZstd: Promise<{ compress(data: Uint8Array, level?: number): Uint8Array }> | undefined;
+type Compress = (data: Uint8Array, level: number) => Uint8Array;
 
-async function loadWasmZstd(): Promise<{ compress(data: Uint8Array, level?: number): Uint8Array }> {
-  wasmZstd ??= import('@hpcc-js/wasm-zstd').then((m) => m.Zstd.load());
+let wasmZstd: Promise<Compress> | undefined;
+
+interface HeapBlock {
+  ptr: number;
+  size: number;
+}
+/** The parts of @hpcc-js/wasm-zstd 1.x's (private) module that compress() itself uses. */
+interface WasmInternals {
+  _mainModule?: {
+    dataToHeap?(data: Uint8Array): HeapBlock;
+    malloc?(size: number): HeapBlock;
+    free?(block: HeapBlock): void;
+    heapView?(block: HeapBlock): Uint8Array;
+  };
+  _zstdClass?: {
+    compressBound?(size: number): number;
+    compress?(dst: number, capacity: number, src: number, size: number, level: number): number;
+    isError?(code: number): boolean;
+    getErrorName?(code: number): string;
+  };
+}
+
+async function loadWasmZstd(): Promise<Compress> {
+  wasmZstd ??= import('@hpcc-js/wasm-zstd').then(async (m) => {
+    const zstd = await m.Zstd.load();
+    const { _mainModule: mod, _zstdClass: cls } = zstd as unknown as WasmInternals;
+    if (
+      !mod?.dataToHeap ||
+      !mod.malloc ||
+      !mod.free ||
+      !mod.heapView ||
+      !cls?.compressBound ||
+      !cls.compress ||
+      !cls.isError ||
+      !cls.getErrorName
+    ) {
+      return (data, level) => zstd.compress(data, level);
+    }
+    const { dataToHeap, malloc, free, heapView } = mod as Required<NonNullable<WasmInternals['_mainModule']>>;
+    const z = cls as Required<NonNullable<WasmInternals['_zstdClass']>>;
+    return (data, level) => {
+      const src = dataToHeap.call(mod, data);
+      const capacity = z.compressBound.call(cls, data.length);
+      const dst = malloc.call(mod, capacity);
+      try {
+        const size = z.compress.call(cls, dst.ptr, capacity, src.ptr, src.size, level);
+        if (z.isError.call(cls, size)) throw new Error(`zstd compression failed: ${z.getErrorName.call(cls, size)}`);
+        return heapView.call(mod, { ptr: dst.ptr, size }).slice(); // copy out before the heap can move
+      } finally {
+        free.call(mod, dst);
+        free.call(mod, src);
+      }
+    };
+  });
   return wasmZstd;
 }
 
@@ -60,7 +115,7 @@ export async function loadCompression(
         return { codec, implementation: 'node:zlib', compress: (b) => compressSync(b, { params }) };
       }
       const wasm = await loadWasmZstd();
-      return { codec, implementation: '@hpcc-js/wasm-zstd', compress: (b) => wasm.compress(b, level) };
+      return { codec, implementation: '@hpcc-js/wasm-zstd', compress: (b) => wasm(b, level) };
     }
     default:
       throw new Error(`unsupported Parquet codec "${codec as string}" (ZSTD, SNAPPY, GZIP or UNCOMPRESSED)`);

@@ -119,14 +119,31 @@ export class FieldStats {
     }
   }
 
-  /** Merges running numbers gathered elsewhere (the writer's typed-array fast path). */
-  merge(valueCount: number, nullCount: number, nanCount: number, min: unknown, max: unknown): void {
+  /**
+   * Merges the statistics of a column chunk (the writer computes them once per row group). For uuids, `javaMin`
+   * and `javaMax` are the chunk's bounds under java.util.UUID's order.
+   */
+  merge(
+    valueCount: number,
+    nullCount: number,
+    nanCount: number,
+    min: unknown,
+    max: unknown,
+    javaMin?: string,
+    javaMax?: string,
+  ): void {
     this.valueCount += valueCount;
     this.nullCount += nullCount;
     this.nanCount += nanCount;
     if (min === undefined) return;
     if (this.min === undefined || this.cmp(min, this.min) < 0) this.min = min;
     if (this.max === undefined || this.cmp(max, this.max) > 0) this.max = max;
+    if (javaMin !== undefined && (this.javaMin === undefined || javaUuidCompare(javaMin, this.javaMin) < 0)) {
+      this.javaMin = javaMin;
+    }
+    if (javaMax !== undefined && (this.javaMax === undefined || javaUuidCompare(javaMax, this.javaMax) > 0)) {
+      this.javaMax = javaMax;
+    }
   }
 }
 

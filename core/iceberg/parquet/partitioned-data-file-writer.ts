@@ -1,14 +1,20 @@
 // PartitionedDataFileWriter: rows -> one RollingDataFileWriter per partition tuple (the spec's transforms over
 // the row), files under <data location>/<partition path>/ (`event_time_day=2026-11-22/shop_id_bucket=3`), each
 // DataFile carrying its partition tuple keyed by partition field name. Memory stays bounded: the rows buffered
-// over all partitions are capped (the largest buffer is encoded early) and so is the number of open files (the
-// largest one is closed). Mirrors DataFileWriter: open(), write(row), close() -> DataFile[].
+// over all partitions are capped (the largest buffer is encoded early and streamed out) and so is the number of
+// open files (the largest one is closed). Partitions are found through nested Maps keyed by the partition
+// values (no key string per row). Mirrors DataFileWriter: open(), write(row), close() -> DataFile[].
 import type { DataFile, PartitionValues } from '../spec/manifest.js';
 import type { PartitionSpec } from '../spec/partition-spec.js';
 import { bindPartitionSpec, boundPartitionPath, type BoundPartitionField } from '../spec/transform.js';
 import { SchemaMismatchError } from './column-buffers.js';
 import type { Compression } from './compression.js';
-import { DEFAULT_ROW_GROUP_BYTES, resolveCompression, type ParquetWriteOptions } from './data-file-writer.js';
+import {
+  DEFAULT_ROW_GROUP_BYTES,
+  resolveCompression,
+  WriteBacklog,
+  type ParquetWriteOptions,
+} from './data-file-writer.js';
 import { DataFileNamer, RollingDataFileWriter } from './rolling-data-file-writer.js';
 
 export interface PartitionedDataFileWriterOptions extends ParquetWriteOptions {
@@ -19,25 +25,35 @@ export interface PartitionedDataFileWriterOptions extends ParquetWriteOptions {
   namer?: DataFileNamer;
   /** partitions with an open file at once; past it the largest open file is closed (default 64) */
   maxOpenFiles?: number;
-  /** estimated bytes buffered over all partitions; past it the largest buffer is encoded (default 4 x rowGroupBytes) */
+  /** bytes buffered over all partitions; past it the largest buffer is encoded (default rowGroupBytes, 128 MiB) */
   maxBufferedBytes?: number;
 }
 
 interface Partition {
   values: PartitionValues;
   writer: RollingDataFileWriter;
+  /** where it sits in the lookup, to remove it */
+  slot: Map<unknown, unknown>;
+  slotKey: unknown;
 }
 
-function keyPart(v: unknown): string {
-  if (v === null || v === undefined) return '\u0000';
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  return `${typeof v}:${String(v)}`;
+/** A partition value as a Map key (bytes by content; everything else is already a primitive). */
+function keyOf(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('latin1');
+  return v;
 }
 
 export class PartitionedDataFileWriter {
   private readonly fields: BoundPartitionField[];
-  private readonly open = new Map<string, Partition>();
-  private readonly closing: Promise<DataFile[]>[] = [];
+  /** partition lookup: one Map level per partition field, the last holding the Partition */
+  private readonly lookup = new Map<unknown, unknown>();
+  private readonly open = new Set<Partition>();
+  private readonly values: unknown[];
+  private readonly backlog = new WriteBacklog();
+  /** closes in flight, and every close started (for close()) */
+  private readonly closing = new Set<Promise<DataFile[]>>();
+  private readonly closes: Promise<DataFile[]>[] = [];
   private readonly namer: DataFileNamer;
   private readonly maxOpenFiles: number;
   private readonly maxBufferedBytes: number;
@@ -53,7 +69,8 @@ export class PartitionedDataFileWriter {
     this.fields = bindPartitionSpec(options.spec, options.schema);
     this.namer = options.namer ?? new DataFileNamer();
     this.maxOpenFiles = options.maxOpenFiles ?? 64;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * (options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES);
+    this.maxBufferedBytes = options.maxBufferedBytes ?? options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
+    this.values = new Array<unknown>(this.fields.length);
   }
 
   /** Partitions with an open file. */
@@ -61,11 +78,9 @@ export class PartitionedDataFileWriter {
     return this.open.size;
   }
 
-  /** Whether uploads are piling up: await drain() before writing more. */
+  /** Whether uploads are piling up (closed files, or encoded bytes not yet in storage): await drain(). */
   get needsDrain(): boolean {
-    if (this.closing.length >= 2) return true;
-    for (const p of this.open.values()) if (p.writer.needsDrain) return true;
-    return false;
+    return this.closing.size >= 2 || this.backlog.bytes >= this.backlog.maxBytes;
   }
 
   /**
@@ -76,9 +91,11 @@ export class PartitionedDataFileWriter {
     if (this.closed) throw new Error('partitioned writer is closed');
     const rowNumber = this.rowNumber++;
     const fields = this.fields;
-    let key = '';
-    const values: unknown[] = new Array<unknown>(fields.length);
-    for (let i = 0; i < fields.length; i++) {
+    const values = this.values;
+    let slot: Map<unknown, unknown> | undefined = this.lookup;
+    let p: Partition | undefined;
+    const last = fields.length - 1;
+    for (let i = 0; i <= last; i++) {
       const f = fields[i]!;
       let v: unknown;
       try {
@@ -87,37 +104,55 @@ export class PartitionedDataFileWriter {
         throw new SchemaMismatchError(f.sourceName, rowNumber, `partition ${f.name}: ${(e as Error).message}`);
       }
       values[i] = v;
-      key += keyPart(v) + '\u0001';
+      if (slot === undefined) continue;
+      const next = slot.get(keyOf(v));
+      if (i === last) p = next as Partition | undefined;
+      else slot = next as Map<unknown, unknown> | undefined;
     }
-    let p = this.open.get(key);
-    if (!p) {
-      if (this.open.size >= this.maxOpenFiles) this.closeLargest();
-      const tuple: PartitionValues = {};
-      fields.forEach((f, i) => (tuple[f.name] = values[i]));
-      const path = fields.length ? `/${boundPartitionPath(fields, tuple)}` : '';
-      const writer = new RollingDataFileWriter({
-        ...this.options,
-        directory: `${this.options.dataLocation}${path}`,
-        partition: tuple,
-        namer: this.namer,
-      });
-      p = { values: tuple, writer };
-      this.open.set(key, p);
-    }
+    if (fields.length === 0) p = this.lookup.get(null) as Partition | undefined;
+    p ??= this.openPartition();
     const bytes = p.writer.write(row, rowNumber);
     this.buffered += bytes;
     if (this.buffered >= this.maxBufferedBytes) this.boundBuffers();
     return bytes;
   }
 
+  /** A writer for the partition whose values write() just put in this.values. */
+  private openPartition(): Partition {
+    const fields = this.fields;
+    const values = this.values;
+    if (this.open.size >= this.maxOpenFiles) this.closeLargest();
+    const tuple: PartitionValues = {};
+    fields.forEach((f, i) => (tuple[f.name] = values[i]));
+    const path = fields.length ? `/${boundPartitionPath(fields, tuple)}` : '';
+    const writer = new RollingDataFileWriter({
+      ...this.options,
+      directory: `${this.options.dataLocation}${path}`,
+      partition: tuple,
+      namer: this.namer,
+      backlog: this.backlog,
+    });
+    let slot = this.lookup;
+    for (let i = 0; i < fields.length - 1; i++) {
+      const k = keyOf(values[i]);
+      let next = slot.get(k) as Map<unknown, unknown> | undefined;
+      if (!next) slot.set(k, (next = new Map()));
+      slot = next;
+    }
+    const slotKey = fields.length ? keyOf(values[fields.length - 1]) : null;
+    const p: Partition = { values: tuple, writer, slot, slotKey };
+    slot.set(slotKey, p);
+    this.open.add(p);
+    return p;
+  }
+
   /** Encodes the largest buffers as row groups until the buffered total is back under the cap. */
   private boundBuffers(): void {
     let total = 0;
-    for (const p of this.open.values()) total += p.writer.bufferedBytes;
+    for (const p of this.open) total += p.writer.bufferedBytes;
     while (total >= this.maxBufferedBytes) {
       let largest: Partition | undefined;
-      for (const p of this.open.values())
-        if (!largest || p.writer.bufferedBytes > largest.writer.bufferedBytes) largest = p;
+      for (const p of this.open) if (!largest || p.writer.bufferedBytes > largest.writer.bufferedBytes) largest = p;
       if (!largest || largest.writer.bufferedBytes === 0) break;
       total -= largest.writer.bufferedBytes;
       largest.writer.flushRowGroup();
@@ -127,35 +162,35 @@ export class PartitionedDataFileWriter {
 
   /** Closes the partition holding the most bytes (its files upload in the background). */
   private closeLargest(): void {
-    let largestKey: string | undefined;
-    let most = -1;
-    for (const [k, p] of this.open) {
-      if (p.writer.heldBytes > most) {
-        most = p.writer.heldBytes;
-        largestKey = k;
-      }
-    }
-    if (largestKey === undefined) return;
-    const p = this.open.get(largestKey)!;
-    this.open.delete(largestKey);
+    let largest: Partition | undefined;
+    for (const p of this.open) if (!largest || p.writer.heldBytes > largest.writer.heldBytes) largest = p;
+    if (!largest) return;
+    const p = largest;
+    this.open.delete(p);
+    p.slot.delete(p.slotKey);
     this.buffered -= p.writer.bufferedBytes;
     const closing = p.writer.close();
-    closing.catch(() => undefined); // surfaced by close()/drain()
-    this.closing.push(closing);
+    this.closing.add(closing);
+    this.closes.push(closing);
+    closing.then(
+      () => this.closing.delete(closing),
+      () => this.closing.delete(closing), // the failure surfaces in close()
+    );
   }
 
-  /** Waits for files being uploaded (closed partitions and rolled files). */
+  /** Waits for files being uploaded (closed partitions and rolled files); rethrows an upload failure. */
   async drain(): Promise<void> {
-    await Promise.all(this.closing);
-    await Promise.all([...this.open.values()].map((p) => p.writer.drain()));
+    await Promise.all(this.closes);
+    await Promise.all([...this.open].map((p) => p.writer.drain()));
   }
 
   /** Closes every partition's writer and returns all the data files written. */
   async close(): Promise<DataFile[]> {
     if (this.closed) throw new Error('partitioned writer is already closed');
     this.closed = true;
-    const results = await Promise.all([...this.closing, ...[...this.open.values()].map((p) => p.writer.close())]);
+    const results = await Promise.all([...this.closes, ...[...this.open].map((p) => p.writer.close())]);
     this.open.clear();
+    this.lookup.clear();
     return results.flat();
   }
 }

@@ -8,6 +8,7 @@ import {
   DataFileWriter,
   DEFAULT_TARGET_FILE_BYTES,
   resolveCompression,
+  WriteBacklog,
   type ParquetWriteOptions,
 } from './data-file-writer.js';
 
@@ -51,6 +52,7 @@ export class RollingDataFileWriter {
   private readonly targetFileBytes: number;
   private closed = false;
   private rowNumber = 0;
+  private readonly backlog: WriteBacklog;
 
   static async open(options: RollingDataFileWriterOptions): Promise<RollingDataFileWriter> {
     return new RollingDataFileWriter({ ...options, compression: await resolveCompression(options) });
@@ -58,6 +60,7 @@ export class RollingDataFileWriter {
 
   constructor(private readonly options: RollingDataFileWriterOptions & { compression: Compression }) {
     this.namer = options.namer ?? new DataFileNamer();
+    this.backlog = options.backlog ?? new WriteBacklog();
     this.targetFileBytes = options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES;
     if (!(this.targetFileBytes > 0))
       throw new RangeError(`targetFileBytes must be positive, got ${this.targetFileBytes}`);
@@ -68,14 +71,14 @@ export class RollingDataFileWriter {
     return this.current?.bufferedBytes ?? 0;
   }
 
-  /** Buffered plus encoded bytes held in memory for the open file. */
+  /** Buffered plus encoded bytes of the open file (its size so far). */
   get heldBytes(): number {
     return this.current ? this.current.bufferedBytes + this.current.encodedBytes : 0;
   }
 
-  /** Whether enough uploads are in flight that the caller should await drain() before writing more. */
+  /** Whether finished files or encoded bytes are piling up: the caller should await drain() before writing more. */
   get needsDrain(): boolean {
-    return this.pending.size >= (this.options.maxPendingUploads ?? 2);
+    return this.pending.size >= (this.options.maxPendingUploads ?? 2) || this.backlog.bytes >= this.backlog.maxBytes;
   }
 
   /**
@@ -89,6 +92,7 @@ export class RollingDataFileWriter {
     if (this.failure) throw this.failure;
     this.current ??= new DataFileWriter({
       ...this.options,
+      backlog: this.backlog,
       location: `${this.options.directory}/${this.namer.next()}`,
     });
     const bytes = this.current.write(row, rowNumber ?? n);
@@ -119,10 +123,11 @@ export class RollingDataFileWriter {
     this.pending.add(p);
   }
 
-  /** Waits for the uploads in flight; rethrows the first upload failure. */
+  /** Waits for the uploads in flight (finished files and the open file's encoded bytes); rethrows a failure. */
   async drain(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
     if (this.failure) throw this.failure;
+    await this.current?.drain();
   }
 
   /** Closes the last file and returns every file written, in order of completion. */
@@ -134,11 +139,15 @@ export class RollingDataFileWriter {
     return this.files;
   }
 
-  /** Drops buffered rows; files already uploaded stay (the caller deletes them if it abandons the commit). */
+  /**
+   * Drops buffered rows and the open file (nothing of it is left in storage); files already completed stay and
+   * are returned (the caller deletes them if it abandons the commit).
+   */
   async abort(): Promise<DataFile[]> {
     this.closed = true;
-    this.current?.abort();
+    const current = this.current;
     this.current = undefined;
+    await current?.abort();
     await Promise.allSettled([...this.pending]);
     return this.files;
   }

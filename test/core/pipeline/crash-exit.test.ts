@@ -13,7 +13,14 @@ import { WORKER_SALT, writeRecords } from './crash-worker.js';
 const WORKER = fileURLToPath(new URL('./crash-worker.ts', import.meta.url));
 const FAULTS = 'after-data-files:0.08,after-manifests:0.02,before-commit:0.02,after-commit:0.03,before-offset-ack:0.08';
 
-const DATA = generatedRecords({ events: 500, seed: 41, badShare: 0.04, duplicateShare: 0.05, lateShare: 0.05, oversizedBytes: 70_000 });
+const DATA = generatedRecords({
+  events: 500,
+  seed: 41,
+  badShare: 0.04,
+  duplicateShare: 0.05,
+  lateShare: 0.05,
+  oversizedBytes: 70_000,
+});
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));

@@ -52,7 +52,14 @@ function byTopic(records: PipelineRecord[], size: number): PipelineRecord[][] {
   return out;
 }
 
-const data = generatedRecords({ events: 900, seed: 31, badShare: 0.04, duplicateShare: 0.05, lateShare: 0.05, oversizedBytes: 70_000 });
+const data = generatedRecords({
+  events: 900,
+  seed: 31,
+  badShare: 0.04,
+  duplicateShare: 0.05,
+  lateShare: 0.05,
+  oversizedBytes: 70_000,
+});
 
 async function referenceAudit() {
   const catalog = await warehouse('crash-ref-');
@@ -99,14 +106,16 @@ describe('crash recovery (in process)', () => {
       const pipeline = createPipeline({ catalog, piiSalt: SALT, fault });
       try {
         const checkpoints = new Map<string, Map<number, number>>();
-        for (const topic of new Set(data.records.map((r) => r.topic))) checkpoints.set(topic, await pipeline.checkpoint(topic));
+        for (const topic of new Set(data.records.map((r) => r.topic)))
+          checkpoints.set(topic, await pipeline.checkpoint(topic));
         const remaining = data.records.filter((r) => r.offset > (checkpoints.get(r.topic)!.get(r.partition) ?? -1));
         if (remaining.length === 0) break;
         const size = 50 + Math.floor(random() * 400);
         for (let i = 0; i < remaining.length; i += size) {
           const batch = pipeline.batch();
           // A micro-batch built from several fetches, all topics and partitions mixed.
-          for (let j = i; j < Math.min(i + size, remaining.length); j += 60) await batch.add(remaining.slice(j, Math.min(j + 60, i + size)));
+          for (let j = i; j < Math.min(i + size, remaining.length); j += 60)
+            await batch.add(remaining.slice(j, Math.min(j + 60, i + size)));
           await batch.commit();
         }
       } catch (e) {

@@ -18,14 +18,28 @@ const b64 = (u: Uint8Array | null): string | null => (u === null ? null : Buffer
 const bytes = (s: string | null): Uint8Array | null => (s === null ? null : Buffer.from(s, 'base64'));
 
 export async function writeRecords(file: string, records: PipelineRecord[]): Promise<void> {
-  const json = records.map((r) => ({ ...r, key: b64(r.key), value: b64(r.value), headers: r.headers.map((h) => ({ key: h.key, value: b64(h.value) })) }));
+  const json = records.map((r) => ({
+    ...r,
+    key: b64(r.key),
+    value: b64(r.value),
+    headers: r.headers.map((h) => ({ key: h.key, value: b64(h.value) })),
+  }));
   await fs.writeFile(file, JSON.stringify(json));
 }
 
 async function readRecords(file: string): Promise<PipelineRecord[]> {
-  type Stored = Omit<PipelineRecord, 'key' | 'value' | 'headers'> & { key: string | null; value: string | null; headers: { key: string; value: string | null }[] };
+  type Stored = Omit<PipelineRecord, 'key' | 'value' | 'headers'> & {
+    key: string | null;
+    value: string | null;
+    headers: { key: string; value: string | null }[];
+  };
   const stored = JSON.parse(await fs.readFile(file, 'utf8')) as Stored[];
-  return stored.map((r) => ({ ...r, key: bytes(r.key), value: bytes(r.value), headers: r.headers.map((h) => ({ key: h.key, value: bytes(h.value) })) }));
+  return stored.map((r) => ({
+    ...r,
+    key: bytes(r.key),
+    value: bytes(r.value),
+    headers: r.headers.map((h) => ({ key: h.key, value: bytes(h.value) })),
+  }));
 }
 
 function prng(seed: number): () => number {
@@ -52,7 +66,11 @@ async function main(): Promise<void> {
   const run = Number(runArg);
   const random = prng(1000 + run);
   const catalog = new LocalCatalog(dir);
-  const pipeline = createPipeline({ catalog, piiSalt: WORKER_SALT, fault: faultInjector(process.env.SHOPLAKE_FAULT, random) });
+  const pipeline = createPipeline({
+    catalog,
+    piiSalt: WORKER_SALT,
+    fault: faultInjector(process.env.SHOPLAKE_FAULT, random),
+  });
   const records = await readRecords(path.join(dir, '..', 'records.json'));
   if (mode === 'lambda') {
     const progress = path.join(dir, 'progress');

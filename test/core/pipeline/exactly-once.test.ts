@@ -85,7 +85,9 @@ describe('offsets in snapshot summaries', () => {
     } as unknown as TableCommit;
     const f = summaryFor(commit);
     // Another writer added partition 1 and a higher watermark meanwhile: both are kept.
-    const base = tableWith([{ 'shoplake.offsets.orders.0': '19', 'shoplake.offsets.orders.1': '7', 'shoplake.watermark': '400' }]);
+    const base = tableWith([
+      { 'shoplake.offsets.orders.0': '19', 'shoplake.offsets.orders.1': '7', 'shoplake.watermark': '400' },
+    ]);
     expect(f(base)).toEqual({
       'shoplake.offsets.orders.0': '30',
       'shoplake.offsets.orders.1': '7',
@@ -112,7 +114,8 @@ describe('concurrent writers', () => {
     expect(compareAudits(await auditLake(catalog), await auditLake(reference))).toEqual([]);
     for (const topic of ['orders', 'behaviour']) {
       const cp = await a.checkpoint(topic);
-      for (const r of records.filter((x) => x.topic === topic)) expect(cp.get(r.partition)).toBeGreaterThanOrEqual(r.offset);
+      for (const r of records.filter((x) => x.topic === topic))
+        expect(cp.get(r.partition)).toBeGreaterThanOrEqual(r.offset);
     }
   });
 

@@ -29,7 +29,16 @@ function batches(records: PipelineRecord[], size: number): PipelineRecord[][] {
 }
 
 function sum(results: BatchResult[]) {
-  const t = { recordsIn: 0, landed: 0, quarantined: 0, duplicates: 0, late: 0, alreadyCommitted: 0, bronze: 0, bronzeAlready: 0 };
+  const t = {
+    recordsIn: 0,
+    landed: 0,
+    quarantined: 0,
+    duplicates: 0,
+    late: 0,
+    alreadyCommitted: 0,
+    bronze: 0,
+    bronzeAlready: 0,
+  };
   for (const r of results) {
     t.recordsIn += r.recordsIn;
     t.landed += r.landed;
@@ -61,7 +70,14 @@ describe('pipeline on generated events', () => {
 
   beforeAll(async () => {
     catalog = await warehouse();
-    const g = generatedRecords({ events: 2500, seed: 11, badShare: 0.03, duplicateShare: 0.03, lateShare: 0.05, oversizedBytes: 70_000 });
+    const g = generatedRecords({
+      events: 2500,
+      seed: 11,
+      badShare: 0.03,
+      duplicateShare: 0.03,
+      lateShare: 0.05,
+      oversizedBytes: 70_000,
+    });
     generated = g.generated;
     const pipeline = createPipeline({ catalog, piiSalt: SALT, allowedLatenessSeconds: 600 });
     results = [];
@@ -91,7 +107,10 @@ describe('pipeline on generated events', () => {
     for (const g of generated.filter((x) => x.topic === 'orders')) {
       const row = byOffset.get(`${g.partition}/${g.offset}`)!;
       expect(row.payload_bytes).toBe(g.value.length);
-      const raw = row.payload_encoding === 'base64' ? Buffer.from(row.payload as string, 'base64') : Buffer.from(row.payload as string, 'utf8');
+      const raw =
+        row.payload_encoding === 'base64'
+          ? Buffer.from(row.payload as string, 'base64')
+          : Buffer.from(row.payload as string, 'utf8');
       expect(raw.equals(g.value)).toBe(true);
       expect(Buffer.from(row.kafka_key as Uint8Array).toString()).toBe(g.key);
       expect(row.kafka_timestamp).toBe(g.timestamp * 1000);
@@ -153,7 +172,9 @@ describe('pipeline on generated events', () => {
   it('hashes direct PII with HMAC-SHA256 of the salt', async () => {
     const rows = await tableRows(catalog, 'silver', 'customer_registered');
     const src = new Map(
-      generated.filter((g) => isGoodKind(g.kind) && g.event!.event_type === 'customer_registered').map((g) => [g.event!.event_id, g.event!]),
+      generated
+        .filter((g) => isGoodKind(g.kind) && g.event!.event_type === 'customer_registered')
+        .map((g) => [g.event!.event_id, g.event!]),
     );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) {
@@ -180,7 +201,8 @@ describe('pipeline on generated events', () => {
 
   it('stores the highest offset per partition in every snapshot summary of every table', async () => {
     const last = new Map<string, number>();
-    for (const g of generated) last.set(`${g.topic}.${g.partition}`, Math.max(last.get(`${g.topic}.${g.partition}`) ?? -1, g.offset));
+    for (const g of generated)
+      last.set(`${g.topic}.${g.partition}`, Math.max(last.get(`${g.topic}.${g.partition}`) ?? -1, g.offset));
     const bronze = await catalog.loadTable({ namespace: 'bronze', name: 'behaviour' });
     const offsets = committedState(bronze.metadata).offsets.get('behaviour')!;
     for (const [k, o] of last) if (k.startsWith('behaviour.')) expect(offsets.get(Number(k.split('.')[1]))).toBe(o);
@@ -219,7 +241,9 @@ describe('replays', () => {
     expect(r.bronze.landed).toBe(records.length - 400);
     const audit = await auditLake(catalog);
     for (const [name, a] of Object.entries(audit)) expect(a.duplicated, name).toEqual([]);
-    const bronze = Object.entries(audit).filter(([n]) => n.startsWith('bronze.')).reduce((n, [, a]) => n + a.rows, 0);
+    const bronze = Object.entries(audit)
+      .filter(([n]) => n.startsWith('bronze.'))
+      .reduce((n, [, a]) => n + a.rows, 0);
     expect(bronze).toBe(records.length);
   });
 

@@ -22,18 +22,23 @@ import { SecretsStub } from '../../support/secrets-stub.js';
 import { createPipeline, fromMskEvent } from '../../../core/pipeline/index.js';
 
 const SALT = 'handler-salt-0123456789abcdef';
-const generated = [...generateEvents({ events: 700, seed: 13, badShare: 0.03, duplicateShare: 0.03, oversizedBytes: 70_000 })];
+const generated = [
+  ...generateEvents({ events: 700, seed: 13, badShare: 0.03, duplicateShare: 0.03, oversizedBytes: 70_000 }),
+];
 const events: MSKEvent[] = [...toMskBatches(generated, { batchSize: 150 })];
 const dirs: string[] = [];
 
-/** EMF documents printed while fn runs (POWERTOOLS_DEV routes them to console.log). */
+/** EMF documents printed while fn runs. */
 async function captureEmf<T>(fn: () => Promise<T>): Promise<{ value: T; emf: Record<string, unknown>[] }> {
   const emf: Record<string, unknown>[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
-    const o = typeof line === 'string' && line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : undefined;
+    const o =
+      typeof line === 'string' && line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : undefined;
     if (o && '_aws' in o) emf.push(o);
   });
-  const quiet = [vi.spyOn(console, 'info'), vi.spyOn(console, 'error'), vi.spyOn(console, 'warn')].map((s) => s.mockImplementation(() => undefined));
+  const quiet = [vi.spyOn(console, 'info'), vi.spyOn(console, 'error'), vi.spyOn(console, 'warn')].map((s) =>
+    s.mockImplementation(() => undefined),
+  );
   try {
     return { value: await fn(), emf };
   } finally {
@@ -52,7 +57,9 @@ async function reference(): Promise<Record<string, TableAudit>> {
 }
 
 beforeAll(() => {
+  // Dev mode sends EMF to console.log (captured below); it would also disable metrics unless told otherwise.
   vi.stubEnv('POWERTOOLS_DEV', 'true');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -63,7 +70,14 @@ describe('handler on a local warehouse', () => {
   it('lands every batch, publishes the EMF metrics the dashboards read, and reconciles', async () => {
     const dir = await tempDir('handler-local-');
     dirs.push(dir);
-    const handler = createHandler({ env: { SHOPLAKE_WAREHOUSE: dir, SHOPLAKE_CATALOG: 'local', SHOPLAKE_PII_SALT: SALT, SHOPLAKE_ALLOWED_LATENESS_SECONDS: '600' } });
+    const handler = createHandler({
+      env: {
+        SHOPLAKE_WAREHOUSE: dir,
+        SHOPLAKE_CATALOG: 'local',
+        SHOPLAKE_PII_SALT: SALT,
+        SHOPLAKE_ALLOWED_LATENESS_SECONDS: '600',
+      },
+    });
     const { value: responses, emf } = await captureEmf(async () => {
       const out: IngestResponse[] = [];
       for (const e of events) out.push(await handler(e));
@@ -79,7 +93,9 @@ describe('handler on a local warehouse', () => {
     expect(emf.length).toBe(events.length);
     const names = new Set(Object.values(METRICS));
     for (const [i, doc] of emf.entries()) {
-      const meta = (doc._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string; Unit: string }[] }[] }).CloudWatchMetrics[0]!;
+      const meta = (
+        doc._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string; Unit: string }[] }[] }
+      ).CloudWatchMetrics[0]!;
       expect(meta.Namespace).toBe('shoplake');
       expect(new Set(meta.Metrics.map((m) => m.Name))).toEqual(names);
       expect(doc[METRICS.recordsIn]).toBe(responses[i]!.recordsIn);
@@ -135,7 +151,12 @@ describe('handler on the AWS path (S3 on loopback, Glue stub, Secrets Manager st
     const glue = new GlueStub();
     const secrets = new SecretsStub();
     secrets.secrets.set(ARN, SALT);
-    const handler = createHandler({ env, clients: { glue: glue.client(), s3: { client: s3.client } }, secrets: secrets.client() });
+    const handler = createHandler({
+      env,
+      clients: { glue: glue.client(), s3: { client: s3.client } },
+      secrets: secrets.client(),
+    });
+    const failed = new Set<number>();
     await captureEmf(async () => {
       // Secrets Manager down: the invocation fails; nothing was written.
       secrets.failNext(1);
@@ -150,23 +171,33 @@ describe('handler on the AWS path (S3 on loopback, Glue stub, Secrets Manager st
             response = await handler(e);
           } catch (err) {
             expect(i === 1 || i === 2, `batch ${i} failed: ${(err as Error).message}`).toBe(true);
+            failed.add(i);
           }
         }
         expect(response, `batch ${i}`).toBeDefined();
-        expect(response!.landed + response!.quarantined + response!.duplicates + response!.alreadyCommitted).toBe(response!.recordsIn);
+        expect(response!.landed + response!.quarantined + response!.duplicates + response!.alreadyCommitted).toBe(
+          response!.recordsIn,
+        );
       }
     });
+    expect([...failed].sort()).toEqual([1, 2]);
     // Warm container: the secret was read once after the failed start, the tables created once.
     expect(secrets.calls.filter((c) => c === 'GetSecretValue').length).toBe(2);
     const tables = [...glue.tables.values()].reduce((n, t) => n + t.size, 0);
     expect(tables).toBeGreaterThan(10);
     expect(glue.calls.filter((c) => c === 'CreateTable').length).toBe(tables);
-    const catalog = new GlueCatalog({ client: glue.client(), warehouse: 's3://lake/warehouse', io: new S3FileIO({ client: s3.client }) });
+    const catalog = new GlueCatalog({
+      client: glue.client(),
+      warehouse: 's3://lake/warehouse',
+      io: new S3FileIO({ client: s3.client }),
+    });
     const audit = await auditLake(catalog, namespaces);
     expect(compareAudits(audit, await reference())).toEqual([]);
     // Every table is a Glue Iceberg table whose metadata lives in the bucket.
     const t = glue.tables.get(namespaces.silver)!.get('page_viewed')!.table;
     expect(t.Parameters?.table_type).toBe('ICEBERG');
-    expect(t.Parameters?.metadata_location).toMatch(/^s3:\/\/lake\/warehouse\/shoplake_test_silver\.db\/page_viewed\/metadata\//);
+    expect(t.Parameters?.metadata_location).toMatch(
+      /^s3:\/\/lake\/warehouse\/shoplake_test_silver\.db\/page_viewed\/metadata\//,
+    );
   });
 });

@@ -39,7 +39,9 @@ const base = (i: number): Event => structuredClone(goods[i]!.event);
 function corpus(): Case[] {
   const deepArray = Buffer.from('['.repeat(10_000) + ']'.repeat(10_000));
   const deepObject = Buffer.from('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000));
-  const deepField = Buffer.from(JSON.stringify(base(0)).replace(/}$/, `,"nested":${'['.repeat(10_000)}${']'.repeat(10_000)}}`));
+  const deepField = Buffer.from(
+    JSON.stringify(base(0)).replace(/}$/, `,"nested":${'['.repeat(10_000)}${']'.repeat(10_000)}}`),
+  );
   const proto = Buffer.from(JSON.stringify(base(1)).replace(/^{/, '{"__proto__":{"polluted":true},'));
   const ctor = Buffer.from(JSON.stringify(base(2)).replace(/^{/, '{"constructor":{"prototype":{"polluted":true}},'));
   const missing = base(3);
@@ -50,7 +52,11 @@ function corpus(): Case[] {
   const fractional = base(6);
   (fractional.line_items as Event[])[0]!.quantity = 1.5;
   return [
-    { name: 'invalid UTF-8', expect: 'invalid_utf8', value: Buffer.concat([Buffer.from('{"event_id":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]) },
+    {
+      name: 'invalid UTF-8',
+      expect: 'invalid_utf8',
+      value: Buffer.concat([Buffer.from('{"event_id":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
+    },
     { name: 'not JSON', expect: 'not_json', value: Buffer.from('{"event_id": "abc", oops') },
     { name: 'XML', expect: 'not_json', value: Buffer.from('<order><id>1</id></order>') },
     { name: 'JSON array', expect: 'not_an_object', value: json([1, 2, 3]) },
@@ -65,7 +71,11 @@ function corpus(): Case[] {
     { name: 'constructor key', expect: 'unknown_field', value: ctor },
     { name: 'wrong type', expect: 'wrong_type', value: json({ ...base(8), order_id: 'not-a-number' }) },
     { name: 'missing required field', expect: 'missing_required', value: json(missing) },
-    { name: 'unknown event_type', expect: 'unknown_event_type', value: json({ ...base(9), event_type: 'order_teleported' }) },
+    {
+      name: 'unknown event_type',
+      expect: 'unknown_event_type',
+      value: json({ ...base(9), event_type: 'order_teleported' }),
+    },
     { name: 'event on the wrong topic', expect: 'wrong_topic', value: pageView },
     { name: 'event_time years ahead', expect: 'future_timestamp', value: json(future) },
     { name: 'negative quantity', expect: 'out_of_range', value: json(negative) },
@@ -125,9 +135,16 @@ describe('hostile corpus through the Lambda handler', () => {
       }
       records.push(mskRecord(offset++, c.value, c.key === undefined ? shop : c.key, ts));
     }
-    const event: MSKEvent = { eventSource: 'aws:kafka', eventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/test/x', bootstrapServers: 'b-1:9098', records: { 'orders-0': records } };
+    const event: MSKEvent = {
+      eventSource: 'aws:kafka',
+      eventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/test/x',
+      bootstrapServers: 'b-1:9098',
+      records: { 'orders-0': records },
+    };
     vi.stubEnv('POWERTOOLS_DEV', 'true');
-    const handler = createHandler({ env: { SHOPLAKE_WAREHOUSE: dir, SHOPLAKE_CATALOG: 'local', SHOPLAKE_PII_SALT: 'hostile-salt-0123456789' } });
+    const handler = createHandler({
+      env: { SHOPLAKE_WAREHOUSE: dir, SHOPLAKE_CATALOG: 'local', SHOPLAKE_PII_SALT: 'hostile-salt-0123456789' },
+    });
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     vi.spyOn(console, 'info').mockImplementation(() => undefined);
     response = await handler(event);
@@ -161,7 +178,9 @@ describe('hostile corpus through the Lambda handler', () => {
       expect(row, c.name).toBeDefined();
       expect(row!.reason_code, c.name).toBe(c.expect);
       expect((row!.errors as { code: string }[])[0]!.code, c.name).toBe(c.expect);
-      expect(row!.payload === null ? null : Buffer.from(row!.payload as Uint8Array).equals(c.value!), c.name).toBe(c.value === null ? null : true);
+      expect(row!.payload === null ? null : Buffer.from(row!.payload as Uint8Array).equals(c.value!), c.name).toBe(
+        c.value === null ? null : true,
+      );
       expect(row!.payload_bytes, c.name).toBe(c.value?.length ?? 0);
     });
   });

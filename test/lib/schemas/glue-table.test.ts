@@ -12,11 +12,24 @@ function idsOf(fields: readonly IcebergField[]): number[] {
   const ids: number[] = [];
   const visit = (t: IcebergType): void => {
     if (typeof t === 'string') return;
-    if (t.type === 'struct') for (const f of t.fields) (ids.push(f.id), visit(f.type));
-    else if (t.type === 'list') (ids.push(t['element-id']), visit(t.element));
-    else (ids.push(t['key-id'], t['value-id']), visit(t.key), visit(t.value));
+    if (t.type === 'struct') {
+      for (const f of t.fields) {
+        ids.push(f.id);
+        visit(f.type);
+      }
+    } else if (t.type === 'list') {
+      ids.push(t['element-id']);
+      visit(t.element);
+    } else {
+      ids.push(t['key-id'], t['value-id']);
+      visit(t.key);
+      visit(t.value);
+    }
   };
-  for (const f of fields) (ids.push(f.id), visit(f.type));
+  for (const f of fields) {
+    ids.push(f.id);
+    visit(f.type);
+  }
   return ids;
 }
 

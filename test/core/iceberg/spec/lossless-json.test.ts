@@ -64,6 +64,17 @@ describe('parseLosslessJson', () => {
     const text =
       '{"s":"12345678901234567890","f":0.12345678901234567,"e":1e12345678901234567,"n":-1.5e-300,"k12345678901234567":1}';
     expect(parseLosslessJson(text)).toEqual(oracle(text));
+    // escaped quotes and backslashes right before digit runs must not end the string early
+    const escapes = JSON.stringify({ q: 'a"12345678901234567890', b: '\\', c: 'x\\"9007199254740993' }).replace(
+      /}$/,
+      ',"n":12345678901234567890}',
+    );
+    expect(parseLosslessJson(escapes)).toEqual({
+      q: 'a"12345678901234567890',
+      b: '\\',
+      c: 'x\\"9007199254740993',
+      n: 12345678901234567890n,
+    });
   });
 
   it('agrees with lossless-json on random documents and round-trips them', () => {
@@ -73,6 +84,8 @@ describe('parseLosslessJson', () => {
       const text = losslessStringify(value) ?? 'null';
       const parsed = parseLosslessJson(text);
       expect(parsed).toEqual(oracle(text));
+      const pretty = losslessStringify(value, null, i % 2 === 0 ? 2 : '\t') ?? 'null';
+      expect(parseLosslessJson(pretty)).toEqual(parsed);
       expect(parseLosslessJson(stringifyLosslessJson(parsed))).toEqual(parsed);
     }
   });
