@@ -21,7 +21,7 @@ interface Timing {
 
 /** Runs a shell command under bash's `time`; returns wall and CPU seconds of the whole process tree. */
 function timed(cmd: string, env: Record<string, string> = {}): Timing {
-  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time (${cmd}) >/dev/null 2>/tmp/shoplake-bench-cdk.err`], {
+  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time (${cmd} >/dev/null 2>/tmp/shoplake-bench-cdk.err)`], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',

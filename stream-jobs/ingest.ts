@@ -1,12 +1,25 @@
-// PLACEHOLDER until the ECS consumer of issue 6 replaces it. It consumes nothing (so no record is committed and
-// none can be lost), answers the ECS health check on SHOPLAKE_HEALTH_PORT and exits cleanly on SIGTERM.
-import { createServer } from 'node:http';
+// The ECS consumer's entrypoint (container command `node dist/ingest.mjs`, lib/constructs/stream-consumer.ts): thin
+// over core/stream. Settings from the environment (core/stream/settings.ts); SIGTERM (an ECS stop) and SIGINT commit
+// the in-flight batch and leave the group; the exit code is 0 after a clean stop, 1 after a failure (Kafka
+// unreachable or refusing auth once the retry budget is spent, storage or catalog errors), 2 for bad settings.
+import { IngestConsumer, streamSettingsFromEnv } from '../core/stream/index.js';
 
-const port = Number(process.env.SHOPLAKE_HEALTH_PORT ?? 8080);
-console.log(JSON.stringify({ level: 'WARN', msg: 'shoplake stream-jobs ingest is not built yet; consuming nothing' }));
-const server = createServer((req, res) => {
-  res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'text/plain' });
-  res.end(req.url === '/healthz' ? 'ok (placeholder: not built yet)\n' : 'not found\n');
-});
-server.listen(port, '0.0.0.0');
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+function exit(code: number): void {
+  // Let stdout (JSON logs, EMF) drain first; kafkajs may hold sockets a moment longer than needed.
+  process.stdout.write('', () => process.exit(code));
+}
+
+function main(): void {
+  let consumer: IngestConsumer;
+  try {
+    consumer = IngestConsumer.start(streamSettingsFromEnv(process.env));
+  } catch (e) {
+    process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: `bad settings: ${(e as Error).message}` })}\n`);
+    exit(2);
+    return;
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void consumer.stop(signal));
+  consumer.done.then(exit, () => exit(1));
+}
+
+main();

@@ -51,13 +51,17 @@ const number = (name: string) => (v: string) => {
 /** "not_json,oversized" (equal weights, others off) or "not_json=2,oversized=0.1" (given weights, others off). */
 export function parseBadKinds(v: string): Partial<Record<BadKind, number>> {
   const out: Partial<Record<BadKind, number>> = Object.fromEntries(BAD_KINDS.map((k) => [k, 0]));
-  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [kind, weight] = part.split('=');
     if (!(BAD_KINDS as readonly string[]).includes(kind!)) {
       throw new InvalidArgumentError(`unknown bad kind "${kind}" (known: ${BAD_KINDS.join(', ')})`);
     }
     const w = weight === undefined ? 1 : Number(weight);
-    if (!Number.isFinite(w) || w < 0) throw new InvalidArgumentError(`bad kind weight must be a number >= 0, got "${weight}"`);
+    if (!Number.isFinite(w) || w < 0)
+      throw new InvalidArgumentError(`bad kind weight must be a number >= 0, got "${weight}"`);
     out[kind as BadKind] = w;
   }
   return out;
@@ -76,15 +80,41 @@ export function generateCommand(): Command {
     .option('--start <iso>', 'start of the simulated range (UTC)', d.start.toISOString())
     .option('--days <n>', 'length of the simulated range in days', number('--days'), d.days)
     .option('--shops <n>', 'number of shops (Zipf-distributed sizes)', integer('--shops'), d.shops)
-    .option('--partitions <n>', 'partitions per topic (records keyed by shop_id, murmur2 like Kafka)', integer('--partitions'), d.partitions)
-    .option('--late <share>', 'share of records delivered late (event_time minutes to days behind)', number('--late'), d.lateShare)
-    .option('--duplicates <share>', 'share of records resent (same event_id, identical bytes)', number('--duplicates'), d.duplicateShare)
+    .option(
+      '--partitions <n>',
+      'partitions per topic (records keyed by shop_id, murmur2 like Kafka)',
+      integer('--partitions'),
+      d.partitions,
+    )
+    .option(
+      '--late <share>',
+      'share of records delivered late (event_time minutes to days behind)',
+      number('--late'),
+      d.lateShare,
+    )
+    .option(
+      '--duplicates <share>',
+      'share of records resent (same event_id, identical bytes)',
+      number('--duplicates'),
+      d.duplicateShare,
+    )
     .option('--bad <share>', 'share of bad records', number('--bad'), d.badShare)
-    .option('--bad-kinds <list>', `bad kinds and weights, e.g. "not_json,wrong_type" or "oversized=0.1,not_json=1" (kinds: ${BAD_KINDS.join(', ')})`, parseBadKinds)
-    .addOption(new Option('--format <format>', 'output format for a file or stdout').choices(['ndjson', 'msk']).default('ndjson'))
+    .option(
+      '--bad-kinds <list>',
+      `bad kinds and weights, e.g. "not_json,wrong_type" or "oversized=0.1,not_json=1" (kinds: ${BAD_KINDS.join(', ')})`,
+      parseBadKinds,
+    )
+    .addOption(
+      new Option('--format <format>', 'output format for a file or stdout')
+        .choices(['ndjson', 'msk'])
+        .default('ndjson'),
+    )
     .option('--batch-size <n>', 'records per MSK event (with --format msk)', integer('--batch-size'), 100)
     .option('--out <file>', 'write to this file instead of stdout')
-    .option('--brokers <list>', 'produce to Kafka (host:port,...) instead of writing; oversized records are off unless --bad-kinds names them')
+    .option(
+      '--brokers <list>',
+      'produce to Kafka (host:port,...) instead of writing; oversized records are off unless --bad-kinds names them',
+    )
     .addOption(new Option('--auth <auth>', 'Kafka authentication').choices(['none', 'msk-iam']).default('none'))
     .option('--region <region>', 'AWS region for MSK IAM (default AWS_REGION)')
     .option('--stats-file <file>', 'also write the run statistics as JSON to this file')
@@ -107,22 +137,41 @@ export function generateCommand(): Command {
       const stream = generateEvents(input);
       const showProgress = o.progress ?? process.stderr.isTTY === true;
       const bar = showProgress
-        ? new SingleBar({ stream: process.stderr, format: 'generate [{bar}] {percentage}% | {value}/{total} records | {eta_formatted} left', etaBuffer: 50 })
+        ? new SingleBar({
+            stream: process.stderr,
+            format: 'generate [{bar}] {percentage}% | {value}/{total} records | {eta_formatted} left',
+            etaBuffer: 50,
+          })
         : undefined;
       bar?.start(stream.options.events, 0);
       const progress = (n: number): void => bar?.update(n);
       try {
         if (o.brokers) {
-          const summary = await produceGenerated(stream, { brokers: o.brokers, auth: o.auth, onProgress: progress, ...(o.region ? { region: o.region } : {}) });
+          const summary = await produceGenerated(stream, {
+            brokers: o.brokers,
+            auth: o.auth,
+            onProgress: progress,
+            ...(o.region ? { region: o.region } : {}),
+          });
           bar?.stop();
-          if (!o.quiet) process.stderr.write(`produced ${summary.records} records in ${summary.batches} batches to ${o.brokers}\n`);
+          if (!o.quiet)
+            process.stderr.write(`produced ${summary.records} records in ${summary.batches} batches to ${o.brokers}\n`);
         } else {
           const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
           // A closed pipe (`| head`) ends the run quietly, as Unix tools do.
-          if (!o.out) process.stdout.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' ? process.exit(0) : undefined));
-          if (o.format === 'msk') await writeLines(toMskBatches(stream, { batchSize: o.batchSize }), out, () => progress(stream.stats.records));
+          if (!o.out)
+            process.stdout.on('error', (err: NodeJS.ErrnoException) =>
+              err.code === 'EPIPE' ? process.exit(0) : undefined,
+            );
+          if (o.format === 'msk')
+            await writeLines(toMskBatches(stream, { batchSize: o.batchSize }), out, () =>
+              progress(stream.stats.records),
+            );
           else await writeNdjson(stream, out, { onProgress: progress });
-          if (o.out) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+          if (o.out)
+            await new Promise<void>((resolve, reject) =>
+              out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+            );
           bar?.stop();
         }
       } finally {

@@ -31,16 +31,22 @@ const integer =
     }
     return n;
   };
-const share = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError(`${name} must be a number in [0, 1), got "${v}"`);
-  return n;
-};
-const positiveNumber = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0, got "${v}"`);
-  return n;
-};
+const share =
+  (name: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1)
+      throw new InvalidArgumentError(`${name} must be a number in [0, 1), got "${v}"`);
+    return n;
+  };
+const positiveNumber =
+  (name: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a number > 0, got "${v}"`);
+    return n;
+  };
 
 export function localCommand(): Command {
   const run = new Command('run')
@@ -51,17 +57,36 @@ export function localCommand(): Command {
         'duplicate-skipped) and throughput. Exits 1 if the counts do not reconcile.',
     )
     .option('--events <n>', 'records to generate', integer('--events', 0), DEFAULT_EVENTS)
-    .option('--seed <n>', 'generator seed (default: 42 on an empty warehouse, 42 + records already consumed on a re-run)', integer('--seed', 0, 0xffff_ffff))
+    .option(
+      '--seed <n>',
+      'generator seed (default: 42 on an empty warehouse, 42 + records already consumed on a re-run)',
+      integer('--seed', 0, 0xffff_ffff),
+    )
     .option('--warehouse <dir>', 'warehouse directory (Iceberg Hadoop layout; created if missing)', DEFAULT_WAREHOUSE)
-    .option('--batch-size <n>', 'records per MSK event (the event source mapping BatchSize, 1..10000)', integer('--batch-size', 1, 10_000), DEFAULT_BATCH_SIZE)
-    .option('--reset', 'empty the warehouse first (refused if it holds anything but tables); without it a re-run appends')
+    .option(
+      '--batch-size <n>',
+      'records per MSK event (the event source mapping BatchSize, 1..10000)',
+      integer('--batch-size', 1, 10_000),
+      DEFAULT_BATCH_SIZE,
+    )
+    .option(
+      '--reset',
+      'empty the warehouse first (refused if it holds anything but tables); without it a re-run appends',
+    )
     .option('--days <n>', 'length of the simulated time range in days (default 1)', positiveNumber('--days'))
     .option('--shops <n>', 'number of shops (default 25)', integer('--shops', 1, 100_000))
     .option('--late <share>', 'share of records delivered late (default 0.02)', share('--late'))
-    .option('--duplicates <share>', 'share of records resent with the same event_id (default 0.01)', share('--duplicates'))
+    .option(
+      '--duplicates <share>',
+      'share of records resent with the same event_id (default 0.01)',
+      share('--duplicates'),
+    )
     .option('--bad <share>', 'share of bad records, quarantined with a reason (default 0.005)', share('--bad'))
     .option('--json', 'print the summary as JSON on stdout')
-    .option('--progress', 'show a progress bar on stderr (default: when stderr is a terminal; otherwise a line every 5 s)')
+    .option(
+      '--progress',
+      'show a progress bar on stderr (default: when stderr is a terminal; otherwise a line every 5 s)',
+    )
     .option('--no-progress', 'no progress output at all')
     .addHelpText(
       'after',
@@ -88,7 +113,9 @@ export function localCommand(): Command {
       };
       const onSigint = (): void => {
         bar?.stop();
-        process.stderr.write('\nshoplake local run: interrupted; committed batches stay, a re-run continues after them\n');
+        process.stderr.write(
+          '\nshoplake local run: interrupted; committed batches stay, a re-run continues after them\n',
+        );
         process.exit(130);
       };
       process.once('SIGINT', onSigint);
@@ -124,12 +151,18 @@ function progressBar(flag: boolean | undefined): Progress | undefined {
   const tty = process.stderr.isTTY === true;
   const bar = new SingleBar({
     stream: process.stderr,
-    format: 'local run [{bar}] {percentage}% | {value}/{total} records | {rate} rec/s | quarantined {quarantined} | duplicates {duplicates} | {eta_formatted} left',
+    format:
+      'local run [{bar}] {percentage}% | {value}/{total} records | {rate} rec/s | quarantined {quarantined} | duplicates {duplicates} | {eta_formatted} left',
     etaBuffer: 5,
     hideCursor: tty,
     noTTYOutput: !tty,
     notTTYSchedule: 5000,
-    ...(tty ? {} : { format: 'local run {value}/{total} records ({percentage}%), {rate} rec/s, quarantined {quarantined}, duplicates {duplicates}' }),
+    ...(tty
+      ? {}
+      : {
+          format:
+            'local run {value}/{total} records ({percentage}%), {rate} rec/s, quarantined {quarantined}, duplicates {duplicates}',
+        }),
   });
   let started = 0;
   let running = false;
@@ -141,7 +174,11 @@ function progressBar(flag: boolean | undefined): Progress | undefined {
     },
     update: (p) => {
       const secs = (performance.now() - started) / 1000;
-      bar.update(p.records, { rate: Math.round(p.records / Math.max(secs, 0.001)), quarantined: p.quarantined, duplicates: p.duplicates });
+      bar.update(p.records, {
+        rate: Math.round(p.records / Math.max(secs, 0.001)),
+        quarantined: p.quarantined,
+        duplicates: p.duplicates,
+      });
     },
     stop() {
       if (running) bar.stop();

@@ -6,7 +6,8 @@ import { DEFAULT_WAREHOUSE } from '../../core/local/run-local.js';
 import { displayValue, toJson } from '../../core/local/duckdb-values.js';
 import { formatCount, formatTable } from '../../core/local/format-table.js';
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
 const positive = (v: string): number => {
   const n = Number(v);
@@ -33,19 +34,27 @@ export function queryCommand(): Command {
     .action(async (sql: string, o: { warehouse: string; json?: boolean; maxRows?: number }) => {
       const session = await openQuerySession(o.warehouse);
       try {
-        for (const s of session.skipped) process.stderr.write(`shoplake query: warning: ${s.table} is not queryable: ${s.error}\n`);
+        for (const s of session.skipped)
+          process.stderr.write(`shoplake query: warning: ${s.table} is not queryable: ${s.error}\n`);
         const maxRows = o.maxRows ?? (o.json ? undefined : 100);
         const result = await session.query(sql, maxRows === undefined ? {} : { maxRows });
         const names = uniqueNames(result.columns.map((c) => c.name));
         if (o.json) {
           const objects = result.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i] ?? null])));
           // One row object per line: readable, and still one JSON document.
-          process.stdout.write(objects.length === 0 ? '[]\n' : `[\n${objects.map((r) => `  ${toJson(r)}`).join(',\n')}\n]\n`);
-          if (result.truncated) process.stderr.write(`shoplake query: output cut at ${formatCount(maxRows!)} rows (--max-rows)\n`);
+          process.stdout.write(
+            objects.length === 0 ? '[]\n' : `[\n${objects.map((r) => `  ${toJson(r)}`).join(',\n')}\n]\n`,
+          );
+          if (result.truncated)
+            process.stderr.write(`shoplake query: output cut at ${formatCount(maxRows!)} rows (--max-rows)\n`);
           return;
         }
         const align = result.columns.map((c) => (NUMERIC.test(c.type) ? 'right' : 'left') as 'right' | 'left');
-        const table = formatTable(names, result.rows.map((r) => r.map(displayValue)), { align });
+        const table = formatTable(
+          names,
+          result.rows.map((r) => r.map(displayValue)),
+          { align },
+        );
         const n = result.rows.length;
         const footer = result.truncated
           ? `(first ${formatCount(n)} rows; more not shown: use --max-rows)`

@@ -18,7 +18,10 @@ export function tablesCommand(): Command {
     .action(async (o: { warehouse: string; json?: boolean }) => {
       const stats = await tableStats(new LocalCatalog(await checkWarehouse(o.warehouse)));
       if (o.json) {
-        const out = stats.map((t) => ({ ...t, lastCommit: t.lastCommitMs === null ? null : new Date(t.lastCommitMs).toISOString() }));
+        const out = stats.map((t) => ({
+          ...t,
+          lastCommit: t.lastCommitMs === null ? null : new Date(t.lastCommitMs).toISOString(),
+        }));
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }

@@ -126,7 +126,9 @@ function wrongValue(f: ContractField, current: unknown, random: Random): unknown
 /** A well-formed event padded, in a free-text field of its own contract, past `bytes`. */
 function oversized(base: WireEvent, bytes: number): BadRecord {
   const grow = (pad: string): Record<string, unknown> =>
-    base.event_type === 'order_created' ? { ...base, note_attributes: { gift_message: pad } } : { ...base, user_agent: pad };
+    base.event_type === 'order_created'
+      ? { ...base, note_attributes: { gift_message: pad } }
+      : { ...base, user_agent: pad };
   const without = JSON.stringify(grow('')).length;
   const pad = PAD.repeat(Math.ceil((bytes - without + 1) / PAD.length) + 1);
   return json(grow(pad), base.event_type);

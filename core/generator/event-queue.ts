@@ -1,63 +1,90 @@
 // A binary min-heap of pending events ordered by delivery time, ties broken by insertion order so that the
 // output never depends on the heap's internal layout. This is the simulation's clock: the generator pops
-// events in the order a Kafka producer would send them.
+// events in the order a Kafka producer would send them. Keys live in typed arrays beside the items, so sifting
+// compares numbers in contiguous memory instead of chasing item pointers.
 
 export interface Scheduled {
-  /** When the producer sends it: epoch microseconds. */
+  /** When it happens: epoch microseconds. */
   at: number;
   /** Insertion sequence: the tie-breaker. Set by the queue. */
   seq: number;
 }
 
 export class EventQueue<T extends Scheduled> {
-  readonly #heap: T[] = [];
-  #seq = 0;
+  #items: T[] = [];
+  #at = new Float64Array(1024);
+  #seq = new Float64Array(1024);
+  #size = 0;
+  #next = 0;
 
   get size(): number {
-    return this.#heap.length;
+    return this.#size;
   }
 
-  /** The earliest delivery time, or Infinity when empty. */
+  /** The earliest time, or Infinity when empty. */
   peekAt(): number {
-    return this.#heap.length === 0 ? Infinity : this.#heap[0]!.at;
+    return this.#size === 0 ? Infinity : this.#at[0]!;
   }
 
   push(item: T): void {
-    item.seq = this.#seq++;
-    const h = this.#heap;
-    let i = h.length;
-    h.push(item);
+    if (this.#size === this.#at.length) this.#grow();
+    const at = item.at;
+    const seq = (item.seq = this.#next++);
+    const A = this.#at;
+    const S = this.#seq;
+    const items = this.#items;
+    let i = this.#size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = h[parent]!;
-      if (!before(item, p)) break;
-      h[i] = p;
+      const pa = A[parent]!;
+      if (pa < at || (pa === at && S[parent]! < seq)) break;
+      A[i] = pa;
+      S[i] = S[parent]!;
+      items[i] = items[parent]!;
       i = parent;
     }
-    h[i] = item;
+    A[i] = at;
+    S[i] = seq;
+    items[i] = item;
   }
 
   pop(): T | undefined {
-    const h = this.#heap;
-    const top = h[0];
-    const last = h.pop();
-    if (top === undefined || last === undefined || h.length === 0) return top;
-    const n = h.length;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && before(h[r]!, h[l]!) ? r : l;
-      if (!before(h[c]!, last)) break;
-      h[i] = h[c]!;
-      i = c;
+    if (this.#size === 0) return undefined;
+    const items = this.#items;
+    const top = items[0]!;
+    const n = --this.#size;
+    const A = this.#at;
+    const S = this.#seq;
+    const last = items.pop()!;
+    const at = A[n]!;
+    const seq = S[n]!;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && (A[r]! < A[l]! || (A[r] === A[l] && S[r]! < S[l]!)) ? r : l;
+        const ca = A[c]!;
+        if (at < ca || (at === ca && seq < S[c]!)) break;
+        A[i] = ca;
+        S[i] = S[c]!;
+        items[i] = items[c]!;
+        i = c;
+      }
+      A[i] = at;
+      S[i] = seq;
+      items[i] = last;
     }
-    h[i] = last;
     return top;
   }
-}
 
-function before(a: Scheduled, b: Scheduled): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  #grow(): void {
+    const at = new Float64Array(this.#at.length * 2);
+    const seq = new Float64Array(this.#seq.length * 2);
+    at.set(this.#at);
+    seq.set(this.#seq);
+    this.#at = at;
+    this.#seq = seq;
+  }
 }

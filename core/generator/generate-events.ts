@@ -125,7 +125,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
 
   #good(event: Built, kind: 'good' | 'late', timestamp: number): GeneratedRecord {
     const shape = this.#shape(event.type);
-    const record = this.#emit(shape.topic, event.shop.id, event.json, undefined, kind, event.type, undefined, timestamp);
+    const record = this.#emit(shape.topic, event.shop.id, event.json, undefined, kind, event.type, timestamp);
     if (this.#recent.length < RECENT) this.#recent.push(record);
     else this.#recent[Math.floor(this.#mix.float() * RECENT)] = record;
     return record;
@@ -144,7 +144,15 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
   #duplicate(): GeneratedRecord {
     const orig = this.#recent[Math.floor(this.#mix.float() * this.#recent.length)]!;
     const timestamp = Math.max(orig.timestamp, Math.floor(this.#sim.now / 1000)) + Math.floor(this.#mix.exp(1_000));
-    return this.#emit(orig.topic, orig.key, orig.text, orig.text === undefined ? orig.value : undefined, 'duplicate', orig.eventType, undefined, timestamp);
+    return this.#emit(
+      orig.topic,
+      orig.key,
+      orig.text,
+      orig.text === undefined ? orig.value : undefined,
+      'duplicate',
+      orig.eventType,
+      timestamp,
+    );
   }
 
   #bad(): GeneratedRecord {
@@ -160,7 +168,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     const shape = this.#shape(built.type);
     const base = JSON.parse(built.json) as WireEvent;
     const bad = corrupt(kind, base, shape.fields, this.#mix, now, this.options.oversizedBytes);
-    return this.#emit(shape.topic, built.shop.id, undefined, bad.value, kind, bad.eventType, undefined, Math.floor(now / 1000));
+    return this.#emit(shape.topic, built.shop.id, undefined, bad.value, kind, bad.eventType, Math.floor(now / 1000));
   }
 
   #shape(eventType: string): EventShape {
@@ -176,7 +184,6 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     value: Buffer | undefined,
     kind: TestKind,
     eventType: string | undefined,
-    parsed: WireEvent | undefined,
     timestamp: number,
   ): GeneratedRecord {
     const partition = this.#partitioner.partitionOf(key);
@@ -193,7 +200,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     s.byEventType[t] = (s.byEventType[t] ?? 0) + 1;
     s.firstTimestamp ??= timestamp;
     s.lastTimestamp = timestamp;
-    return new Record_(topic, partition, offset, key, text, value, HEADERS[kind], timestamp, kind, eventType, parsed);
+    return new Record_(topic, partition, offset, key, text, value, HEADERS[kind], timestamp, kind, eventType);
   }
 }
 
@@ -210,8 +217,9 @@ class Record_ implements GeneratedRecord {
     readonly timestamp: number,
     readonly kind: TestKind,
     readonly eventType: string | undefined,
-    private parsed: WireEvent | undefined,
   ) {}
+
+  private parsed: WireEvent | undefined;
 
   get value(): Buffer {
     return (this.bytes ??= Buffer.from(this.text!, 'utf8'));

@@ -1,6 +1,8 @@
 // Writing JSON text by hand for the hottest events (JSON.stringify of a whole event costs more than generating
 // it). Only these helpers put values into JSON text: strings go through q(), which escapes whatever needs it.
 
+// Quote, backslash, control characters (which JSON must escape) and surrogates (which JSON.stringify escapes).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A JSON string literal, or null. */

@@ -21,6 +21,7 @@ export function catalogEdit(sim: Sim, shop: Shop, at: number): Built {
   if (what < 0.4) {
     const factor = r.chance(0.5) ? 1 + r.int(5, 20) / 100 : 1 - r.int(5, 30) / 100;
     for (const v of p.variants) v.priceCents = Math.max(99, Math.round((v.priceCents * factor) / 100) * 100 - 1);
+    p.viewJson = null;
   } else if (what < 0.5) {
     p.status = p.status === 'active' ? r.pick(['draft', 'archived'] as const) : 'active';
   } else if (what < 0.7) {

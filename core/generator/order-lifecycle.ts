@@ -33,7 +33,12 @@ export function scheduleOrderLifecycle(sim: Sim, o: Order): void {
       s.later(t + s.ctx.random.int(1, 5) * SECOND, (s2, t2) =>
         orderUpdated(s2.ctx, o, t2, ['cancelled_at', 'financial_status']),
       );
-      return orderCancelled(s.ctx, o, t, r.pick(['customer', 'customer', 'inventory', 'fraud', 'declined', 'other'] as const));
+      return orderCancelled(
+        s.ctx,
+        o,
+        t,
+        r.pick(['customer', 'customer', 'inventory', 'fraud', 'declined', 'other'] as const),
+      );
     });
     return;
   }

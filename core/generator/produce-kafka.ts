@@ -17,7 +17,10 @@ export interface ProduceGeneratedOptions {
   onProgress?: (acknowledged: number) => void;
 }
 
-export async function produceGenerated(records: Iterable<GeneratedRecord>, options: ProduceGeneratedOptions): Promise<ProduceSummary> {
+export async function produceGenerated(
+  records: Iterable<GeneratedRecord>,
+  options: ProduceGeneratedOptions,
+): Promise<ProduceSummary> {
   const kafka = createKafka({
     brokers: options.brokers,
     clientId: options.clientId ?? 'shoplake-generate',
@@ -32,5 +35,6 @@ export async function produceGenerated(records: Iterable<GeneratedRecord>, optio
 }
 
 function* toKafkaRecords(records: Iterable<GeneratedRecord>): Generator<KafkaRecord> {
-  for (const r of records) yield { topic: r.topic, key: r.key, value: r.value, headers: { ...r.headers }, timestamp: r.timestamp };
+  for (const r of records)
+    yield { topic: r.topic, key: r.key, value: r.value, headers: { ...r.headers }, timestamp: r.timestamp };
 }

@@ -25,6 +25,10 @@ export interface Product {
   title: string;
   /** JSON string literals of title, vendor and productType; setTitle keeps titleJson in step. */
   titleJson: string;
+  /** Cached JSON text of the product's product_viewed fields (behaviour.ts); null after any edit. */
+  viewJson: string | null;
+  /** Its storefront URL (set with viewJson). */
+  urlPath: string;
   vendorJson: string;
   productTypeJson: string;
   handle: string;
@@ -235,6 +239,8 @@ export function newProduct(random: Random, faker: Faker, ids: Ids, createdUs: nu
     id,
     title,
     titleJson: JSON.stringify(title),
+    viewJson: null,
+    urlPath: '',
     vendorJson: JSON.stringify(vendor),
     productTypeJson: JSON.stringify(productType),
     handle: `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${id % 10000}`,
@@ -251,6 +257,7 @@ export function newProduct(random: Random, faker: Faker, ids: Ids, createdUs: nu
 export function setTitle(p: Product, title: string): void {
   p.title = title;
   p.titleJson = JSON.stringify(title);
+  p.viewJson = null;
 }
 
 const MAIL_DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'hotmail.com', 'proton.me', 'example.com'];
@@ -270,7 +277,11 @@ export function buildPeople(faker: Faker): People {
     firstNames: n(() => faker.person.firstName()),
     lastNames: n(() => faker.person.lastName()),
     streets: n(() => faker.location.streetAddress()),
-    places: n(() => ({ city: faker.location.city(), state: faker.location.state({ abbreviated: true }), zip: faker.location.zipCode('#####') })),
+    places: n(() => ({
+      city: faker.location.city(),
+      state: faker.location.state({ abbreviated: true }),
+      zip: faker.location.zipCode('#####'),
+    })),
   };
 }
 

@@ -2,8 +2,8 @@
 // timezone region draws a Poisson number of visits (and of merchant actions) whose rate follows the shopper (or
 // merchant) seasonality curve in that region's local time, and each is assigned to a shop of the region in
 // proportion to its size. nextEvent() pops tasks in time order and returns the next simulated event.
-import { Random } from './random.js';
 import { cumulative } from './random.js';
+import type { Random } from './random.js';
 import { EventQueue } from './event-queue.js';
 import { buildPeople, buildShops, newIds } from './shops.js';
 import { MERCHANT, SHOPPER, seasonalWeight } from './seasonality.js';
@@ -93,10 +93,6 @@ export class Simulation implements Sim {
 
   recentOrder(): Order | undefined {
     return this.#recentOrders.length === 0 ? undefined : this.ctx.random.pick(this.#recentOrders);
-  }
-
-  get queueSize(): number {
-    return this.#queue.size;
   }
 
   /** A shop drawn in proportion to its traffic. */

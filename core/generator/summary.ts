@@ -6,10 +6,15 @@ import type { GenerationStats } from './generate-events.js';
 export function formatSummary(stats: GenerationStats): string {
   const lines: string[] = [];
   const pct = (n: number, of: number): string => (of === 0 ? '0.00%' : `${((100 * n) / of).toFixed(2)}%`);
-  const row = (label: string, n: number, of = stats.records): string => `  ${label.padEnd(22)} ${String(n).padStart(10)}  ${pct(n, of).padStart(7)}`;
-  lines.push(`records ${stats.records} (${(stats.bytes / 1024 / 1024).toFixed(1)} MiB of values) from ${stats.shops} shops`);
+  const row = (label: string, n: number, of = stats.records): string =>
+    `  ${label.padEnd(22)} ${String(n).padStart(10)}  ${pct(n, of).padStart(7)}`;
+  lines.push(
+    `records ${stats.records} (${(stats.bytes / 1024 / 1024).toFixed(1)} MiB of values) from ${stats.shops} shops`,
+  );
   if (stats.firstTimestamp !== null && stats.lastTimestamp !== null) {
-    lines.push(`kafka timestamps ${new Date(stats.firstTimestamp).toISOString()} .. ${new Date(stats.lastTimestamp).toISOString()}`);
+    lines.push(
+      `kafka timestamps ${new Date(stats.firstTimestamp).toISOString()} .. ${new Date(stats.lastTimestamp).toISOString()}`,
+    );
   }
   lines.push('by kind:');
   for (const k of [...GOOD_KINDS, ...BAD_KINDS]) if (stats.byKind[k] > 0) lines.push(row(k, stats.byKind[k]));

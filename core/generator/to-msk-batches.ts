@@ -67,7 +67,9 @@ export function* toMskBatches(records: Iterable<GeneratedRecord>, options: MskBa
   for (const r of records) {
     const size = recordBytes(r);
     if (envelopeBytes + size > maxBytes) {
-      throw new Error(`toMskBatches: record ${r.topic}-${r.partition}@${r.offset} needs ~${size} bytes, above maxPayloadBytes ${maxBytes}`);
+      throw new Error(
+        `toMskBatches: record ${r.topic}-${r.partition}@${r.offset} needs ~${size} bytes, above maxPayloadBytes ${maxBytes}`,
+      );
     }
     let p = pending.get(r.topic);
     if (!p) pending.set(r.topic, (p = { records: [], bytes: envelopeBytes }));

@@ -1,10 +1,9 @@
 // DuckDB result values as plain values (exact, JSON-ready) and as display text. Integers keep every digit (BIGINT
 // and HUGEINT become bigint), DECIMAL keeps its scale as a string ("12.30"), timestamps are ISO 8601 in UTC,
 // dates "YYYY-MM-DD", UUIDs canonical text, BLOBs hex, lists arrays, structs objects, maps arrays of {key, value}.
-import type { DuckDBType, DuckDBValue, DuckDBValueConverter } from '@duckdb/node-api';
+import type { DuckDBType, DuckDBValue, DuckDBValueConverter, DuckDBBlobValue } from '@duckdb/node-api';
 import {
   createDuckDBValueConverter,
-  DuckDBBlobValue,
   DuckDBTypeId,
   JsonDuckDBValueConverter,
   bigintFromBigIntValue,

@@ -58,7 +58,8 @@ export function formatRunSummary(r: LocalRunResult): string {
     out.push(line('skipped as already committed', c.alreadyCommitted + c.bronzeAlreadyCommitted, 'expected 0'));
   }
   const reasons = Object.entries(c.reasons).sort((a, b) => b[1] - a[1]);
-  if (reasons.length > 0) out.push(`  quarantine reasons: ${reasons.map(([k, n]) => `${k} ${formatCount(n)}`).join(', ')}`);
+  if (reasons.length > 0)
+    out.push(`  quarantine reasons: ${reasons.map(([k, n]) => `${k} ${formatCount(n)}`).join(', ')}`);
   out.push(
     `  generated: ${formatCount(g.good)} good, ${formatCount(g.late)} late, ${formatCount(g.duplicate)} duplicate, ${formatCount(bad)} bad`,
   );
@@ -67,7 +68,8 @@ export function formatRunSummary(r: LocalRunResult): string {
     `  table snapshot totals agree with the pipeline's counts: ${tableChecks.every((k) => k.ok) ? 'ok' : 'MISMATCH'}`,
   );
   const failed = r.reconciliation.checks.filter((k) => !k.ok);
-  for (const f of failed) out.push(`  FAILED: ${f.name}: expected ${formatCount(f.expected)}, got ${formatCount(f.actual)}`);
+  for (const f of failed)
+    out.push(`  FAILED: ${f.name}: expected ${formatCount(f.expected)}, got ${formatCount(f.actual)}`);
   out.push(`  ${r.reconciliation.ok ? 'reconciled' : 'NOT RECONCILED'}`, '');
 
   const t = r.timings;

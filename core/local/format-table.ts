@@ -31,7 +31,13 @@ export function formatTable(header: string[], rows: string[][], options: FormatT
 function escapeControl(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );
 }
 
@@ -54,5 +60,8 @@ export function formatBytes(n: number): string {
 
 /** ms since epoch -> "2026-11-22 06:30:01Z" (UTC, to the second). */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }

@@ -29,7 +29,11 @@ export function reconcile(generated: number, counts: LocalRunCounts, tables: Loc
   const checks = [
     check('records through the pipeline = records generated', generated, counts.in),
     check('bronze = in', counts.in, counts.bronze),
-    check('silver + quarantined + duplicate-skipped = in', counts.in, counts.silver + counts.quarantined + counts.duplicates),
+    check(
+      'silver + quarantined + duplicate-skipped = in',
+      counts.in,
+      counts.silver + counts.quarantined + counts.duplicates,
+    ),
     check('bronze tables grew by bronze', counts.bronze, grew('bronze')),
     check('silver event tables grew by silver', counts.silver, grew('silver')),
     check('ops tables grew by quarantined', counts.quarantined, grew('ops')),

@@ -1,7 +1,7 @@
 // runLocal (the template of this folder: one exported operation, its options and result beside it): the whole
-// lakehouse on one machine. Generated events are grouped into the MSK events Lambda's event source mapping
-// delivers (one topic per event, base64 keys and values, at most --batch-size records and 6 MB), and each event
-// goes through the same core the ingest Lambda runs: fromMskEvent -> pipeline.process (decode, validate, route,
+// lakehouse on one machine. A producer thread generates events and groups them into the MSK events Lambda's event
+// source mapping delivers (msk-events.ts: one topic per event, base64, at most --batch-size records and 6 MB); each
+// event goes through the same core the ingest Lambda runs: fromMskEvent -> pipeline.process (decode, validate, route,
 // dedup, write Parquet, commit bronze/silver/quarantine exactly once) on a LocalCatalog (Hadoop layout).
 //
 // It then reconciles, from the pipeline's counts AND from the tables' own snapshot totals:
@@ -9,17 +9,16 @@
 // On a warehouse that already holds data the run continues the stream (stream-position.ts): new offsets after
 // each partition's checkpoint, the simulated clock after the silver watermark, and (without a seed) a new seed.
 import path from 'node:path';
-import { generateEvents } from '../generator/generate-events.js';
-import { toMskBatches } from '../generator/to-msk-batches.js';
 import type { GenerationStats } from '../generator/generate-events.js';
 import type { GenerateOptionsInput } from '../generator/options.js';
 import { DEFAULT_OPTIONS } from '../generator/options.js';
-import type { GeneratedRecord } from '../generator/record.js';
 import { LocalCatalog } from '../iceberg/catalog/local-catalog.js';
 import { createPipeline, fromMskEvent, loadOrCreateDevSalt, loadPiiSalt } from '../pipeline/index.js';
 import type { BatchResult, Pipeline } from '../pipeline/index.js';
 import { LOCAL_SALT_FILE, resetWarehouse } from './reset-warehouse.js';
 import { streamPosition } from './stream-position.js';
+import { startProducer } from './producer-thread.js';
+import type { Producer } from './producer-thread.js';
 import { reconcile } from './reconcile.js';
 import type { Reconciliation } from './reconcile.js';
 import type { TableDef } from '../contracts/index.js';
@@ -45,6 +44,8 @@ export interface LocalRunOptions {
   generator?: Omit<GenerateOptionsInput, 'seed' | 'events' | 'start'>;
   /** Environment for the PII salt (SHOPLAKE_PII_SALT, SHOPLAKE_PII_SALT_FILE); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Generate in a worker thread, overlapping with the pipeline (default true); false: inline. */
+  producerThread?: boolean;
   /** Called after every batch. */
   onProgress?: (p: LocalRunProgress) => void;
 }
@@ -100,7 +101,7 @@ export interface LocalRunResult {
     totalMs: number;
     /** CPU time of the process (user + system) over the run: the honest figure on a shared machine. */
     cpuMs: number;
-    /** Generating events and building MSK events (base64). */
+    /** Waiting for the next MSK event (generation + base64; mostly hidden by the producer thread). */
     generateMs: number;
     /** fromMskEvent: base64 back to bytes, as the Lambda does. */
     decodeMskMs: number;
@@ -119,8 +120,26 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const events = options.events ?? DEFAULT_EVENTS;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-    throw new Error(`batch size must be an integer in [1, 10000] (the MSK event source mapping's range), got ${batchSize}`);
+    throw new Error(
+      `batch size must be an integer in [1, 10000] (the MSK event source mapping's range), got ${batchSize}`,
+    );
   }
+  // The producer thread loads while the warehouse is read; it gets its options below.
+  const producer = startProducer({ thread: options.producerThread ?? true });
+  try {
+    return await run({ ...options, warehouse, batchSize, events }, producer, started, cpuStart);
+  } finally {
+    await producer.close();
+  }
+}
+
+async function run(
+  options: LocalRunOptions & { batchSize: number; events: number },
+  producer: Producer,
+  started: number,
+  cpuStart: NodeJS.CpuUsage,
+): Promise<LocalRunResult> {
+  const { warehouse, batchSize, events } = options;
   if (options.reset) await resetWarehouse(warehouse);
 
   const catalog = new LocalCatalog(warehouse);
@@ -130,9 +149,10 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   const seed = options.seed ?? (DEFAULT_OPTIONS.seed + position.consumed) % 0x1_0000_0000;
   // Continue the simulated clock one second after the newest event time seen, on a whole second.
   const start =
-    position.watermarkUs === null ? DEFAULT_OPTIONS.start : new Date((Math.floor(position.watermarkUs / 1e6) + 1) * 1000);
+    position.watermarkUs === null
+      ? DEFAULT_OPTIONS.start
+      : new Date((Math.floor(position.watermarkUs / 1e6) + 1) * 1000);
 
-  const stream = generateEvents({ ...options.generator, seed, events, start });
   const before = new Map((await tableStats(catalog)).map((t) => [t.table, t]));
 
   const counts: LocalRunCounts = {
@@ -151,13 +171,21 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   const timings = { generateMs: 0, decodeMskMs: 0, pipelineMs: 0, commitMs: 0 };
   let batches = 0;
 
-  const batchesIter = toMskBatches(shiftOffsets(stream, position.nextOffsets), { batchSize });
+  const mskEvents = producer.produce({
+    generator: { ...options.generator, seed, events, start },
+    nextOffsets: position.nextOffsets,
+    batchSize,
+  });
+  let generated: GenerationStats;
   for (;;) {
     const t0 = performance.now();
-    const next = batchesIter.next();
+    const next = await mskEvents.next();
     const t1 = performance.now();
     timings.generateMs += t1 - t0;
-    if (next.done) break;
+    if (next.done) {
+      generated = next.value;
+      break;
+    }
     const records = fromMskEvent(next.value);
     const t2 = performance.now();
     timings.decodeMskMs += t2 - t1;
@@ -200,10 +228,10 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
     continued,
     start: start.toISOString(),
     batches,
-    generated: stream.stats,
+    generated,
     counts,
     tables,
-    reconciliation: reconcile(stream.stats.records, counts, tables),
+    reconciliation: reconcile(generated.records, counts, tables),
     timings: { totalMs, cpuMs, ...timings },
     throughput: {
       recordsPerSecond: counts.in / (totalMs / 1000),
@@ -218,20 +246,6 @@ async function piiSalt(warehouse: string, env: Record<string, string | undefined
   const value = env.SHOPLAKE_PII_SALT;
   if (file || value !== undefined) return loadPiiSalt({ ...(file ? { file } : {}), value });
   return loadOrCreateDevSalt(path.join(warehouse, LOCAL_SALT_FILE));
-}
-
-/** The generated records with each partition's offsets moved past what the warehouse already consumed. */
-function* shiftOffsets(
-  records: Iterable<GeneratedRecord>,
-  next: Map<string, Map<number, number>>,
-): Generator<GeneratedRecord> {
-  for (const r of records) {
-    const base = next.get(r.topic)?.get(r.partition) ?? 0;
-    // A view of the record with only the offset changed (getters still run on the record itself).
-    yield base === 0
-      ? r
-      : new Proxy(r, { get: (t, p) => (p === 'offset' ? base + t.offset : Reflect.get(t, p, t) as unknown) });
-  }
 }
 
 function add(c: LocalRunCounts, written: Map<string, number>, tables: Pipeline['tables'], r: BatchResult): void {

@@ -34,7 +34,9 @@ export async function streamPosition(pipeline: Pipeline): Promise<StreamPosition
   for (const def of pipeline.contracts.tables) {
     if (def.kind !== 'silver') continue;
     try {
-      const w = committedState((await catalog.loadTable(pipeline.tables.identifier(def.qualifiedName))).metadata).watermark;
+      const w = committedState(
+        (await catalog.loadTable(pipeline.tables.identifier(def.qualifiedName))).metadata,
+      ).watermark;
       if (w !== null && (watermarkUs === null || w > watermarkUs)) watermarkUs = w;
     } catch (e) {
       if (!(e instanceof NoSuchTableError)) throw e;

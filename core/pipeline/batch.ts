@@ -21,7 +21,7 @@ import type { TableWriterOptions } from './write.js';
 import type { TableHandle, Tables } from './tables.js';
 import type { FaultInjector } from './faults.js';
 import type { Offsets, TableCommit } from './exactly-once.js';
-import { ancestors, commitInOrder, getOffset, LATENESS_WATERMARK_KEY, setMax, summaryOffsets } from './exactly-once.js';
+import { commitInOrder, getOffset, latenessHistory, latenessWatermarkAt, setMax } from './exactly-once.js';
 
 export interface TableResult {
   rows: number;
@@ -85,6 +85,9 @@ interface Candidate {
   };
 }
 
+/** Records decoded and routed together inside add(). */
+const SLICE = 1000;
+
 export class Batch {
   private state: 'open' | 'committing' | 'done' | 'failed' = 'open';
   private readonly started: number;
@@ -98,7 +101,7 @@ export class Batch {
   /** Silver table -> rows landed (scope key, event_id, coordinate), for the dedup index after the commit. */
   private readonly landedIds = new Map<string, [string, string, number][]>();
   private readonly maxEventTime = new Map<string, number>();
-  private readonly replayLateness = new Map<string, (offset: number) => number | null>();
+  private readonly replayLateness = new Map<string, [number, number | null][]>();
   private readonly counts = {
     recordsIn: 0,
     bytesIn: 0,
@@ -134,7 +137,8 @@ export class Batch {
   async add(records: PipelineRecord[]): Promise<void> {
     if (this.state !== 'open') throw new Error(`batch is ${this.state}: add() after commit()`);
     try {
-      await this.addRecords(records);
+      // In slices, so that only one slice's parsed events and conformed rows are alive at once.
+      for (let i = 0; i < records.length; i += SLICE) await this.addRecords(records.slice(i, i + SLICE));
     } catch (e) {
       this.state = 'failed';
       throw e;
@@ -299,30 +303,10 @@ export class Batch {
    */
   private replayWatermark(handle: TableHandle, r: PipelineRecord): number | null {
     const key = `${handle.name}\u0000${r.topic}\u0000${r.partition}`;
-    let f = this.replayLateness.get(key);
-    if (!f) {
-      // Newest first: [offset covered by the snapshot, watermark it applied].
-      const steps: [number, number | null][] = [];
-      for (const s of ancestors(handle.table.metadata)) {
-        const o = getOffset(summaryOffsets(s.summary), r.topic, r.partition);
-        if (o < 0) {
-          if (Object.keys(s.summary).some((k) => k.startsWith('shoplake.offsets.'))) break;
-          continue;
-        }
-        const w = s.summary[LATENESS_WATERMARK_KEY];
-        steps.push([o, w === undefined ? null : Number(w)]);
-      }
-      f = (offset) => {
-        let found: number | null = null;
-        for (const [o, w] of steps) {
-          if (o < offset) break;
-          found = w;
-        }
-        return found;
-      };
-      this.replayLateness.set(key, f);
-    }
-    return f(r.offset);
+    let history = this.replayLateness.get(key);
+    if (!history)
+      this.replayLateness.set(key, (history = latenessHistory(handle.table.metadata, r.topic, r.partition)));
+    return latenessWatermarkAt(history, r.offset);
   }
 
   /** Writes the last files and commits every table (bronze last). The batch cannot be used afterwards. */

@@ -117,3 +117,35 @@ export function fromMskEvent(event: MSKEvent): PipelineRecord[] {
   }
   return out;
 }
+
+/** The shape of a kafkajs message (KafkaMessage), without depending on kafkajs here. */
+export interface KafkaJsMessageLike {
+  key: Buffer | null;
+  value: Buffer | null;
+  /** ms since epoch, as a string */
+  timestamp: string;
+  /** as a string */
+  offset: string;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+/** A message a kafkajs consumer delivered (eachBatch / eachMessage), as a PipelineRecord. */
+export function fromKafkaJsMessage(topic: string, partition: number, m: KafkaJsMessageLike): PipelineRecord {
+  const headers: KafkaHeader[] = [];
+  for (const [key, v] of Object.entries(m.headers ?? {})) {
+    for (const one of Array.isArray(v) ? v : [v]) {
+      headers.push({ key, value: one === undefined ? null : typeof one === 'string' ? Buffer.from(one, 'utf8') : one });
+    }
+  }
+  const ts = Number(m.timestamp);
+  return {
+    topic,
+    partition,
+    offset: Number(m.offset),
+    timestamp: Number.isFinite(ts) && ts >= 0 ? ts : null,
+    timestampType: null,
+    key: m.key,
+    value: m.value,
+    headers,
+  };
+}

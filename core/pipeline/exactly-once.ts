@@ -94,23 +94,39 @@ export function committedState(metadata: TableMetadata): CommittedState {
 }
 
 /**
- * The watermark that flagged lateness for the commit that landed record (topic, partition, offset), found by
- * walking back to the oldest ancestor whose offsets still cover it; null when unknown (expired history).
+ * For one topic-partition, newest first: the offset each snapshot of the current ancestry covers and the
+ * watermark its commit flagged lateness against (null when it recorded none). Stops at expired history.
  */
+export function latenessHistory(metadata: TableMetadata, topic: string, partition: number): [number, number | null][] {
+  const out: [number, number | null][] = [];
+  for (const s of ancestors(metadata)) {
+    if (!hasOffsets(s)) continue;
+    const o = getOffset(summaryOffsets(s.summary), topic, partition);
+    if (o < 0) break;
+    const w = s.summary[LATENESS_WATERMARK_KEY];
+    out.push([o, w === undefined ? null : Number(w)]);
+  }
+  return out;
+}
+
+/** The watermark of the commit that landed `offset`: the oldest snapshot whose offset still covers it. */
+export function latenessWatermarkAt(history: [number, number | null][], offset: number): number | null {
+  let found: number | null = null;
+  for (const [o, w] of history) {
+    if (o < offset) break;
+    found = w;
+  }
+  return found;
+}
+
+/** latenessWatermarkAt(latenessHistory(...)) for a single record. */
 export function latenessWatermarkOf(
   metadata: TableMetadata,
   topic: string,
   partition: number,
   offset: number,
 ): number | null {
-  let landedBy: Snapshot | undefined;
-  for (const s of ancestors(metadata)) {
-    if (!hasOffsets(s)) continue;
-    if (getOffset(summaryOffsets(s.summary), topic, partition) < offset) break;
-    landedBy = s;
-  }
-  const w = landedBy?.summary[LATENESS_WATERMARK_KEY];
-  return w === undefined ? null : Number(w);
+  return latenessWatermarkAt(latenessHistory(metadata, topic, partition), offset);
 }
 
 /** Another writer committed offsets of this batch's partitions after the batch read them. */

@@ -40,7 +40,7 @@ export interface PipelineOptions {
   contracts?: ContractSet;
   /** Target data file size when the table sets none (default 128 MiB). */
   targetFileBytes?: number;
-  /** Rows buffered per table before a row group is encoded (default 16 MiB). */
+  /** Rows buffered per table before a row group is encoded (default 8 MiB). */
   bufferBytes?: number;
   /** Transactions per table when conflicts outlast one transaction's retries (default 3). */
   commitAttempts?: number;
@@ -91,7 +91,7 @@ export class Pipeline {
       allowedLatenessUs: (o.allowedLatenessSeconds ?? DEFAULT_ALLOWED_LATENESS_SECONDS) * 1_000_000,
       writerOptions: {
         targetFileBytes: o.targetFileBytes ?? 128 * 1024 * 1024,
-        bufferBytes: o.bufferBytes ?? 16 * 1024 * 1024,
+        bufferBytes: o.bufferBytes ?? 8 * 1024 * 1024,
         namer: this.namer,
         compression: (codec) => this.compression(codec),
       },

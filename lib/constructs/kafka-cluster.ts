@@ -86,7 +86,7 @@ export class KafkaCluster extends Construct {
         clientAuthentication: msk.ClientAuthentication.sasl({ iam: true }),
         logging: { cloudwatchLogGroup: brokerLogs.logGroup },
         monitoring: { clusterMonitoringLevel: msk.ClusterMonitoringLevel[s.monitoring] },
-        configurationInfo: { arn: configuration.attrArn, revision: 1 },
+        configurationInfo: { arn: configuration.attrArn, revision: configuration.attrLatestRevisionRevision },
         removalPolicy: props.removalPolicy,
       });
       this.cluster = cluster;

@@ -67,20 +67,25 @@ describe('bad arguments', () => {
     expect(bad.err).toMatch(/--max-rows.*must be an integer >= 0, got "-3"/);
     const wh = path.join(root, 'missing');
     const none = await parse(['query', '--warehouse', wh, 'SELECT 1']);
-    expect(none.error?.message).toBe(`warehouse ${wh} does not exist (create one with \`shoplake local run --warehouse ${wh}\`)`);
+    expect(none.error?.message).toBe(
+      `warehouse ${wh} does not exist (create one with \`shoplake local run --warehouse ${wh}\`)`,
+    );
   });
 
   it('tables through the real CLI: a missing warehouse exits 1 with the message', async () => {
     const wh = path.join(root, 'missing');
     const r = await shoplake(['tables', '--warehouse', wh]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`shoplake: warehouse ${wh} does not exist (create one with \`shoplake local run --warehouse ${wh}\`)\n`);
+    expect(r.stderr).toBe(
+      `shoplake: warehouse ${wh} does not exist (create one with \`shoplake local run --warehouse ${wh}\`)\n`,
+    );
     expect(r.stdout).toBe('');
   });
 });
 
 describe('--help', () => {
-  const help = (c: Command, name?: string): string => (name ? c.commands.find((x) => x.name() === name)! : c).helpInformation();
+  const help = (c: Command, name?: string): string =>
+    (name ? c.commands.find((x) => x.name() === name)! : c).helpInformation();
 
   it('documents every option of local run, tables and query', () => {
     const run = help(localCommand(), 'run');

@@ -44,7 +44,10 @@ export interface InProcessResult {
 export async function inProcess(args: string[]): Promise<InProcessResult> {
   let stdout = '';
   let stderr = '';
-  const program = new Command('shoplake').addCommand(localCommand()).addCommand(tablesCommand()).addCommand(queryCommand());
+  const program = new Command('shoplake')
+    .addCommand(localCommand())
+    .addCommand(tablesCommand())
+    .addCommand(queryCommand());
   const configure = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
     c.commands.forEach(configure);

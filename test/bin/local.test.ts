@@ -21,7 +21,17 @@ let summary: LocalRunResult;
 beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-local-'));
   warehouse = path.join(root, 'warehouse');
-  run = await shoplake(['local', 'run', '--events', String(EVENTS), '--warehouse', warehouse, '--no-progress', '--json']);
+  run = await shoplake([
+    'local',
+    'run',
+    '--events',
+    String(EVENTS),
+    '--warehouse',
+    warehouse,
+    '--no-progress',
+    '--json',
+  ]);
+  if (run.code !== 0) throw new Error(`local run exited ${run.code}:\n${run.stderr}`);
   summary = JSON.parse(run.stdout) as LocalRunResult;
 });
 
@@ -120,7 +130,13 @@ describe('shoplake query', () => {
     ]);
     expect(r.error).toBeUndefined();
     expect(r.stdout).toBe(
-      ['label  price               big', '-----  -----  ----------------', 'x      12.30  9007199254740993', '(1 row)', ''].join('\n'),
+      [
+        'label  price               big',
+        '-----  -----  ----------------',
+        'x      12.30  9007199254740993',
+        '(1 row)',
+        '',
+      ].join('\n'),
     );
   });
 

@@ -62,12 +62,13 @@ describe('the CDK app', () => {
     expect(r.stderr).toMatch(/unknown environment 'qa'; known environments are dev, staging, prod/);
   });
 
-  it('fails synth on an unacknowledged cdk-nag finding, naming the rule and the construct', () => {
-    const app = new App({ context: cdkJsonContext() });
+  it('fails synth on an unacknowledged cdk-nag finding, naming the construct and the rule', () => {
+    const outdir = join(synths.dev!.outdir, 'careless');
+    const app = new App({ outdir, context: cdkJsonContext() });
     addCompliancePlugins(app);
     const stack = new Stack(app, 'Careless', { env: { account: '111111111111', region: 'eu-west-1' } });
     new s3.Bucket(stack, 'Open', { encryption: s3.BucketEncryption.UNENCRYPTED });
-    expect(() => app.synth()).toThrow(/AwsSolutions-S10[\s\S]*Careless\/Open/);
+    expect(() => app.synth()).toThrow(/Careless\/Open\/Resource[\s\S]*AwsSolutions::AwsSolutions-S10/);
   });
 });
 

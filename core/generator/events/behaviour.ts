@@ -69,6 +69,7 @@ const PAGES: ReadonlyArray<readonly [string, string, number]> = [
   ['other', '/policies/shipping-policy', 0.04],
 ];
 const PAGE_CUM = cumulative(PAGES.map((p) => p[2]));
+const HOME = PAGES.findIndex((p) => p[0] === 'home');
 
 export function newVisit(ctx: BuildContext, shop: Shop): Visit {
   const r = ctx.random;
@@ -122,47 +123,55 @@ function built(type: string, v: Visit, json: string): Built {
   return { type, shop: v.shop, source: 'storefront', json };
 }
 
+/** Per shop, each page's URL and the page_type/page_title fields (the same for every visit to the shop). */
+const pageCache = new WeakMap<Shop, Array<{ url: string; tail: string }>>();
+
+function pageOf(shop: Shop, index: number): { url: string; tail: string } {
+  let pages = pageCache.get(shop);
+  if (!pages) {
+    pages = PAGES.map(([type, path]) => ({
+      url: flat(`https://${shop.id}${path}`),
+      tail: flat(
+        `,"page_type":"${type}","page_title":"${type === 'home' ? shop.nameInJson : `${titleOf(path)} | ${shop.nameInJson}`}"}`,
+      ),
+    }));
+    pageCache.set(shop, pages);
+  }
+  return pages[index]!;
+}
+
 /** A page that is not a product page. The first page of a visit is its landing page. */
 export function pageViewed(ctx: BuildContext, v: Visit, us: number, landing: boolean): Built {
-  const page = landing && ctx.random.chance(0.5) ? PAGES[1]! : PAGES[ctx.random.weightedIndex(PAGE_CUM)]!;
+  const page = pageOf(v.shop, landing && ctx.random.chance(0.5) ? HOME : ctx.random.weightedIndex(PAGE_CUM));
   const referrer = landing ? v.referrer : v.pageUrl;
-  v.pageUrl = flat(`https://${v.shop.id}${page[1]}${landing && v.utmSource ? utmQuery(v) : ''}`);
-  const title = page[0] === 'home' ? v.shop.nameInJson : `${titleOf(page[1])} | ${v.shop.nameInJson}`;
-  return built(
-    'page_viewed',
-    v,
-    visitHead(ctx, 'page_viewed', v, us, referrer) + ',"page_type":"' + page[0] + '","page_title":"' + title + '"}',
-  );
+  v.pageUrl = landing && v.utmSource ? flat(page.url + utmQuery(v)) : page.url;
+  return built('page_viewed', v, visitHead(ctx, 'page_viewed', v, us, referrer) + page.tail);
+}
+
+/**
+ * The product fields of product_viewed, from product_id to currency; cached on the product until a catalog edit
+ * changes it (merchant.ts clears `viewJson`).
+ */
+function productFields(shop: Shop, product: Product): string {
+  if (product.viewJson === null) {
+    const variant = product.variants[0]!;
+    product.viewJson = flat(
+      `,"product_id":${product.id},"variant_id":${variant.id},"product_title":${product.titleJson}` +
+        `,"product_type":${product.productTypeJson},"vendor":${product.vendorJson}` +
+        `,"price":"${money(variant.priceCents)}","currency":"${shop.region.currency}","collection_id":`,
+    );
+    product.urlPath = flat(`https://${shop.id}/products/${product.handle}`);
+  }
+  return product.viewJson;
 }
 
 export function productViewed(ctx: BuildContext, v: Visit, us: number, product: Product): Built {
   const referrer = v.pageUrl;
-  const variant = product.variants[0]!;
-  v.pageUrl = flat(`https://${v.shop.id}/products/${product.handle}`);
+  const fields = productFields(v.shop, product);
+  v.pageUrl = product.urlPath;
   v.lastProduct = product;
   const collection = ctx.random.chance(0.6) ? 280_000_000_000 + (product.id % 40) : null;
-  return built(
-    'product_viewed',
-    v,
-    visitHead(ctx, 'product_viewed', v, us, referrer) +
-      ',"product_id":' +
-      product.id +
-      ',"variant_id":' +
-      variant.id +
-      ',"product_title":' +
-      product.titleJson +
-      ',"product_type":' +
-      product.productTypeJson +
-      ',"vendor":' +
-      product.vendorJson +
-      ',"price":"' +
-      money(variant.priceCents) +
-      '","currency":"' +
-      v.shop.region.currency +
-      '","collection_id":' +
-      num(collection) +
-      '}',
-  );
+  return built('product_viewed', v, visitHead(ctx, 'product_viewed', v, us, referrer) + fields + num(collection) + '}');
 }
 
 export function searchPerformed(ctx: BuildContext, v: Visit, us: number, query: string, results: number): Built {

@@ -217,7 +217,12 @@ export function orderUpdated(ctx: BuildContext, o: Order, us: number, changed: s
   });
 }
 
-export function orderCancelled(ctx: BuildContext, o: Order, us: number, reason: OrderCancelledEvent['cancel_reason']): Built {
+export function orderCancelled(
+  ctx: BuildContext,
+  o: Order,
+  us: number,
+  reason: OrderCancelledEvent['cancel_reason'],
+): Built {
   const off = o.shop.region.utcOffsetMinutes;
   return fromObject(o.shop, {
     event_id: ctx.random.uuid(),

@@ -207,10 +207,11 @@ class LocalOutputFile implements OutputFile {
   }
 
   async write(chunk: Uint8Array): Promise<void> {
-    if (this.state !== 'open') throw new Error(`${this.location}: write after ${this.state === 'closed' ? 'close' : 'abort'}`);
+    if (this.state !== 'open')
+      throw new Error(`${this.location}: write after ${this.state === 'closed' ? 'close' : 'abort'}`);
     const fh = await this.handle();
     try {
-      for (let done = 0; done < chunk.length; ) {
+      for (let done = 0; done < chunk.length;) {
         const { bytesWritten } = await fh.write(chunk, done, chunk.length - done);
         done += bytesWritten;
       }
@@ -246,7 +247,7 @@ class LocalOutputFile implements OutputFile {
     const fh = this.fh;
     this.fh = undefined;
     await fh?.close().catch(() => undefined);
-    await fs.rm(this.tmp, { force: true });
+    await fs.rm(this.tmp, { force: true }).catch(() => undefined); // e.g. ENOTDIR: it was never created
   }
 }
 

@@ -7,6 +7,7 @@
 //   since 2024-08. `conditionalWrites: 'head-then-put'` is a documented, NON-atomic fallback for servers that
 //   ignore the header: two concurrent writers can both "win", so never run two committers against such a server.
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -158,6 +159,16 @@ export class S3FileIO implements FileIO {
     });
   }
 
+  /** Aborts a multipart upload (its parts are discarded); an upload that is already gone is fine. */
+  async abortMultipartUpload(location: string, uploadId: string): Promise<void> {
+    const { bucket, key } = parseS3Location(location);
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    } catch (e) {
+      if (!(e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404)) throw mapError(e, location);
+    }
+  }
+
   async writeIfAbsent(location: string, data: Uint8Array): Promise<boolean> {
     const { bucket, key } = parseS3Location(location);
     if (this.conditionalWrites === 'head-then-put') {
@@ -248,7 +259,8 @@ class S3OutputFile implements OutputFile {
   ) {}
 
   async write(chunk: Uint8Array): Promise<void> {
-    if (this.state !== 'open') throw new Error(`${this.location}: write after ${this.state === 'closed' ? 'close' : 'abort'}`);
+    if (this.state !== 'open')
+      throw new Error(`${this.location}: write after ${this.state === 'closed' ? 'close' : 'abort'}`);
     this.size += chunk.length;
     if (this.stream) return this.feed(chunk);
     this.held.push(chunk);
@@ -268,7 +280,10 @@ class S3OutputFile implements OutputFile {
     if (this.stream!.write(chunk)) return;
     try {
       // the upload failing (or finishing early) must not leave us waiting for a drain that never comes
-      await Promise.race([once(this.stream!, 'drain'), this.uploaded!.then(() => Promise.reject(new Error('upload ended early')))]);
+      await Promise.race([
+        once(this.stream!, 'drain'),
+        this.uploaded!.then(() => Promise.reject(new Error('upload ended early'))),
+      ]);
     } catch (e) {
       throw mapError(e, this.location);
     }
@@ -308,6 +323,8 @@ class S3OutputFile implements OutputFile {
     this.stream?.destroy();
     await upload.abort().catch(() => undefined);
     await this.uploaded?.catch(() => undefined);
+    // lib-storage aborts the multipart upload in the background; do it now, so no parts outlive abort()
+    if (upload.uploadId) await this.io.abortMultipartUpload(this.location, upload.uploadId).catch(() => undefined);
   }
 }
 

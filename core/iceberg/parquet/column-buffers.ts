@@ -1,10 +1,10 @@
 // Rows (DESIGN.md representation) -> the column buffers of one row group, compiled once per schema.
 // Every Parquet leaf column (nested ones included) is shredded as the row arrives (Dremel definition and
 // repetition levels as Uint8Arrays) into compact buffers in Parquet's physical form: typed arrays for numbers
-// (longs as two 32-bit halves, no BigInt per value), PLAIN bytes for strings and binary (UTF-8 encoded once, into
-// one shared buffer per column), or dictionary indexes for low-cardinality strings (shop ids, currencies,
-// statuses). A bad value throws a SchemaMismatchError naming the column and the row, and the buffers are rolled
-// back to the row's start, so the writer stays exactly as it was. Column statistics (Parquet's and the manifest's)
+// (longs as two 32-bit halves, no BigInt per value) and PLAIN bytes for strings and binary (UTF-8 encoded once,
+// into one shared buffer per column; the encoder dictionary-encodes them where that pays). A bad value throws a
+// SchemaMismatchError naming the column and the row, and the buffers are rolled back to the row's start, so the
+// writer stays exactly as it was. Column statistics (Parquet's and the manifest's)
 // are computed once per row group from these buffers; nothing is ever read back from the file.
 import type { SchemaElement } from 'hyparquet';
 import type { IcebergType, ListType, MapType, NestedField, PrimitiveType, Schema, StructType } from '../spec/types.js';
@@ -50,7 +50,7 @@ function requiredError(): ValueError {
 }
 
 /** How a leaf's non-null values are held. */
-export type ValueKind = 'i32' | 'i64' | 'f32' | 'f64' | 'bool' | 'fixed' | 'bytes' | 'dict';
+export type ValueKind = 'i32' | 'i64' | 'f32' | 'f64' | 'bool' | 'fixed' | 'bytes';
 
 /** Min/max of a column chunk in the forms hyparquet-writer's footer statistics take (bigint for INT64/DECIMAL). */
 export interface ChunkStats {
@@ -59,11 +59,6 @@ export interface ChunkStats {
   min: unknown;
   max: unknown;
 }
-
-/** Strings dictionary-encoded while the dictionary stays under this many bytes (Iceberg's write.parquet.dict-size-bytes). */
-export const DICTIONARY_MAX_BYTES = 2 * 1024 * 1024;
-/** Values seen before a string column decides whether its dictionary pays (then every 8x more). */
-const DICTIONARY_CHECK = 1024;
 
 let rowBytes = 0; // estimated bytes of the row being added (single-threaded)
 
@@ -120,12 +115,6 @@ function encodeUtf8(s: string, out: Uint8Array, pos: number): number {
   return pos;
 }
 
-/** Whether `s` has a code unit >= 0xD800, where JS string order and UTF-8 byte order can disagree. */
-function isWide(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
-  return false;
-}
-
 function writeU32(out: Uint8Array, pos: number, v: number): void {
   out[pos] = v & 255;
   out[pos + 1] = (v >>> 8) & 255;
@@ -163,23 +152,15 @@ export class LeafBuffer {
   private levelCap = 0;
   private readonly levelBytes: number;
   // values
-  i32: Int32Array = new Int32Array(0); // i32, i64 (two halves per value, little-endian), dict (indexes)
+  i32: Int32Array = new Int32Array(0); // i32, and i64 as two halves per value (little-endian)
   f32: Float32Array = new Float32Array(0);
   f64: Float64Array = new Float64Array(0);
   /** bool (0/1 per value), fixed (width bytes per value), bytes (PLAIN: u32 length + bytes per value) */
   u8: Uint8Array = new Uint8Array(0);
   /** bytes used in u8 (bytes kind) */
   len = 0;
-  kind: ValueKind;
-  // string dictionary (kind 'dict'): entries in order, their PLAIN bytes, and a lookup
-  dictStrings: string[] = [];
-  dictBytes: Uint8Array = new Uint8Array(0);
-  dictLen = 0;
-  private dictMap: Map<string, number> | undefined;
-  private nextCheck = DICTIONARY_CHECK;
-  /** strings: decided (for this row group) to leave dictionary encoding once the row completes */
-  wantsPlain = false;
-  // running min/max of plain-encoded strings (JS strings; `wide` = may contain surrogates)
+  readonly kind: ValueKind;
+  // running min/max of strings (JS strings; `wide` = may contain surrogates, where JS order is not UTF-8 order)
   private sMin: string | undefined;
   private sMax: string | undefined;
   private sMinWide = false;
@@ -188,8 +169,6 @@ export class LeafBuffer {
   private mLevels = 0;
   private mValues = 0;
   private mLen = 0;
-  private mDict = 0;
-  private mDictLen = 0;
   private mMin: string | undefined;
   private mMax: string | undefined;
   private mMinWide = false;
@@ -200,11 +179,10 @@ export class LeafBuffer {
 
   constructor(readonly spec: LeafSpec) {
     this.kind = spec.kind;
-    this.isString = spec.kind === 'dict';
+    this.isString = primitiveKind(spec.type) === 'string';
     if (spec.maxDef > 0) this.def = new Uint8Array(0);
     if (spec.maxRep > 0) this.rep = new Uint8Array(0);
     this.levelBytes = (spec.maxDef > 0 ? 1 : 0) + (spec.maxRep > 0 ? 1 : 0);
-    if (this.isString) this.dictMap = new Map();
     this.fieldStats = spec.maxRep === 0 ? new FieldStats(spec.fieldId, spec.type) : undefined;
   }
 
@@ -295,29 +273,6 @@ export class LeafBuffer {
   }
 
   putString(s: string): void {
-    if (this.kind === 'dict') {
-      let idx = this.dictMap!.get(s);
-      if (idx === undefined) {
-        idx = this.dictStrings.length;
-        const at = this.dictLen;
-        const need = at + 4 + 3 * s.length;
-        if (need > this.dictBytes.length) this.dictBytes = grown(this.dictBytes, need);
-        const end = encodeUtf8(s, this.dictBytes, at + 4);
-        writeU32(this.dictBytes, at, end - at - 4);
-        this.dictLen = end;
-        this.dictStrings.push(s);
-        this.dictMap!.set(s, idx);
-        rowBytes += end - at;
-        if (end > DICTIONARY_MAX_BYTES) this.wantsPlain = true;
-      }
-      this.putI32(idx);
-      if (this.values >= this.nextCheck) {
-        this.nextCheck *= 8;
-        // a dictionary pays only when values repeat: fall back when over half the values are distinct
-        if (this.dictStrings.length * 2 > this.values) this.wantsPlain = true;
-      }
-      return;
-    }
     const at = this.len;
     const need = at + 4 + 3 * s.length;
     if (need > this.u8.length) this.u8 = grown(this.u8, need);
@@ -342,62 +297,10 @@ export class LeafBuffer {
     }
   }
 
-  /** Leaves dictionary encoding for the rest of the row group: the indexes become PLAIN bytes. */
-  toPlain(): void {
-    this.wantsPlain = false;
-    if (this.kind !== 'dict') return;
-    const idx = this.i32;
-    const dict = this.dictBytes;
-    // entry offsets in the dictionary's PLAIN bytes
-    const starts = new Int32Array(this.dictStrings.length + 1);
-    for (let k = 0, p = 0; k < this.dictStrings.length; k++) {
-      starts[k] = p;
-      p += 4 + (dict[p]! | (dict[p + 1]! << 8) | (dict[p + 2]! << 16) | (dict[p + 3]! << 24));
-      starts[k + 1] = p;
-    }
-    let total = 0;
-    for (let i = 0; i < this.values; i++) total += starts[idx[i]! + 1]! - starts[idx[i]!]!;
-    const out = new Uint8Array(Math.max(total + (total >> 1), 1024));
-    let o = 0;
-    for (let i = 0; i < this.values; i++) {
-      const a = starts[idx[i]!]!;
-      const b = starts[idx[i]! + 1]!;
-      out.set(dict.subarray(a, b), o);
-      o += b - a;
-    }
-    const [min, max] = this.dictMinMax();
-    this.sMin = min;
-    this.sMax = max;
-    this.sMinWide = min !== undefined && isWide(min);
-    this.sMaxWide = max !== undefined && isWide(max);
-    this.u8 = out;
-    this.len = o;
-    this.kind = 'bytes';
-    this.dictMap = undefined;
-    this.dictStrings = [];
-    this.dictBytes = new Uint8Array(0);
-    this.dictLen = 0;
-  }
-
-  private dictMinMax(): [string | undefined, string | undefined] {
-    const d = this.dictStrings;
-    if (d.length === 0) return [undefined, undefined];
-    let min = d[0]!;
-    let max = min;
-    for (let k = 1; k < d.length; k++) {
-      const s = d[k]!;
-      if (compareStrings(s, min) < 0) min = s;
-      else if (compareStrings(s, max) > 0) max = s;
-    }
-    return [min, max];
-  }
-
   mark(): void {
     this.mLevels = this.levels;
     this.mValues = this.values;
     this.mLen = this.len;
-    this.mDict = this.dictStrings.length;
-    this.mDictLen = this.dictLen;
     this.mMin = this.sMin;
     this.mMax = this.sMax;
     this.mMinWide = this.sMinWide;
@@ -412,12 +315,6 @@ export class LeafBuffer {
     this.sMax = this.mMax;
     this.sMinWide = this.mMinWide;
     this.sMaxWide = this.mMaxWide;
-    this.wantsPlain = false;
-    if (this.kind === 'dict') {
-      const d = this.dictStrings;
-      while (d.length > this.mDict) this.dictMap!.delete(d.pop()!);
-      this.dictLen = this.mDictLen;
-    }
   }
 
   /** Statistics of the buffered chunk (physical min/max in the footer's forms), merged into fieldStats. */
@@ -441,19 +338,11 @@ export class LeafBuffer {
     this.levels = this.values = this.len = 0;
     this.sMin = this.sMax = undefined;
     this.sMinWide = this.sMaxWide = false;
-    this.wantsPlain = false;
-    if (this.isString) {
-      this.kind = 'dict';
-      this.dictMap = new Map();
-      this.dictStrings = [];
-      this.dictLen = 0;
-      this.nextCheck = DICTIONARY_CHECK;
-    }
   }
 
-  /** String min/max of the chunk (plain: tracked on the way in; dictionary: over its entries). */
+  /** String min/max of the chunk, tracked on the way in. */
   stringMinMax(): [string | undefined, string | undefined] {
-    return this.kind === 'dict' ? this.dictMinMax() : [this.sMin, this.sMax];
+    return [this.sMin, this.sMax];
   }
 }
 
@@ -560,8 +449,7 @@ function computeStats(leaf: LeafBuffer): ChunkStats {
       s.max = signed ? bytesToBigint(maxB) : maxB;
       return s;
     }
-    case 'bytes':
-    case 'dict': {
+    case 'bytes': {
       if (leaf.isString) {
         const [min, max] = leaf.stringMinMax();
         s.min = min;
@@ -572,7 +460,7 @@ function computeStats(leaf: LeafBuffer): ChunkStats {
       const a = leaf.u8;
       let minAt = 0;
       let maxAt = 0;
-      for (let p = 0; p < leaf.len; ) {
+      for (let p = 0; p < leaf.len;) {
         if (compareLenPrefixed(a, p, minAt) < 0) minAt = p;
         else if (compareLenPrefixed(a, p, maxAt) > 0) maxAt = p;
         p += 4 + readU32(a, p);
@@ -683,7 +571,7 @@ function toInt64(v: unknown, leaf: LeafBuffer): void {
  * Unscaled value of a decimal. Plain strings with at most 15 significant digits are parsed without BigInt
  * (the common case: prices); everything else goes through decimalToUnscaled.
  */
-function fastDecimal(v: unknown, precision: number, scale: number): number | bigint {
+function fastDecimal(v: unknown, precision: number, scale: number, limit: number): number | bigint {
   if (typeof v === 'string' && v.length <= 17 && scale >= 0) {
     let i = 0;
     let neg = false;
@@ -720,7 +608,7 @@ function fastDecimal(v: unknown, precision: number, scale: number): number | big
     }
     if (ok && digits > 0 && digits <= 15) {
       for (let f = frac < 0 ? 0 : frac; f < scale; f++) acc *= 10;
-      if (acc < 10 ** precision) return neg ? -acc : acc;
+      if (acc < limit) return neg ? -acc : acc;
     }
   }
   try {
@@ -742,7 +630,8 @@ function valuePutter(type: PrimitiveType, leaf: LeafBuffer): (v: unknown) => voi
     case 'int':
     case 'date':
       return (v) => {
-        if (typeof v !== 'number' || (v | 0) !== v) throw new ValueError(`expected a 32-bit integer, got ${describe(v)}`);
+        if (typeof v !== 'number' || (v | 0) !== v)
+          throw new ValueError(`expected a 32-bit integer, got ${describe(v)}`);
         leaf.putI32(v);
       };
     case 'float':
@@ -764,16 +653,17 @@ function valuePutter(type: PrimitiveType, leaf: LeafBuffer): (v: unknown) => voi
       return (v) => toInt64(v, leaf);
     case 'decimal': {
       const { precision, scale } = decimalParams(type)!;
-      if (precision <= 9) return (v) => leaf.putI32(Number(fastDecimal(v, precision, scale)));
+      const limit = 10 ** precision; // unscaled values are below this (checked on the fast path)
+      if (precision <= 9) return (v) => leaf.putI32(Number(fastDecimal(v, precision, scale, limit)));
       if (precision <= 18) {
         return (v) => {
-          const u = fastDecimal(v, precision, scale);
+          const u = fastDecimal(v, precision, scale, limit);
           if (typeof u === 'number') leaf.putI64(u);
           else leaf.putI64Big(u);
         };
       }
       const width = leaf.spec.width;
-      return (v) => leaf.putFixed(bigintToFixedBytes(BigInt(fastDecimal(v, precision, scale)), width));
+      return (v) => leaf.putFixed(bigintToFixedBytes(BigInt(fastDecimal(v, precision, scale, limit)), width));
     }
     case 'string':
       return (v) => {
@@ -822,7 +712,14 @@ class Compiler {
   constructor(private readonly elements: SchemaElement[]) {}
 
   /** `dParent`: def level of the parent; `rRep`: rep level of the innermost repeated ancestor (0 at the top). */
-  node(type: IcebergType, required: boolean, fieldId: number, path: string[], dParent: number, rRep: number): NodeWriter {
+  node(
+    type: IcebergType,
+    required: boolean,
+    fieldId: number,
+    path: string[],
+    dParent: number,
+    rRep: number,
+  ): NodeWriter {
     const d = required ? dParent : dParent + 1;
     if (typeof type === 'string') return this.primitive(type, required, fieldId, path, dParent, d, rRep);
     switch (type.type) {
@@ -1022,7 +919,6 @@ function valueKind(type: PrimitiveType): ValueKind {
       return p <= 9 ? 'i32' : p <= 18 ? 'i64' : 'fixed';
     }
     case 'string':
-      return 'dict';
     case 'binary':
       return 'bytes';
     case 'uuid':
@@ -1042,7 +938,7 @@ export class ColumnBuffers {
   private readonly writers: NodeWriter[];
   /** rows buffered in the current row group */
   rows = 0;
-  /** estimated bytes of the buffered rows (values as buffered: PLAIN bytes, dictionary indexes, levels) */
+  /** bytes of the buffered rows (values as buffered: 4/8 bytes per number, PLAIN bytes, levels) */
   bytes = 0;
 
   constructor(schema: Schema) {
@@ -1077,14 +973,6 @@ export class ColumnBuffers {
         throw new SchemaMismatchError(path, rowNumber, e.message);
       }
       throw e;
-    }
-    for (let k = 0; k < leaves.length; k++) {
-      const leaf = leaves[k]!;
-      if (leaf.wantsPlain) {
-        const before = leaf.len;
-        leaf.toPlain();
-        rowBytes += leaf.len - before;
-      }
     }
     this.rows++;
     this.bytes += rowBytes;

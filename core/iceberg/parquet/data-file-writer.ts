@@ -146,8 +146,13 @@ export class DataFileWriter {
   flushRowGroup(): void {
     const rows = this.buffers.rows;
     if (rows === 0) return;
-    const stats = this.buffers.chunkStats();
-    this.encoder.writeRowGroup(this.buffers.leaves, stats, rows);
+    try {
+      const stats = this.buffers.chunkStats();
+      this.encoder.writeRowGroup(this.buffers.leaves, stats, rows);
+    } catch (e) {
+      this.failure ??= e; // the file is broken: write() and close() rethrow
+      throw e;
+    }
     this.buffers.reset();
   }
 
@@ -164,11 +169,12 @@ export class DataFileWriter {
       this.backlog.bytes -= size;
     };
     this.writing = this.writing.then(
-      () => out.write(chunk).then(done, (e: unknown) => {
-        done();
-        this.failure ??= e;
-        throw e;
-      }),
+      () =>
+        out.write(chunk).then(done, (e: unknown) => {
+          done();
+          this.failure ??= e;
+          throw e;
+        }),
       (e: unknown) => {
         done(); // an earlier chunk failed: this one is never written
         throw e;

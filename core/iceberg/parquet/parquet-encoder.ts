@@ -1,26 +1,29 @@
-// The Parquet file layout: the ONLY module that writes Parquet bytes, and the only user of the Parquet writer
-// library (hyparquet-writer: its Thrift footer, page-index and snappy code); swap or extend it here.
+// The Parquet file layout: the ONLY module (with parquet-footer.ts, its Thrift footer) that writes Parquet bytes,
+// and the only user of the Parquet writer library (hyparquet-writer, for SNAPPY); swap or extend it here.
 //
 // Column chunks are encoded here from the typed buffers of column-buffers.ts, with no per-value JS objects:
 // DATA_PAGE (v1, as parquet-mr, Trino/Athena and Iceberg Java write) with RLE/bit-packed levels, values PLAIN or,
-// where it pays, RLE_DICTIONARY after a PLAIN dictionary page (low-cardinality strings from column-buffers,
-// integers decided here); pages of ~pageSize bytes cut at row starts, each compressed on its own; an offset index
+// where it pays, RLE_DICTIONARY after a PLAIN dictionary page (built here per column chunk, for strings, binary
+// and integers: kept when dictionary + indexes are smaller than PLAIN, parquet-mr's rule, and under 2 MiB); pages of ~pageSize bytes cut at row starts, each compressed on its own; an offset index
 // for chunks of more than one page; column statistics in the footer. Bytes leave through `sink` as they are
 // produced (in ~1 MiB chunks, always at the end of a row group), so a file is never held whole in memory.
 // Assumes a little-endian host (x86, ARM), where typed arrays already hold PLAIN's byte order.
-import { ByteWriter } from 'hyparquet-writer';
-import { writeIndexes } from 'hyparquet-writer/src/indexes.js';
-import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
-import type { ColumnChunk, Encoding, FileMetaData, KeyValue, OffsetIndex, RowGroup, SchemaElement } from 'hyparquet';
-
-type PageLocation = OffsetIndex['page_locations'][number];
-import type { ChunkStatistics, PageIndexes } from 'hyparquet-writer/src/types.js';
+import type { KeyValue, SchemaElement } from 'hyparquet';
 import type { Compression } from './compression.js';
-import { DICTIONARY_MAX_BYTES, type ChunkStats, type LeafBuffer } from './column-buffers.js';
+import type { ChunkStats, LeafBuffer } from './column-buffers.js';
+import {
+  CODECS,
+  ENCODING,
+  ThriftWriter,
+  writeFileMetaData,
+  writeOffsetIndex,
+  type ChunkRecord,
+  type RowGroupRecord,
+} from './parquet-footer.js';
 
 /** For the footer's created_by. */
-export const ENCODER_LIBRARY = 'shoplake parquet-encoder, hyparquet-writer 0.17 footer';
+export const ENCODER_LIBRARY = 'shoplake-parquet 1';
 
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
   throw new Error('core/iceberg/parquet needs a little-endian host');
@@ -50,12 +53,11 @@ export interface EncodedFile {
 const FLUSH_BYTES = 1024 * 1024;
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // PAR1
 
-// Thrift enum values (parquet.thrift)
 const PAGE_DATA = 0;
 const PAGE_DICTIONARY = 2;
-const ENC_PLAIN = 0;
-const ENC_RLE = 3;
-const ENC_RLE_DICTIONARY = 8;
+const ENC_PLAIN = ENCODING.PLAIN;
+const ENC_RLE = ENCODING.RLE;
+const ENC_RLE_DICTIONARY = ENCODING.RLE_DICTIONARY;
 
 /** A growable byte buffer with the few writes the encoder needs. */
 class ByteBuf {
@@ -139,9 +141,13 @@ function rleHybrid(out: ByteBuf, a: Uint8Array | Int32Array, start: number, end:
   if (lit < end) bitPacked(out, a, lit, end, w);
 }
 
-/** Bit-packed runs of a[from, to); a last group short of 8 values (only at the end of the data) is zero-padded. */
+/**
+ * Bit-packed runs of a[from, to); a last group short of 8 values (only at the end of the data) is zero-padded.
+ * Widths up to 24 bits (levels need a few; dictionaries are capped at 2 MiB, so indexes need at most 20).
+ */
 function bitPacked(out: ByteBuf, a: Uint8Array | Int32Array, from: number, to: number, w: number): void {
-  for (let i = from; i < to; ) {
+  if (w > 24) throw new Error(`parquet encoder: bit width ${w} is over 24`);
+  for (let i = from; i < to;) {
     const groups = Math.min(63, Math.ceil((to - i) / 8));
     const n = groups * 8;
     out.ensure(1 + groups * w);
@@ -149,29 +155,15 @@ function bitPacked(out: ByteBuf, a: Uint8Array | Int32Array, from: number, to: n
     const buf = out.buf;
     let p = out.pos;
     const stop = Math.min(i + n, to);
-    if (w <= 24) {
-      let acc = 0;
-      let bits = 0;
-      for (let k = i; k < i + n; k++) {
-        acc |= (k < stop ? a[k]! : 0) << bits;
-        bits += w;
-        while (bits >= 8) {
-          buf[p++] = acc & 255;
-          acc >>>= 8;
-          bits -= 8;
-        }
-      }
-    } else {
-      let acc = 0; // as a double: exact below 2^53
-      let scale = 1;
-      for (let k = i; k < i + n; k++) {
-        acc += (k < stop ? a[k]! >>> 0 : 0) * scale;
-        scale *= 2 ** w;
-        while (scale >= 256) {
-          buf[p++] = acc % 256;
-          acc = Math.floor(acc / 256);
-          scale /= 256;
-        }
+    let acc = 0;
+    let bits = 0;
+    for (let k = i; k < i + n; k++) {
+      acc |= (k < stop ? a[k]! : 0) << bits;
+      bits += w;
+      while (bits >= 8) {
+        buf[p++] = acc & 255;
+        acc >>>= 8;
+        bits -= 8;
       }
     }
     out.pos = p;
@@ -193,7 +185,10 @@ function writeLevels(out: ByteBuf, levels: Uint8Array, start: number, end: numbe
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// dictionaries for integer columns
+// dictionaries
+
+/** Largest dictionary page (Iceberg's write.parquet.dict-size-bytes default); past it the chunk stays PLAIN. */
+export const DICTIONARY_MAX_BYTES = 2 * 1024 * 1024;
 
 interface Dictionary {
   count: number;
@@ -202,9 +197,93 @@ interface Dictionary {
   indexes: Int32Array;
 }
 
+/** Whether dictionary + bit-packed indexes beat PLAIN (parquet-mr's rule). */
+function dictionaryPays(count: number, dictBytes: number, n: number, plainBytes: number): boolean {
+  return dictBytes + Math.ceil((n * Math.max(1, bitWidth(count - 1))) / 8) < plainBytes;
+}
+
+/** Gives up early on columns that are (nearly) all distinct: checked after 1,024 values, then at powers of two. */
+function tooDistinct(seen: number, distinct: number): boolean {
+  if (seen === 1024) return distinct > 0.95 * seen;
+  return seen >= 4096 && (seen & (seen - 1)) === 0 && distinct > 0.8 * seen;
+}
+
+/** A dictionary for a BYTE_ARRAY chunk (strings, binary), built over its PLAIN bytes with an open-addressing table. */
+function bytesDictionary(leaf: LeafBuffer): Dictionary | undefined {
+  const n = leaf.values;
+  if (n < 16) return undefined;
+  const u = leaf.u8;
+  let cap = 1024;
+  let table = new Int32Array(cap); // entry index + 1; 0 = empty
+  let starts = new Int32Array(256); // entry -> offset of its length prefix in u
+  let hashes = new Int32Array(256);
+  let count = 0;
+  let dictBytes = 0;
+  const indexes = new Int32Array(n);
+  for (let i = 0, p = 0; i < n; i++) {
+    const len = (u[p]! | (u[p + 1]! << 8) | (u[p + 2]! << 16) | (u[p + 3]! << 24)) >>> 0;
+    const end = p + 4 + len;
+    let h = 0x811c9dc5 ^ len; // FNV-1a
+    for (let k = p + 4; k < end; k++) h = Math.imul(h ^ u[k]!, 16777619);
+    let slot = h & (cap - 1);
+    let entry = -1;
+    for (let t = table[slot]!; t !== 0; t = table[slot]!) {
+      const c = t - 1;
+      if (hashes[c] === h && sameBytes(u, starts[c]!, p, 4 + len)) {
+        entry = c;
+        break;
+      }
+      slot = (slot + 1) & (cap - 1);
+    }
+    if (entry < 0) {
+      entry = count++;
+      dictBytes += 4 + len;
+      if (dictBytes > DICTIONARY_MAX_BYTES) return undefined;
+      if (entry === starts.length) {
+        starts = grow32(starts);
+        hashes = grow32(hashes);
+      }
+      starts[entry] = p;
+      hashes[entry] = h;
+      table[slot] = entry + 1;
+      if (count * 2 > cap) {
+        cap *= 2;
+        table = new Int32Array(cap);
+        for (let c = 0; c < count; c++) {
+          let s = hashes[c]! & (cap - 1);
+          while (table[s] !== 0) s = (s + 1) & (cap - 1);
+          table[s] = c + 1;
+        }
+      }
+    }
+    indexes[i] = entry;
+    if (tooDistinct(i + 1, count)) return undefined;
+    p = end;
+  }
+  if (!dictionaryPays(count, dictBytes, n, leaf.len)) return undefined;
+  const bytes = new Uint8Array(dictBytes);
+  for (let c = 0, o = 0; c < count; c++) {
+    const p = starts[c]!;
+    const end = p + 4 + ((u[p]! | (u[p + 1]! << 8) | (u[p + 2]! << 16) | (u[p + 3]! << 24)) >>> 0);
+    for (let k = p; k < end; k++) bytes[o++] = u[k]!; // entries are short: no subarray object per entry
+  }
+  return { count, bytes, indexes };
+}
+
+function sameBytes(u: Uint8Array, a: number, b: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (u[a + k] !== u[b + k]) return false;
+  return true;
+}
+
+function grow32(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
 /**
- * A dictionary for an INT32/INT64 chunk when it makes the chunk smaller (dictionary + bit-packed indexes under
- * the PLAIN size, parquet-mr's rule); a sample of the values rules out high-cardinality columns cheaply.
+ * A dictionary for an INT32/INT64 chunk when it pays; a sample of the values rules out high-cardinality columns
+ * cheaply, and a small value range is looked up in a table instead of a Map.
  */
 function integerDictionary(leaf: LeafBuffer): Dictionary | undefined {
   const n = leaf.values;
@@ -212,73 +291,85 @@ function integerDictionary(leaf: LeafBuffer): Dictionary | undefined {
   const wide = leaf.kind === 'i64';
   const width = wide ? 8 : 4;
   const a = leaf.i32;
+  // keys are the values as doubles: INT64 only while exact (|value| < 2^53)
+  const key = (i: number): number => {
+    if (!wide) return a[i]!;
+    const hi = a[2 * i + 1]!;
+    return hi < -2097152 || hi >= 2097152 ? NaN : hi * 4294967296 + (a[2 * i]! >>> 0);
+  };
   const sample = Math.min(n, 512);
-  const seen = new Set<number>();
+  const picked = new Float64Array(sample);
   for (let k = 0; k < sample; k++) {
-    const i = Math.floor((k * (n - 1)) / (sample - 1));
-    if (wide) {
-      const hi = a[2 * i + 1]!;
-      if (hi < -2097152 || hi >= 2097152) return undefined; // keys must be exact doubles
-      seen.add(hi * 4294967296 + (a[2 * i]! >>> 0));
-    } else seen.add(a[i]!);
+    const v = key(Math.floor((k * (n - 1)) / (sample - 1)));
+    if (v !== v) return undefined;
+    picked[k] = v;
   }
-  if (seen.size > sample * 0.9) return undefined;
+  picked.sort();
+  let distinct = 1;
+  for (let k = 1; k < sample; k++) if (picked[k] !== picked[k - 1]) distinct++;
+  if (distinct > sample * 0.9) return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = key(i);
+    if (v !== v) return undefined;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
   const maxEntries = Math.min(n >> 1, DICTIONARY_MAX_BYTES / width);
-  const map = new Map<number, number>();
   const first: number[] = [];
   const indexes = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let key: number;
-    if (wide) {
-      const hi = a[2 * i + 1]!;
-      if (hi < -2097152 || hi >= 2097152) return undefined;
-      key = hi * 4294967296 + (a[2 * i]! >>> 0);
-    } else key = a[i]!;
-    let j = map.get(key);
-    if (j === undefined) {
-      j = first.length;
-      if (j >= maxEntries) return undefined;
-      map.set(key, j);
-      first.push(i);
+  if (max - min < 65536) {
+    const table = new Int32Array(max - min + 1); // entry + 1; 0 = not seen
+    for (let i = 0; i < n; i++) {
+      const k = key(i) - min;
+      let j = table[k]! - 1;
+      if (j < 0) {
+        j = first.length;
+        if (j >= maxEntries) return undefined;
+        table[k] = j + 1;
+        first.push(i);
+      }
+      indexes[i] = j;
     }
-    indexes[i] = j;
+  } else {
+    const map = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const k = key(i);
+      let j = map.get(k);
+      if (j === undefined) {
+        j = first.length;
+        if (j >= maxEntries) return undefined;
+        map.set(k, j);
+        first.push(i);
+      }
+      indexes[i] = j;
+    }
   }
   const count = first.length;
-  if (count * width + Math.ceil((n * Math.max(1, bitWidth(count - 1))) / 8) >= n * width) return undefined;
-  const src = new Uint8Array(a.buffer, a.byteOffset, n * width);
-  const bytes = new Uint8Array(count * width);
-  for (let j = 0; j < count; j++) bytes.set(src.subarray(first[j]! * width, first[j]! * width + width), j * width);
-  return { count, bytes, indexes };
+  if (!dictionaryPays(count, count * width, n, n * width)) return undefined;
+  const values = new Int32Array(count * (width / 4));
+  for (let j = 0; j < count; j++) {
+    const f = first[j]!;
+    if (wide) {
+      values[2 * j] = a[2 * f]!;
+      values[2 * j + 1] = a[2 * f + 1]!;
+    } else values[j] = a[f]!;
+  }
+  return { count, bytes: new Uint8Array(values.buffer), indexes };
 }
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** Leaf path (Parquet names joined by \u0000) -> field id. */
-function leafFieldIds(schema: SchemaElement[]): Map<string, number> {
-  const out = new Map<string, number>();
-  let i = 1;
-  const walk = (count: number, prefix: string[]): void => {
-    for (let k = 0; k < count; k++) {
-      const e = schema[i++]!;
-      const path = [...prefix, e.name];
-      if (e.num_children) walk(e.num_children, path);
-      else if (e.field_id !== undefined) out.set(path.join('\u0000'), e.field_id);
-    }
-  };
-  walk(schema[0]!.num_children ?? 0, []);
-  return out;
-}
-
 export class ParquetEncoder {
-  private readonly out = new ByteBuf(FLUSH_BYTES + 64 * 1024);
+  private readonly out = new ByteBuf(64 * 1024);
   private readonly page = new ByteBuf(64 * 1024);
   private flushed = 0;
   private readonly compress: ((b: Uint8Array) => Uint8Array) | undefined;
-  private readonly rowGroups: RowGroup[] = [];
-  private readonly indexes: PageIndexes[] = [];
+  private readonly codec: number;
+  private readonly rowGroups: RowGroupRecord[] = [];
   private readonly rowGroupOffsets: number[] = [];
   private readonly columnSizes = new Map<number, number>();
-  private readonly leafIds: Map<string, number>;
   private readonly pageSize: number;
   private rows = 0;
   private finished = false;
@@ -287,8 +378,8 @@ export class ParquetEncoder {
     const { codec, compress } = options.compression;
     this.compress = compress ?? (codec === 'SNAPPY' ? snappyCompress : undefined);
     if (codec !== 'UNCOMPRESSED' && !this.compress) throw new Error(`parquet encoder: no compressor for ${codec}`);
+    this.codec = CODECS[codec];
     this.pageSize = options.pageSize ?? 1024 * 1024;
-    this.leafIds = leafFieldIds(options.schema);
     for (const b of MAGIC) this.out.u8(b);
   }
 
@@ -306,46 +397,59 @@ export class ParquetEncoder {
     if (rows === 0) return;
     const start = this.bytesWritten;
     this.rowGroupOffsets.push(start);
-    const columns: ColumnChunk[] = [];
+    const chunks: ChunkRecord[] = [];
     let uncompressed = 0;
     for (let i = 0; i < leaves.length; i++) {
       const leaf = leaves[i]!;
       if (leaf.levels !== rows && leaf.spec.maxRep === 0) {
-        throw new Error(`parquet encoder: column ${leaf.spec.path.join('.')} has ${leaf.levels} values, expected ${rows}`);
+        throw new Error(
+          `parquet encoder: column ${leaf.spec.path.join('.')} has ${leaf.levels} values, expected ${rows}`,
+        );
       }
-      const { chunk, uncompressedBytes } = this.writeColumn(leaf, stats[i]!);
-      columns.push(chunk);
-      uncompressed += uncompressedBytes;
+      const chunk = this.writeColumn(leaf, stats[i]!);
+      chunks.push(chunk);
+      uncompressed += chunk.uncompressedSize;
     }
     this.rowGroups.push({
-      columns,
-      total_byte_size: BigInt(uncompressed),
-      num_rows: BigInt(rows),
-      file_offset: BigInt(start),
-      total_compressed_size: BigInt(this.bytesWritten - start),
+      chunks,
+      rows,
+      start,
+      uncompressedSize: uncompressed,
+      compressedSize: this.bytesWritten - start,
     });
     this.rows += rows;
     this.emit();
   }
 
-  /** Writes the page indexes and the footer (with the logical schema); returns the file's layout. */
+  /** Writes the offset indexes and the footer (with the logical schema); returns the file's layout. */
   finish(): EncodedFile {
     if (this.finished) throw new Error('parquet encoder: finish called twice');
     this.finished = true;
-    const w = new ByteWriter();
-    w.offset = this.bytesWritten; // index offsets are file positions
-    writeIndexes(w, this.indexes);
-    const metadata: Omit<FileMetaData, 'metadata_length'> = {
-      version: 2,
-      created_by: this.options.createdBy,
+    const w = new ThriftWriter();
+    const base = this.bytesWritten; // index offsets are file positions
+    for (const rg of this.rowGroups) {
+      for (const c of rg.chunks) {
+        if (!c.pages) continue;
+        const at = w.pos;
+        writeOffsetIndex(w, c.pages);
+        c.offsetIndexOffset = base + at;
+        c.offsetIndexLength = w.pos - at;
+        c.pages = undefined;
+      }
+    }
+    const footerStart = w.pos;
+    writeFileMetaData(w, {
       schema: this.options.schema,
-      num_rows: BigInt(this.rows),
-      row_groups: this.rowGroups,
-      key_value_metadata: this.options.keyValueMetadata,
-    };
-    writeMetadata(w, metadata as FileMetaData);
-    w.appendUint32(0x31524150); // PAR1
-    this.out.bytes(w.getBytes());
+      rowGroups: this.rowGroups,
+      rows: this.rows,
+      keyValueMetadata: this.options.keyValueMetadata,
+      createdBy: this.options.createdBy,
+    });
+    const footerLength = w.pos - footerStart;
+    this.out.bytes(w.bytes());
+    this.out.ensure(8);
+    for (let k = 0; k < 4; k++) this.out.u8((footerLength >>> (8 * k)) & 255);
+    for (const b of MAGIC) this.out.u8(b);
     const size = this.bytesWritten;
     this.emit();
     return { size, rows: this.rows, rowGroupOffsets: this.rowGroupOffsets, columnSizes: this.columnSizes };
@@ -391,19 +495,19 @@ export class ParquetEncoder {
     return header + body.length;
   }
 
-  private writeColumn(leaf: LeafBuffer, stats: ChunkStats): { chunk: ColumnChunk; uncompressedBytes: number } {
+  private writeColumn(leaf: LeafBuffer, stats: ChunkStats): ChunkRecord {
     const spec = leaf.spec;
     const start = this.bytesWritten;
     let uncompressed = 0;
-    let dict: Dictionary | undefined;
-    if (leaf.kind === 'dict') {
-      dict = { count: leaf.dictStrings.length, bytes: leaf.dictBytes.subarray(0, leaf.dictLen), indexes: leaf.i32 };
-    } else if (leaf.kind === 'i32' || leaf.kind === 'i64') {
-      dict = integerDictionary(leaf);
-    }
-    let dictionaryOffset: bigint | undefined;
+    const dict =
+      leaf.kind === 'bytes'
+        ? bytesDictionary(leaf)
+        : leaf.kind === 'i32' || leaf.kind === 'i64'
+          ? integerDictionary(leaf)
+          : undefined;
+    let dictionaryOffset: number | undefined;
     if (dict) {
-      dictionaryOffset = BigInt(start);
+      dictionaryOffset = start;
       this.page.pos = 0;
       this.page.bytes(dict.bytes);
       uncompressed += this.writePage(PAGE_DICTIONARY, dict.count, ENC_PLAIN);
@@ -427,7 +531,7 @@ export class ParquetEncoder {
           : n * spec.width;
     const perLevel = Math.max((valueBytes + (levels * (dw + rw)) / 8) / Math.max(levels, 1), 1 / 64);
     const levelsPerPage = Math.max(1, Math.floor(this.pageSize / perLevel));
-    const locations: PageLocation[] = [];
+    const locations: [number, number, number][] = [];
     const page = this.page;
     let ls = 0; // first level of the page
     let vs = 0; // first value of the page
@@ -478,22 +582,17 @@ export class ParquetEncoder {
           case 'bytes': {
             const u = leaf.u8;
             let be = bs;
-            for (let k = 0; k < nv; k++) be += 4 + ((u[be]! | (u[be + 1]! << 8) | (u[be + 2]! << 16) | (u[be + 3]! << 24)) >>> 0);
+            for (let k = 0; k < nv; k++)
+              be += 4 + ((u[be]! | (u[be + 1]! << 8) | (u[be + 2]! << 16) | (u[be + 3]! << 24)) >>> 0);
             page.bytes(u.subarray(bs, be));
             bs = be;
             break;
           }
-          case 'dict':
-            throw new Error('unreachable: dictionary leaf without a dictionary');
         }
       }
       const pageOffset = this.bytesWritten;
       uncompressed += this.writePage(PAGE_DATA, le - ls, dict ? ENC_RLE_DICTIONARY : ENC_PLAIN);
-      locations.push({
-        offset: BigInt(pageOffset),
-        compressed_page_size: this.bytesWritten - pageOffset,
-        first_row_index: BigInt(row),
-      });
+      locations.push([pageOffset, this.bytesWritten - pageOffset, row]);
       if (rep) {
         for (let k = ls; k < le; k++) if (rep[k] === 0) row++;
       } else row += le - ls;
@@ -501,49 +600,39 @@ export class ParquetEncoder {
       vs += nv;
     }
 
-    const encodings: Encoding[] = dict ? ['PLAIN', 'RLE_DICTIONARY'] : ['PLAIN'];
-    if (maxDef > 0 || maxRep > 0) encodings.push('RLE');
+    const encodings: number[] = dict ? [ENC_PLAIN, ENC_RLE_DICTIONARY] : [ENC_PLAIN];
+    if (maxDef > 0 || maxRep > 0) encodings.push(ENC_RLE);
     const compressedSize = this.bytesWritten - start;
-    const chunk: ColumnChunk = {
-      file_offset: BigInt(start),
-      meta_data: {
-        type: spec.element.type!,
-        encodings,
-        path_in_schema: spec.path,
-        codec: this.options.compression.codec,
-        num_values: BigInt(levels),
-        total_uncompressed_size: BigInt(uncompressed),
-        total_compressed_size: BigInt(compressedSize),
-        data_page_offset: BigInt(dataOffset),
-        dictionary_page_offset: dictionaryOffset,
-        statistics: footerStatistics(leaf, stats),
-        encoding_stats: [
-          ...(dict ? [{ page_type: 'DICTIONARY_PAGE' as const, encoding: 'PLAIN' as const, count: 1 }] : []),
-          { page_type: 'DATA_PAGE', encoding: dict ? 'RLE_DICTIONARY' : 'PLAIN', count: locations.length },
-        ],
-      },
+    this.columnSizes.set(spec.fieldId, (this.columnSizes.get(spec.fieldId) ?? 0) + compressedSize);
+    const [min, max] = footerBounds(leaf, stats);
+    return {
+      element: spec.element,
+      path: spec.path,
+      codec: this.codec,
+      encodings,
+      numValues: levels,
+      uncompressedSize: uncompressed,
+      compressedSize,
+      start,
+      dataPageOffset: dataOffset,
+      dictionaryPageOffset: dictionaryOffset,
+      nullCount: stats.nulls,
+      min,
+      max,
+      dataPages: locations.length,
+      dataEncoding: dict ? ENC_RLE_DICTIONARY : ENC_PLAIN,
+      pages: locations.length > 1 ? locations : undefined,
     };
-    if (locations.length > 1) this.indexes.push({ chunk, offsetIndex: { page_locations: locations } });
-    const id = this.leafIds.get(spec.path.join('\u0000'));
-    if (id !== undefined) this.columnSizes.set(id, (this.columnSizes.get(id) ?? 0) + compressedSize);
-    return { chunk, uncompressedBytes: uncompressed };
   }
 }
 
-/** Column chunk statistics for the footer (hyparquet-writer serializes and truncates them). */
-function footerStatistics(leaf: LeafBuffer, s: ChunkStats): ChunkStatistics {
-  const out: ChunkStatistics = { null_count: BigInt(s.nulls) };
-  const float = leaf.kind === 'f32' || leaf.kind === 'f64';
-  if (float) out.nan_count = BigInt(s.nans);
-  if (s.min === undefined) return out;
+/** The chunk's bounds for the footer: Parquet writes a zero float minimum as -0.0 and a zero maximum as +0.0. */
+function footerBounds(leaf: LeafBuffer, s: ChunkStats): [unknown, unknown] {
   let min = s.min;
   let max = s.max;
-  if (float) {
-    // Parquet: a zero minimum is written as -0.0 and a zero maximum as +0.0
+  if (leaf.kind === 'f32' || leaf.kind === 'f64') {
     if (min === 0) min = -0;
     if (max === 0) max = 0;
   }
-  out.min_value = min as ChunkStatistics['min_value'];
-  out.max_value = max as ChunkStatistics['max_value'];
-  return out;
+  return [min, max];
 }

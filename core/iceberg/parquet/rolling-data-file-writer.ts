@@ -45,7 +45,8 @@ export interface RollingDataFileWriterOptions extends ParquetWriteOptions {
 
 export class RollingDataFileWriter {
   private current: DataFileWriter | undefined;
-  private readonly files: DataFile[] = [];
+  /** each rolled file's DataFile (empty until its upload completed), in the order the files were started */
+  private readonly files: DataFile[][] = [];
   private readonly pending = new Set<Promise<void>>();
   private failure: unknown;
   private readonly namer: DataFileNamer;
@@ -110,9 +111,11 @@ export class RollingDataFileWriter {
     const w = this.current;
     this.current = undefined;
     if (!w) return;
+    const slot: DataFile[] = [];
+    this.files.push(slot);
     const p: Promise<void> = w.close().then(
       (files) => {
-        this.files.push(...files);
+        slot.push(...files);
         this.pending.delete(p);
       },
       (e: unknown) => {
@@ -130,13 +133,13 @@ export class RollingDataFileWriter {
     await this.current?.drain();
   }
 
-  /** Closes the last file and returns every file written, in order of completion. */
+  /** Closes the last file and returns every file written, in the order they were started. */
   async close(): Promise<DataFile[]> {
     if (this.closed) throw new Error(`rolling writer for ${this.options.directory} is already closed`);
     this.roll();
     this.closed = true;
     await this.drain();
-    return this.files;
+    return this.files.flat();
   }
 
   /**
@@ -149,6 +152,6 @@ export class RollingDataFileWriter {
     this.current = undefined;
     await current?.abort();
     await Promise.allSettled([...this.pending]);
-    return this.files;
+    return this.files.flat();
   }
 }

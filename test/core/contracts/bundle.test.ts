@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import type * as Contracts from '../../../core/contracts/index.js';
 import { NOW, valid } from './fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'shoplake-bundle-'));
@@ -27,7 +28,7 @@ describe('esbuild bundle of core/contracts', () => {
     expect(text).not.toMatch(/readFileSync|readdirSync/);
     const file = join(tmp, 'contracts.mjs');
     writeFileSync(file, text);
-    const m = (await import(pathToFileURL(file).href)) as typeof import('../../../core/contracts/index.js');
+    const m = (await import(pathToFileURL(file).href)) as typeof Contracts;
     expect([...m.contracts().events.keys()]).toHaveLength(m.EVENT_TYPES.length);
     expect(m.validate(valid('order_created'), { now: NOW }).ok).toBe(true);
     const bad = m.validate({ ...valid('order_created'), currency: 'usd' }, { now: NOW });

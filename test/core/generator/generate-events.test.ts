@@ -33,9 +33,10 @@ const eventUs = (e: WireEvent): number => parseTimestamptz(e.event_time);
 function expectShare(observed: number, n: number, share: number, sigmas = 5): void {
   const expected = n * share;
   const sd = Math.sqrt(n * share * (1 - share));
-  expect(Math.abs(observed - expected), `observed ${observed}, expected ${expected.toFixed(1)} ± ${sigmas}σ (${sd.toFixed(1)})`).toBeLessThan(
-    sigmas * sd + 1,
-  );
+  expect(
+    Math.abs(observed - expected),
+    `observed ${observed}, expected ${expected.toFixed(1)} ± ${sigmas}σ (${sd.toFixed(1)})`,
+  ).toBeLessThan(sigmas * sd + 1);
 }
 
 describe('generateEvents: determinism', () => {
@@ -74,7 +75,9 @@ describe('generateEvents: a default day', () => {
 
   it('emits exactly the requested number of records, and stats that count them', () => {
     expect(records).toHaveLength(N);
-    const byKind = Object.fromEntries([...GOOD_KINDS, ...BAD_KINDS].map((k) => [k, records.filter((r) => r.kind === k).length]));
+    const byKind = Object.fromEntries(
+      [...GOOD_KINDS, ...BAD_KINDS].map((k) => [k, records.filter((r) => r.kind === k).length]),
+    );
     expect(stream.stats.byKind).toEqual(byKind);
     expect(stream.stats.records).toBe(N);
     expect(stream.stats.bytes).toBe(records.reduce((a, r) => a + r.value.length, 0));
@@ -91,7 +94,8 @@ describe('generateEvents: a default day', () => {
       const event = JSON.parse(utf8.decode(r.value)) as WireEvent;
       const res = validate(event, { now: r.timestamp, topic: r.topic });
       if (!res.ok) failures.push(`${r.kind} ${r.eventType}: ${JSON.stringify(res.errors.slice(0, 3))}`);
-      if (event.event_type !== r.eventType) failures.push(`${r.kind}: eventType ${r.eventType} but the value says ${event.event_type}`);
+      if (event.event_type !== r.eventType)
+        failures.push(`${r.kind}: eventType ${r.eventType} but the value says ${event.event_type}`);
       if (checked++ % 97 === 0) expect(r.event).toEqual(event);
     }
     expect(failures.slice(0, 10)).toEqual([]);
@@ -106,12 +110,17 @@ describe('generateEvents: a default day', () => {
       if (r.partition !== partitioner.partitionOf(r.key)) problems.push(`${tp}@${r.offset}: partition of ${r.key}`);
       if (r.offset !== (next.get(tp) ?? 0)) problems.push(`${tp}@${r.offset}: expected offset ${next.get(tp) ?? 0}`);
       next.set(tp, r.offset + 1);
-      if (r.headers[TEST_KIND_HEADER] !== r.kind) problems.push(`${tp}@${r.offset}: header ${r.headers[TEST_KIND_HEADER]}`);
+      if (r.headers[TEST_KIND_HEADER] !== r.kind)
+        problems.push(`${tp}@${r.offset}: header ${r.headers[TEST_KIND_HEADER]}`);
       if (isGoodKind(r.kind) && r.event!.shop_id !== r.key) problems.push(`${tp}@${r.offset}: key ${r.key}`);
     }
     expect(problems.slice(0, 10)).toEqual([]);
     const topics = new Set(records.map((r) => r.topic));
-    expect([...topics].sort()).toEqual(contracts().topics.map((t) => t.topic).sort());
+    expect([...topics].sort()).toEqual(
+      contracts()
+        .topics.map((t) => t.topic)
+        .sort(),
+    );
   });
 
   it('produces late, duplicate and bad records at the configured shares', () => {
@@ -145,7 +154,8 @@ describe('generateEvents: a default day', () => {
         const original = seen.get(id);
         if (!original) problems.push(`duplicate ${id} has no earlier original`);
         else if (!r.value.equals(original.value)) problems.push(`duplicate ${id} differs from its original`);
-        else if (r.topic !== original.topic || r.key !== original.key || r.partition !== original.partition) problems.push(`duplicate ${id} moved`);
+        else if (r.topic !== original.topic || r.key !== original.key || r.partition !== original.partition)
+          problems.push(`duplicate ${id} moved`);
         else if (r.timestamp < original.timestamp) problems.push(`duplicate ${id} is older than its original`);
         duplicates++;
       } else if (r.kind === 'good' || r.kind === 'late') {
@@ -167,7 +177,9 @@ describe('generateEvents: a default day', () => {
     const carts = sessionsWith('cart_updated');
     const checkouts = good.filter((e) => e.event_type === 'checkout_started');
     const checkoutTokens = new Set(checkouts.map((e) => e.checkout_token as string));
-    const orders = good.filter((e) => e.event_type === 'order_created' && checkoutTokens.has(e.checkout_token as string));
+    const orders = good.filter(
+      (e) => e.event_type === 'order_created' && checkoutTokens.has(e.checkout_token as string),
+    );
     expect(visits.size).toBeGreaterThan(5_000);
     for (const s of viewers) expect(visits.has(s)).toBe(true);
     for (const s of carts) expect(viewers.has(s)).toBe(true);
@@ -195,7 +207,8 @@ describe('generateEvents: a default day', () => {
         if (e.event_type === 'refund_created') {
           expect(Number(e.total_refunded)).toBeLessThanOrEqual(Number(order!.total_price));
           const lineIds = new Set((order!.line_items as Array<{ line_item_id: number }>).map((l) => l.line_item_id));
-          for (const l of e.refund_line_items as Array<{ line_item_id: number }>) expect(lineIds.has(l.line_item_id)).toBe(true);
+          for (const l of e.refund_line_items as Array<{ line_item_id: number }>)
+            expect(lineIds.has(l.line_item_id)).toBe(true);
         }
         followUps++;
       }
@@ -205,10 +218,19 @@ describe('generateEvents: a default day', () => {
 
   it('emits searches, logins, registrations, catalog and inventory changes', () => {
     const types = stream.stats.byEventType;
-    for (const t of ['search_performed', 'customer_logged_in', 'customer_registered', 'product_upserted', 'inventory_adjusted', 'order_cancelled']) {
+    for (const t of [
+      'search_performed',
+      'customer_logged_in',
+      'customer_registered',
+      'product_upserted',
+      'inventory_adjusted',
+      'order_cancelled',
+    ]) {
       expect(types[t] ?? 0, t).toBeGreaterThan(0);
     }
-    const reasons = new Set(records.filter((r) => r.kind === 'good' && r.eventType === 'inventory_adjusted').map((r) => r.event!.reason));
+    const reasons = new Set(
+      records.filter((r) => r.kind === 'good' && r.eventType === 'inventory_adjusted').map((r) => r.event!.reason),
+    );
     expect(reasons.has('sold')).toBe(true);
     expect(reasons.size).toBeGreaterThan(2);
   });
@@ -247,7 +269,8 @@ describe('generateEvents: a week', () => {
 
   it('has quieter Saturdays than Mondays', () => {
     const perDay = new Array<number>(7).fill(0);
-    for (const r of records) if (r.kind === 'good' && r.eventType === 'page_viewed') perDay[new Date(eventUs(r.event!) / 1000).getUTCDay()]!++;
+    for (const r of records)
+      if (r.kind === 'good' && r.eventType === 'page_viewed') perDay[new Date(eventUs(r.event!) / 1000).getUTCDay()]!++;
     expect(perDay[1]! / perDay[6]!).toBeGreaterThan(1.12);
   });
 
@@ -265,10 +288,21 @@ describe('generateEvents: configured shares and rates', () => {
   it('follows custom funnel rates and shares', () => {
     const funnel = { productView: 0.85, addToCart: 0.35, checkout: 0.7, purchase: 0.9 };
     const N = 30_000;
-    const { stream, records } = run({ seed: 9, events: N, funnel, lateShare: 0.1, duplicateShare: 0.05, badShare: 0.03 });
+    const { stream, records } = run({
+      seed: 9,
+      events: N,
+      funnel,
+      lateShare: 0.1,
+      duplicateShare: 0.05,
+      badShare: 0.03,
+    });
     expectShare(stream.stats.byKind.late, N, 0.1);
     expectShare(stream.stats.byKind.duplicate, N, 0.05);
-    expectShare(BAD_KINDS.reduce((a, k) => a + stream.stats.byKind[k], 0), N, 0.03);
+    expectShare(
+      BAD_KINDS.reduce((a, k) => a + stream.stats.byKind[k], 0),
+      N,
+      0.03,
+    );
     const good = records.filter((r) => r.kind === 'good').map((r) => r.event!);
     const sessions = (type: string) => new Set(good.filter((e) => e.event_type === type).map((e) => e.session_id)).size;
     expect(sessions('product_viewed') / sessions('page_viewed')).toBeCloseTo(funnel.productView, 1);
@@ -314,14 +348,19 @@ describe('generateEvents: configured shares and rates', () => {
         unknown_event_type: /^unknown_event_type /,
         future_timestamp: /^future_timestamp \$\.event_time$/,
       };
-      expect(codes.some((c) => expected[r.kind]!.test(c)), `${r.kind}: ${codes.join(', ')}`).toBe(true);
+      expect(
+        codes.some((c) => expected[r.kind]!.test(c)),
+        `${r.kind}: ${codes.join(', ')}`,
+      ).toBe(true);
     }
     expect([...seen.keys()].sort()).toEqual([...BAD_KINDS].sort());
   });
 
   it('rejects bad options with a message naming the option', () => {
     expect(() => generateEvents({ events: -1 })).toThrow(/events must be an integer/);
-    expect(() => generateEvents({ lateShare: 0.6, duplicateShare: 0.5 })).toThrow(/lateShare \+ duplicateShare \+ badShare/);
+    expect(() => generateEvents({ lateShare: 0.6, duplicateShare: 0.5 })).toThrow(
+      /lateShare \+ duplicateShare \+ badShare/,
+    );
   });
 });
 

@@ -48,7 +48,12 @@ describe('views over the warehouse', () => {
     const r = await session.query(
       'SELECT event_id, total_price, event_time, kafka_offset FROM silver.order_created ORDER BY kafka_partition, kafka_offset LIMIT 1',
     );
-    expect(r.columns.map((c) => c.type)).toEqual([expect.any(String), expect.stringMatching(/^DECIMAL\(\d+,2\)$/), 'TIMESTAMP WITH TIME ZONE', 'BIGINT']);
+    expect(r.columns.map((c) => c.type)).toEqual([
+      expect.any(String),
+      expect.stringMatching(/^DECIMAL\(\d+,2\)$/),
+      'TIMESTAMP WITH TIME ZONE',
+      'BIGINT',
+    ]);
     const [id, price, time] = r.rows[0]!;
     expect(price).toMatch(/^\d+\.\d\d$/);
     expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);

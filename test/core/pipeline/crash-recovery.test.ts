@@ -36,9 +36,12 @@ function prng(seed: number): () => number {
   };
 }
 
+/** Crashes at each point in turn (the next crash waits for the next point of the cycle), with some probability. */
 function crasher(random: () => number, probability: number, hits: Map<FaultPoint, number>): FaultInjector {
+  let next = 0;
   return (point) => {
-    if (random() >= probability) return;
+    if (point !== FAULT_POINTS[next % FAULT_POINTS.length] || random() >= probability) return;
+    next++;
     hits.set(point, (hits.get(point) ?? 0) + 1);
     throw new Crash(`crash at ${point}`);
   };
@@ -72,7 +75,7 @@ describe('crash recovery (in process)', () => {
     const catalog = await warehouse('crash-lambda-');
     const random = prng(7);
     const hits = new Map<FaultPoint, number>();
-    const fault = crasher(random, 0.06, hits);
+    const fault = crasher(random, 0.6, hits);
     let pipeline: Pipeline = createPipeline({ catalog, piiSalt: SALT, fault });
     let failures = 0;
     for (const batch of byTopic(data.records, 120)) {
@@ -99,7 +102,7 @@ describe('crash recovery (in process)', () => {
     const catalog = await warehouse('crash-ecs-');
     const random = prng(11);
     const hits = new Map<FaultPoint, number>();
-    const fault = crasher(random, 0.05, hits);
+    const fault = crasher(random, 0.6, hits);
     let restarts = 0;
     for (let run = 0; ; run++) {
       expect(run, 'never finished').toBeLessThan(60);
@@ -124,6 +127,7 @@ describe('crash recovery (in process)', () => {
       }
     }
     expect(restarts).toBeGreaterThan(3);
+    expect(new Set(hits.keys())).toEqual(new Set(FAULT_POINTS));
     expect(compareAudits(await auditLake(catalog), await referenceAudit())).toEqual([]);
   });
 });

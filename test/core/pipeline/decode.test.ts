@@ -1,6 +1,6 @@
 import type { MSKEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { decodeRecord, fromMskEvent } from '../../../core/pipeline/index.js';
+import { decodeRecord, fromKafkaJsMessage, fromMskEvent } from '../../../core/pipeline/index.js';
 import type { PipelineRecord } from '../../../core/pipeline/index.js';
 
 const record = (value: Uint8Array | null): PipelineRecord => ({
@@ -89,5 +89,33 @@ describe('fromMskEvent', () => {
     expect(b!.timestampType).toBe('LOG_APPEND_TIME');
     expect(Buffer.from(b!.key!).toString()).toBe('shop');
     expect(Buffer.from(b!.value!).toString()).toBe('{}');
+  });
+});
+
+describe('fromKafkaJsMessage', () => {
+  it('takes kafkajs string offsets and timestamps and repeated headers', () => {
+    const r = fromKafkaJsMessage('orders', 3, {
+      key: Buffer.from('shop'),
+      value: Buffer.from('{}'),
+      timestamp: '1700000000000',
+      offset: '42',
+      headers: { a: Buffer.from('x'), b: ['y', Buffer.from('z')], c: undefined },
+    });
+    expect(r).toMatchObject({
+      topic: 'orders',
+      partition: 3,
+      offset: 42,
+      timestamp: 1700000000000,
+      timestampType: null,
+    });
+    expect(r.headers.map((h) => [h.key, h.value === null ? null : Buffer.from(h.value).toString()])).toEqual([
+      ['a', 'x'],
+      ['b', 'y'],
+      ['b', 'z'],
+      ['c', null],
+    ]);
+    expect(
+      fromKafkaJsMessage('orders', 0, { key: null, value: null, timestamp: '-1', offset: '0' }).timestamp,
+    ).toBeNull();
   });
 });

@@ -31,7 +31,7 @@ let offset = 0;
 
 /** An order_created record on orders/0 with the given event_time; Kafka timestamp well after every event. */
 function order(i: number, eventTimeMs: number, reuseOffset?: number): PipelineRecord {
-  const e = { ...orders[i]!, event_time: new Date(eventTimeMs).toISOString() };
+  const e: Record<string, unknown> = { ...orders[i]!, event_time: new Date(eventTimeMs).toISOString() };
   return {
     topic: 'orders',
     partition: 0,

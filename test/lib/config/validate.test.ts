@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ENVIRONMENTS, loadConfig, validateConfig } from '../../../lib/config/index.js';
 import type { EnvConfig, ProvisionedStreamingConfig } from '../../../lib/config/types.js';
+import { loadSchemaModel } from '../../../lib/schemas/load.js';
+import { checkTopics } from '../../../lib/shoplake.js';
+import { REPO_ROOT } from '../../support/cdk-app.js';
 
 type DeepMutable<T> = { -readonly [K in keyof T]: T[K] extends object ? DeepMutable<T[K]> : T[K] };
 type Mutable = DeepMutable<EnvConfig> & { streaming: DeepMutable<ProvisionedStreamingConfig> };
@@ -175,5 +178,22 @@ describe('lib/config', () => {
       expect(msg).toContain('ingest.lambda.batchSize');
       expect(msg).toContain('network.vpcCidr: prefix must be /16 to /22');
     }
+  });
+});
+
+describe('topics against the contracts', () => {
+  const model = loadSchemaModel(REPO_ROOT);
+
+  it('every configured environment covers exactly the topics the contracts route from', () => {
+    for (const c of Object.values(ENVIRONMENTS)) expect(() => checkTopics(c, model)).not.toThrow();
+  });
+
+  it('names a missing topic and an unused one', () => {
+    const missing = variant('dev', (c) => delete c.topics.inventory);
+    expect(() => checkTopics(missing, model)).toThrow(
+      /topics\.inventory: the contracts route events from topic 'inventory' \(glue-schemas\/topics.json\) but it is not configured/,
+    );
+    const extra = variant('dev', (c) => (c.topics.returns = { partitions: 1, retentionHours: 24 }));
+    expect(() => checkTopics(extra, model)).toThrow(/topics\.returns: no contract routes events from this topic/);
   });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LocalFileIO } from '../../../../core/iceberg/io/local-file-io.js';
-import { NotFoundError } from '../../../../core/iceberg/io/file-io.js';
+import { BufferedOutputFile, createOutputFile, NotFoundError } from '../../../../core/iceberg/io/file-io.js';
 import { fileIOFor } from '../../../../core/iceberg/io/file-io-for.js';
 import { S3FileIO } from '../../../../core/iceberg/io/s3-file-io.js';
 import { RelocatingFileIO } from '../../../../core/iceberg/io/relocating-file-io.js';
@@ -84,6 +84,79 @@ describe('LocalFileIO', () => {
   });
 });
 
+describe('LocalFileIO.create (streaming output)', () => {
+  const tmpFiles = async (d: string) => (await fs.readdir(d)).filter((n) => n.endsWith('.tmp'));
+
+  it('streams chunks into a temp file and shows the whole file only at close', async () => {
+    const f = path.join(dir, 'stream/deep/a.parquet');
+    const out = io.create(f);
+    expect(out.location).toBe(f);
+    const chunks = Array.from({ length: 5 }, (_, i) => bytes(`chunk-${i};`.repeat(1000 * (i + 1))));
+    for (const c of chunks) await out.write(c);
+    // written so far, but not visible at the location
+    expect(await io.exists(f)).toBe(false);
+    const [tmp] = await tmpFiles(path.dirname(f));
+    const total = chunks.reduce((a, c) => a + c.length, 0);
+    expect((await fs.stat(path.join(path.dirname(f), tmp!))).size).toBe(total);
+    expect(await io.list(path.join(dir, 'stream'))).toEqual([]); // temp files are never listed
+    expect(await out.close()).toBe(total);
+    expect(text(await io.read(f))).toBe(chunks.map(text).join(''));
+    expect(await tmpFiles(path.dirname(f))).toEqual([]);
+    await expect(out.write(bytes('late'))).rejects.toThrow(/a\.parquet.*after close/);
+  });
+
+  it('abort leaves nothing behind, and an untouched output closes to an empty file', async () => {
+    const f = path.join(dir, 'stream/aborted.parquet');
+    const out = io.create(f);
+    await out.write(bytes('partial'));
+    await out.abort();
+    expect(await io.exists(f)).toBe(false);
+    expect(await tmpFiles(path.dirname(f))).toEqual([]);
+    const empty = path.join(dir, 'stream/empty.bin');
+    expect(await io.create(empty).close()).toBe(0);
+    expect(await io.size(empty)).toBe(0);
+  });
+
+  it('replaces an existing file only at close', async () => {
+    const f = path.join(dir, 'stream/replace.bin');
+    await io.write(f, bytes('old'));
+    const out = io.create(pathToFileURL(f).href);
+    await out.write(bytes('new contents'));
+    expect(text(await io.read(f))).toBe('old');
+    await out.close();
+    expect(text(await io.read(f))).toBe('new contents');
+  });
+
+  it('names the location when the file cannot be created', async () => {
+    const blocker = path.join(dir, 'stream/blocker');
+    await io.write(blocker, bytes('a file, not a folder'));
+    const out = io.create(path.join(blocker, 'x.parquet'));
+    await expect(out.write(bytes('x'))).rejects.toThrow(/blocker\/x\.parquet/);
+    await out.abort();
+  });
+
+  it('createOutputFile buffers for a FileIO without create() and writes once at close', async () => {
+    const writes: [string, number][] = [];
+    const plain = {
+      ...io,
+      create: undefined,
+      write: async (l: string, d: Uint8Array) => {
+        writes.push([l, d.length]);
+        await io.write(l, d);
+      },
+    } as unknown as LocalFileIO;
+    const f = path.join(dir, 'stream/buffered.bin');
+    const out = createOutputFile(plain, f);
+    expect(out).toBeInstanceOf(BufferedOutputFile);
+    await out.write(bytes('ab'));
+    await out.write(bytes('cd'));
+    expect(writes).toEqual([]);
+    expect(await out.close()).toBe(4);
+    expect(writes).toEqual([[f, 4]]);
+    expect(text(await io.read(f))).toBe('abcd');
+  });
+});
+
 describe('fileIOFor', () => {
   it('chooses S3 for s3:// and s3a://, local for paths and file://', () => {
     expect(fileIOFor('s3://bucket/warehouse')).toBeInstanceOf(S3FileIO);
@@ -104,5 +177,9 @@ describe('RelocatingFileIO', () => {
     expect(text(await rio.read('s3a://bucket/data/f.parquet'))).toBe('data');
     expect(await rio.size('s3://bucket/data/f.parquet')).toBe(4);
     expect(await rio.exists('s3://bucket/data/other.parquet')).toBe(false);
+    const out = rio.create('s3://bucket/data/streamed.parquet');
+    await out.write(bytes('streamed'));
+    await out.close();
+    expect(text(await io.read(path.join(dir, 'reloc/data/streamed.parquet')))).toBe('streamed');
   });
 });

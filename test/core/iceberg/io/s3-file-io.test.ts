@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3FileIO, parseS3Location } from '../../../../core/iceberg/io/s3-file-io.js';
 import { NotFoundError } from '../../../../core/iceberg/io/file-io.js';
@@ -52,6 +52,64 @@ describe('S3FileIO against s3rver on loopback', () => {
     expect(text(await io.readRange(loc, 5 * 1024 * 1024 - 2, 4))).toBe(
       text(big.subarray(5 * 1024 * 1024 - 2, 5 * 1024 * 1024 + 2)),
     );
+  });
+
+  it('create() sends a small file as one PUT at close, and nothing before', async () => {
+    const loc = 's3://warehouse/t/data/small-stream.parquet';
+    const before = s3.requests.length;
+    const out = io.create(loc);
+    await out.write(bytes('PAR1'));
+    await out.write(bytes('...PAR1'));
+    expect(s3.requests.length).toBe(before);
+    expect(await io.exists(loc)).toBe(false);
+    expect(await out.close()).toBe(11);
+    expect(text(await io.read(loc))).toBe('PAR1...PAR1');
+    expect(s3.requests.slice(before).filter((r) => r.method === 'PUT' || r.method === 'POST')).toEqual([
+      { method: 'PUT', path: '/warehouse/t/data/small-stream.parquet', range: undefined },
+    ]);
+  });
+
+  it('create() streams a large file as a multipart upload that starts before close', async () => {
+    const loc = 's3://warehouse/t/data/big-stream.parquet';
+    const MiB = 1024 * 1024;
+    const chunks = Array.from({ length: 12 }, (_, i) => new Uint8Array(MiB).map((_, k) => (k * 7 + i) % 253));
+    const before = s3.requests.length;
+    const out = io.create(loc);
+    for (const c of chunks.slice(0, 11)) await out.write(c);
+    // the upload runs while the file is still being written: CreateMultipartUpload and a part before close
+    await vi.waitFor(() => {
+      const early = s3.requests.slice(before);
+      expect(early.some((r) => r.method === 'POST')).toBe(true);
+      expect(early.some((r) => r.method === 'PUT')).toBe(true);
+    });
+    expect(await io.exists(loc)).toBe(false); // not visible until completed
+    await out.write(chunks[11]!);
+    expect(await out.close()).toBe(12 * MiB);
+    const sent = s3.requests.slice(before);
+    expect(sent.filter((r) => r.method === 'PUT').length).toBe(3); // 5 + 5 + 2 MiB parts
+    const back = await io.read(loc);
+    expect(back.length).toBe(12 * MiB);
+    expect(Buffer.compare(Buffer.from(back), Buffer.concat(chunks))).toBe(0);
+  });
+
+  it('create() abort cancels the multipart upload and leaves no object', async () => {
+    const loc = 's3://warehouse/t/data/aborted-stream.parquet';
+    const out = io.create(loc);
+    const before = s3.requests.length;
+    for (let i = 0; i < 7; i++) await out.write(new Uint8Array(1024 * 1024).fill(i));
+    // a part is on its way, so the multipart upload exists
+    await vi.waitFor(() => expect(s3.requests.slice(before).some((r) => r.method === 'PUT')).toBe(true));
+    await out.abort();
+    expect(s3.requests.slice(before).some((r) => r.method === 'DELETE')).toBe(true); // AbortMultipartUpload
+    expect(await io.exists(loc)).toBe(false);
+    await expect(out.write(bytes('x'))).rejects.toThrow(/aborted-stream\.parquet/);
+  });
+
+  it('create() names the object when the upload fails', async () => {
+    const bad = new S3FileIO({ client: io.client, partSize: 5 * 1024 * 1024 });
+    const out = bad.create('s3://no-such-bucket/t/x.parquet');
+    await out.write(bytes('data'));
+    await expect(out.close()).rejects.toThrow(/no-such-bucket\/t\/x\.parquet/);
   });
 
   it('writeIfAbsent sends If-None-Match: * and lets exactly one concurrent writer win', async () => {

@@ -1,0 +1,73 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateEvents } from '../../../core/generator/generate-events.js';
+import { writeNdjson } from '../../../core/generator/write-ndjson.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'shoplake-ndjson-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function toFile(
+  name: string,
+  options: Parameters<typeof generateEvents>[0],
+  chunkBytes?: number,
+): Promise<Buffer> {
+  const file = join(dir, name);
+  const out = createWriteStream(file);
+  await writeNdjson(generateEvents(options), out, chunkBytes ? { chunkBytes } : {});
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  return readFile(file);
+}
+
+describe('writeNdjson', () => {
+  it('writes one line per record holding exactly its value bytes', async () => {
+    const options = {
+      seed: 4,
+      events: 4_000,
+      badShare: 0.1,
+      oversizedBytes: 8_192,
+      badKinds: { oversized: 1, invalid_utf8: 1, not_json: 1 },
+    };
+    const bytes = await toFile('a.ndjson', options, 64 * 1024);
+    const records = [...generateEvents(options)];
+    const expected = Buffer.concat(records.flatMap((r) => [r.value, Buffer.of(0x0a)]));
+    expect(bytes.equals(expected)).toBe(true);
+    expect(records.some((r) => r.value.length > 8_192)).toBe(true);
+  });
+
+  it('is byte-identical for the same seed and differs for another', async () => {
+    const a = await toFile('b1.ndjson', { seed: 1, events: 3_000 });
+    const b = await toFile('b2.ndjson', { seed: 1, events: 3_000 });
+    const c = await toFile('b3.ndjson', { seed: 2, events: 3_000 });
+    expect(a.equals(b)).toBe(true);
+    expect(a.equals(c)).toBe(false);
+  });
+
+  it('waits for a slow stream (backpressure) and reports progress', async () => {
+    let received = 0;
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _enc, done) {
+        received += chunk.length;
+        setImmediate(done);
+      },
+    });
+    const progress: number[] = [];
+    const result = await writeNdjson(generateEvents({ seed: 3, events: 2_000 }), slow, {
+      chunkBytes: 16 * 1024,
+      onProgress: (n) => progress.push(n),
+    });
+    expect(result.records).toBe(2_000);
+    expect(received).toBe(result.bytes);
+    expect(progress.at(-1)).toBe(2_000);
+    expect(progress.length).toBeGreaterThan(5);
+  });
+});
