@@ -51,10 +51,10 @@ const positiveNumber =
 export function localCommand(): Command {
   const run = new Command('run')
     .description(
-      'Generate shop events (with late, duplicate and bad ones), push them through the ingest core in MSK-event-shaped ' +
-        'batches, exactly as the Lambda does, into bronze, silver and ops.quarantine Iceberg tables of a local ' +
-        'warehouse; then print per-table figures, the reconciliation (in = bronze = silver + quarantined + ' +
-        'duplicate-skipped) and throughput. Exits 1 if the counts do not reconcile.',
+      'Generate shop events (with late, duplicate and bad ones) and push them, in MSK events as the Lambda gets ' +
+        'them, through the ingest core into bronze, silver and ops.quarantine tables of a local warehouse; print ' +
+        'per-table figures, the reconciliation (in = bronze = silver + quarantined + duplicate-skipped) and ' +
+        'throughput. Exits 1 if the counts do not reconcile.',
     )
     .option('--events <n>', 'records to generate', integer('--events', 0), DEFAULT_EVENTS)
     .option(

@@ -18,8 +18,7 @@ const positive = (v: string): number => {
 export function queryCommand(): Command {
   return new Command('query')
     .description(
-      'Run SQL over a local warehouse with DuckDB. Each table is a view named like the table, one schema per ' +
-        'namespace (bronze.orders, silver.order_created, ops.quarantine), over the files of its current snapshot.',
+      'Run SQL over a local warehouse with DuckDB; tables are views named like bronze.orders, silver.order_created.',
     )
     .argument('<sql>', 'the SQL (several statements: the result of the last one is printed)')
     .option('--warehouse <dir>', 'warehouse directory (Hadoop layout)', DEFAULT_WAREHOUSE)
@@ -27,7 +26,8 @@ export function queryCommand(): Command {
     .option('--max-rows <n>', 'rows to print at most (default: 100 for the table, all for --json)', positive)
     .addHelpText(
       'after',
-      '\nExamples:\n' +
+      '\nEach table is a view (one DuckDB schema per namespace) over the Parquet files of its current snapshot, ' +
+        'so no DuckDB extension is needed.\n\nExamples:\n' +
         '  shoplake query "SELECT count(*) FROM silver.order_created"\n' +
         '  shoplake query --json "SELECT reason_code, count(*) AS n FROM ops.quarantine GROUP BY ALL ORDER BY n DESC"',
     )

@@ -10,8 +10,7 @@ import { formatBytes, formatCount, formatTable, formatTime } from '../../core/lo
 export function tablesCommand(): Command {
   return new Command('tables')
     .description(
-      'List the Iceberg tables of a local warehouse: current snapshot, records, data files, bytes, snapshots kept ' +
-        'and last commit time (totals from the current snapshot summary).',
+      'List the tables of a local warehouse: current snapshot, records, files, bytes, snapshots, last commit.',
     )
     .option('--warehouse <dir>', 'warehouse directory (Hadoop layout)', DEFAULT_WAREHOUSE)
     .option('--json', 'print JSON (an array of tables) instead of a table')

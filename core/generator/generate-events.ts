@@ -125,7 +125,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
 
   #good(event: Built, kind: 'good' | 'late', timestamp: number): GeneratedRecord {
     const shape = this.#shape(event.type);
-    const record = this.#emit(shape.topic, event.shop.id, event.json, undefined, kind, event.type, timestamp);
+    const record = this.#emit(shape.topic, event.shop.id, event.json, event.ascii, undefined, kind, event.type, timestamp);
     if (this.#recent.length < RECENT) this.#recent.push(record);
     else this.#recent[Math.floor(this.#mix.float() * RECENT)] = record;
     return record;
@@ -168,7 +168,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     const shape = this.#shape(built.type);
     const base = JSON.parse(built.json) as WireEvent;
     const bad = corrupt(kind, base, shape.fields, this.#mix, now, this.options.oversizedBytes);
-    return this.#emit(shape.topic, built.shop.id, undefined, bad.value, kind, bad.eventType, Math.floor(now / 1000));
+    return this.#emit(shape.topic, built.shop.id, undefined, false, bad.value, kind, bad.eventType, Math.floor(now / 1000));
   }
 
   #shape(eventType: string): EventShape {
@@ -181,6 +181,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     topic: string,
     key: string,
     text: string | undefined,
+    ascii: boolean,
     value: Buffer | undefined,
     kind: TestKind,
     eventType: string | undefined,
@@ -193,14 +194,14 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     offsets[partition] = offset + 1;
     const s = this.stats;
     s.records++;
-    s.bytes += text === undefined ? value!.length : Buffer.byteLength(text, 'utf8');
+    s.bytes += text === undefined ? value!.length : ascii ? text.length : Buffer.byteLength(text, 'utf8');
     s.byKind[kind]++;
     s.byTopic[topic] = (s.byTopic[topic] ?? 0) + 1;
     const t = eventType ?? '(none)';
     s.byEventType[t] = (s.byEventType[t] ?? 0) + 1;
     s.firstTimestamp ??= timestamp;
     s.lastTimestamp = timestamp;
-    return new Record_(topic, partition, offset, key, text, value, HEADERS[kind], timestamp, kind, eventType);
+    return new Record_(topic, partition, offset, key, text, ascii, value, HEADERS[kind], timestamp, kind, eventType);
   }
 }
 
@@ -212,6 +213,7 @@ class Record_ implements GeneratedRecord {
     readonly offset: number,
     readonly key: string,
     readonly text: string | undefined,
+    readonly asciiText: boolean,
     private bytes: Buffer | undefined,
     readonly headers: Readonly<Record<string, string>>,
     readonly timestamp: number,
@@ -222,7 +224,7 @@ class Record_ implements GeneratedRecord {
   private parsed: WireEvent | undefined;
 
   get value(): Buffer {
-    return (this.bytes ??= Buffer.from(this.text!, 'utf8'));
+    return (this.bytes ??= Buffer.from(this.text!, this.asciiText ? 'latin1' : 'utf8'));
   }
 
   get event(): WireEvent | undefined {

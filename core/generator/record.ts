@@ -56,6 +56,8 @@ export interface GeneratedRecord {
   readonly value: Buffer;
   /** The value as a string, for good kinds (the generator builds them as text; `value` is its UTF-8 encoding). */
   readonly text: string | undefined;
+  /** `text` is pure ASCII, so its UTF-8 bytes are its Latin-1 bytes (a faster copy). */
+  readonly asciiText: boolean;
   /** Kafka headers (UTF-8 values); always holds TEST_KIND_HEADER and content-type. */
   readonly headers: Readonly<Record<string, string>>;
   /** The producer's CREATE_TIME, epoch milliseconds. */

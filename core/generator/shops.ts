@@ -3,6 +3,7 @@
 // from its own PRNG stream, so the population depends only on the seed and the shop count.
 import type { Faker } from '@faker-js/faker';
 import { cumulative } from './random.js';
+import { q } from './json-text.js';
 import type { Random } from './random.js';
 
 export interface Variant {
@@ -176,7 +177,7 @@ export function buildShops(random: Random, count: number, startUs: number, ids: 
       id,
       idJson: JSON.stringify(id),
       name,
-      nameInJson: JSON.stringify(name).slice(1, -1),
+      nameInJson: q(name).slice(1, -1),
       region,
       weight,
       locationId: 60_000_000_000 + i * 1_031,
@@ -226,7 +227,7 @@ export function newProduct(random: Random, faker: Faker, ids: Ids, createdUs: nu
       productId: id,
       title: vt,
       sku,
-      skuJson: JSON.stringify(sku),
+      skuJson: q(sku),
       priceCents: base + (vt === 'XL' ? 200 : 0),
       inventoryItemId: ids.inventoryItem.next(),
       available: random.int(0, 120),
@@ -238,11 +239,11 @@ export function newProduct(random: Random, faker: Faker, ids: Ids, createdUs: nu
   return {
     id,
     title,
-    titleJson: JSON.stringify(title),
+    titleJson: q(title),
     viewJson: null,
     urlPath: '',
-    vendorJson: JSON.stringify(vendor),
-    productTypeJson: JSON.stringify(productType),
+    vendorJson: q(vendor),
+    productTypeJson: q(productType),
     handle: `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${id % 10000}`,
     vendor,
     productType,
@@ -256,7 +257,7 @@ export function newProduct(random: Random, faker: Faker, ids: Ids, createdUs: nu
 /** Renames a product (and keeps its JSON literal in step). */
 export function setTitle(p: Product, title: string): void {
   p.title = title;
-  p.titleJson = JSON.stringify(title);
+  p.titleJson = q(title);
   p.viewJson = null;
 }
 

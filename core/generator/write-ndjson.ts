@@ -43,7 +43,7 @@ export async function writeNdjson(
     if (text !== undefined && 3 * text.length + 1 < size) {
       // Encode straight into the chunk: no Buffer per record.
       if (pos + 3 * text.length + 1 > size) await flush();
-      const n = chunk.write(text, pos, 'utf8');
+      const n = chunk.write(text, pos, next.value.asciiText ? 'latin1' : 'utf8');
       pos += n;
       chunk[pos++] = NEWLINE;
       count++;

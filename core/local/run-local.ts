@@ -13,8 +13,8 @@ import type { GenerationStats } from '../generator/generate-events.js';
 import type { GenerateOptionsInput } from '../generator/options.js';
 import { DEFAULT_OPTIONS } from '../generator/options.js';
 import { LocalCatalog } from '../iceberg/catalog/local-catalog.js';
-import { createPipeline, fromMskEvent, loadOrCreateDevSalt, loadPiiSalt } from '../pipeline/index.js';
-import type { BatchResult, Pipeline } from '../pipeline/index.js';
+import { createPipeline, fromMskEvent, loadOrCreateDevSalt, loadPiiSalt, settingsFromEnv } from '../pipeline/index.js';
+import type { BatchResult, Pipeline, SaltSource } from '../pipeline/index.js';
 import { LOCAL_SALT_FILE, resetWarehouse } from './reset-warehouse.js';
 import { streamPosition } from './stream-position.js';
 import { startProducer } from './producer-thread.js';
@@ -42,7 +42,10 @@ export interface LocalRunOptions {
   reset?: boolean;
   /** Further generator knobs (days, shops, partitions, shares of late, duplicate and bad records…). */
   generator?: Omit<GenerateOptionsInput, 'seed' | 'events' | 'start'>;
-  /** Environment for the PII salt (SHOPLAKE_PII_SALT, SHOPLAKE_PII_SALT_FILE); default process.env. */
+  /**
+   * Environment (default process.env) for what the deployed consumers also read: SHOPLAKE_PII_SALT(_FILE),
+   * SHOPLAKE_NAMESPACE_BRONZE/_SILVER/_OPS, SHOPLAKE_ALLOWED_LATENESS_SECONDS, SHOPLAKE_DEDUP_WINDOW_DAYS.
+   */
   env?: Record<string, string | undefined>;
   /** Generate in a worker thread, overlapping with the pipeline (default true); false: inline. */
   producerThread?: boolean;
@@ -143,7 +146,20 @@ async function run(
   if (options.reset) await resetWarehouse(warehouse);
 
   const catalog = new LocalCatalog(warehouse);
-  const pipeline = createPipeline({ catalog, piiSalt: await piiSalt(warehouse, options.env ?? process.env) });
+  // The deployed consumers' settings (core/pipeline/config.ts), read from the same variables: namespaces
+  // (SHOPLAKE_NAMESPACE_*), allowed lateness, dedup window, the salt; the warehouse and catalog are ours.
+  const settings = settingsFromEnv({
+    ...(options.env ?? process.env),
+    SHOPLAKE_WAREHOUSE: warehouse,
+    SHOPLAKE_CATALOG: 'local',
+  });
+  const pipeline = createPipeline({
+    catalog,
+    piiSalt: await piiSalt(warehouse, settings.salt),
+    namespaces: settings.namespaces,
+    allowedLatenessSeconds: settings.allowedLatenessSeconds,
+    dedupWindowDays: settings.dedupWindowDays,
+  });
   const position = await streamPosition(pipeline);
   const continued = position.consumed > 0;
   const seed = options.seed ?? (DEFAULT_OPTIONS.seed + position.consumed) % 0x1_0000_0000;
@@ -240,11 +256,9 @@ async function run(
   };
 }
 
-/** The salt the variables name (as the deployed consumers read it), else the warehouse's own development salt. */
-async function piiSalt(warehouse: string, env: Record<string, string | undefined>): Promise<string> {
-  const file = env.SHOPLAKE_PII_SALT_FILE?.trim();
-  const value = env.SHOPLAKE_PII_SALT;
-  if (file || value !== undefined) return loadPiiSalt({ ...(file ? { file } : {}), value });
+/** The salt SHOPLAKE_PII_SALT_FILE or SHOPLAKE_PII_SALT give, else the warehouse's own development salt. */
+async function piiSalt(warehouse: string, salt: SaltSource): Promise<string> {
+  if (salt.file || salt.value !== undefined) return loadPiiSalt({ file: salt.file, value: salt.value });
   return loadOrCreateDevSalt(path.join(warehouse, LOCAL_SALT_FILE));
 }
 

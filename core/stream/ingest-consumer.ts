@@ -291,7 +291,11 @@ export class IngestConsumer {
     let waiting = true;
     const generation = this.generation;
     try {
-      if (this.bufferedBytes >= this.settings.maxBufferedBytes) this.pause('buffer full while a commit runs');
+      // A commit runs outside a handler (commit interval, rebalance) and fetches keep arriving: stop fetching more
+      // until it is done (flushLocked resumes).
+      if (this.flushingBytes > 0 && this.bufferedBytes >= this.settings.maxBufferedBytes) {
+        this.pause('buffer full while a commit runs');
+      }
       await this.ready;
       await this.exclusive(async () => {
         this.waitingBytes -= incoming;
@@ -413,11 +417,11 @@ export class IngestConsumer {
         },
       );
       if ((options.rewind ?? true) && !this.stopRequested) await this.rewind();
+      this.resumeAfterFlush();
       return;
     } finally {
       clearInterval(ticker);
       this.flushingBytes = 0;
-      if (this.paused && !this.stopRequested && this.bufferedBytes < this.settings.maxBufferedBytes) this.resume();
     }
     this.lastCommitAt = Date.now();
     this.lastAliveAt = this.lastCommitAt;
@@ -444,6 +448,12 @@ export class IngestConsumer {
     });
     this.deps.onCommit?.(result, reason);
     this.queueKafkaCommit(result.offsets);
+    this.resumeAfterFlush();
+  }
+
+  /** What waits for the lock is already fetched: fetching resumes as soon as the commit is done. */
+  private resumeAfterFlush(): void {
+    if (this.paused && !this.stopRequested) this.resume();
   }
 
   /** After a refused commit: every assigned partition back to its checkpoint + 1. */

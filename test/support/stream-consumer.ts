@@ -134,7 +134,7 @@ export async function startConsumer(env: Record<string, string>, name = 'consume
     }),
   );
   const dump = (): string =>
-    [...lines.map((l) => JSON.stringify(l)), ...other].map((l) => `[${name}] ${l.slice(0, 600)}`).join('\n');
+    [...lines.filter((l) => l._aws === undefined).map((l) => JSON.stringify(l)), ...other].map((l) => `[${name}] ${l.slice(0, 600)}`).join('\n');
   const waitFor = (match: (l: LogLine) => boolean, timeoutMs = 60_000, what = 'a matching log line') => {
     const seen = lines.find(match);
     if (seen) return Promise.resolve(seen);
@@ -238,7 +238,11 @@ export function toPipelineRecords(records: TestRecord[]): PipelineRecord[] {
 }
 
 /** Produces the records, in order, to their partitions (acks=all). */
-export async function produceAll(brokers: string, records: TestRecord[]): Promise<void> {
+export async function produceAll(
+  brokers: string,
+  records: TestRecord[],
+  options: { maxBatchBytes?: number } = {},
+): Promise<void> {
   const kafka = createKafka({ brokers, clientId: 'stream-test-producer', auth: 'none', logLevel: 'warn' });
   const toKafka = (r: TestRecord): KafkaRecord => ({
     topic: r.topic,
@@ -248,7 +252,7 @@ export async function produceAll(brokers: string, records: TestRecord[]): Promis
     headers: r.headers,
     timestamp: r.timestamp,
   });
-  await produceRecords(kafka, records.map(toKafka));
+  await produceRecords(kafka, records.map(toKafka), options);
 }
 
 /** Per topic, per partition: the last offset of the records (what the bronze checkpoint must reach). */

@@ -58,6 +58,10 @@ const SOURCES: ReadonlyArray<readonly [string | null, string | null, string | nu
 ];
 const SOURCE_CUM = cumulative(SOURCES.map((s) => s[4]));
 
+// The JSON text of each user agent and each source's utm fields, escaped once.
+const UA_JSON = new Map(USER_AGENTS.map((u) => [u, q(u[0])]));
+const SOURCE_JSON = new Map(SOURCES.map((s) => [s, `,"utm_source":${q(s[1])},"utm_medium":${q(s[2])},"utm_campaign":${q(s[3])}`]));
+
 const PAGES: ReadonlyArray<readonly [string, string, number]> = [
   ['collection', '/collections/all', 0.35],
   ['home', '/', 0.2],
@@ -93,10 +97,8 @@ export function newVisit(ctx: BuildContext, shop: Shop): Visit {
     utmMedium: src[2],
     utmCampaign: src[3],
     clientJson: flat(`,"client_id":"${clientId}","session_id":"${sessionId}"`),
-    deviceJson: flat(
-      `,"user_agent":${q(ua[0])},"ip":${q(ip)},"device_type":"${ua[1]}"` +
-        `,"utm_source":${q(src[1])},"utm_medium":${q(src[2])},"utm_campaign":${q(src[3])}`,
-    ),
+    // The IP is digits, dots, hex and colons: nothing to escape.
+    deviceJson: flat(`,"user_agent":${UA_JSON.get(ua)!},"ip":"${ip}","device_type":"${ua[1]}"${SOURCE_JSON.get(src)!}`),
     pageUrl: `https://${shop.id}/`,
     lastProduct: null,
     cart: null,
@@ -120,7 +122,7 @@ function visitHead(ctx: BuildContext, type: string, v: Visit, us: number, referr
 }
 
 function built(type: string, v: Visit, json: string): Built {
-  return { type, shop: v.shop, source: 'storefront', json };
+  return { type, shop: v.shop, source: 'storefront', json, ascii: true };
 }
 
 /** Per shop, each page's URL and the page_type/page_title fields (the same for every visit to the shop). */

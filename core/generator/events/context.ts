@@ -5,6 +5,7 @@ import type { Faker } from '@faker-js/faker';
 import type { Random } from '../random.js';
 import type { Customer, Ids, People, Shop, Variant, Product } from '../shops.js';
 import type { ShoplakeEvent } from '../../contracts/index.js';
+import { isAscii } from '../json-text.js';
 
 export interface BuildContext {
   random: Random;
@@ -56,11 +57,14 @@ export interface Built {
   /** The envelope's source: storefront events reach Kafka faster than webhooks. */
   source: string;
   json: string;
+  /** `json` is pure ASCII (the text builders guarantee it; see json-text.ts). */
+  ascii: boolean;
 }
 
 /** Serialises an event built as an object (the builders of the less frequent types), typed by its contract. */
 export function fromObject(shop: Shop, e: ShoplakeEvent): Built {
-  return { type: e.event_type, shop, source: e.source, json: JSON.stringify(e) };
+  const json = JSON.stringify(e);
+  return { type: e.event_type, shop, source: e.source, json, ascii: isAscii(json) };
 }
 
 /** One storefront visit: what every behaviour event of the visit repeats. */

@@ -60,6 +60,7 @@ export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: n
     type: 'customer_logged_in',
     shop: v.shop,
     source: 'storefront',
+    ascii: true,
     json:
       envelope(ctx, 'customer_logged_in', v.shop, isoMicros(us), 'storefront') +
       ',"customer_id":' +
@@ -70,9 +71,9 @@ export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: n
       v.clientId +
       '","method":"' +
       ctx.random.pick(METHODS) +
-      '","ip":' +
-      q(v.ip) +
-      ',"user_agent":' +
+      '","ip":"' +
+      v.ip +
+      '","user_agent":' +
       q(v.userAgent) +
       '}',
   };

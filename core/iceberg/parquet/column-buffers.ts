@@ -20,6 +20,7 @@ import {
   primitiveKind,
   uuidToBytes,
 } from '../spec/values.js';
+import { giveBuffer, grownView as grown } from './buffer-pool.js';
 import { FieldStats } from './metrics.js';
 import { parquetName, toParquetSchema } from './parquet-schema.js';
 
@@ -61,15 +62,6 @@ export interface ChunkStats {
 }
 
 let rowBytes = 0; // estimated bytes of the row being added (single-threaded)
-
-/** Grows a typed array to hold at least `need` elements (x1.5, so spare capacity stays under half). */
-function grown<T extends Int32Array | Float32Array | Float64Array | Uint8Array>(a: T, need: number): T {
-  let cap = a.length + (a.length >> 1) + 1024;
-  if (cap < need) cap = need;
-  const next = new (a.constructor as new (n: number) => T)(cap);
-  next.set(a);
-  return next;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // UTF-8
@@ -147,16 +139,16 @@ export class LeafBuffer {
   /** level entries (= the column chunk's num_values) and non-null values */
   levels = 0;
   values = 0;
-  def: Uint8Array | undefined;
-  rep: Uint8Array | undefined;
+  def: Uint8Array<ArrayBuffer> | undefined;
+  rep: Uint8Array<ArrayBuffer> | undefined;
   private levelCap = 0;
   private readonly levelBytes: number;
   // values
-  i32: Int32Array = new Int32Array(0); // i32, and i64 as two halves per value (little-endian)
-  f32: Float32Array = new Float32Array(0);
-  f64: Float64Array = new Float64Array(0);
+  i32: Int32Array<ArrayBuffer> = new Int32Array(0); // i32, and i64 as two halves per value (little-endian)
+  f32: Float32Array<ArrayBuffer> = new Float32Array(0);
+  f64: Float64Array<ArrayBuffer> = new Float64Array(0);
   /** bool (0/1 per value), fixed (width bytes per value), bytes (PLAIN: u32 length + bytes per value) */
-  u8: Uint8Array = new Uint8Array(0);
+  u8: Uint8Array<ArrayBuffer> = new Uint8Array(0);
   /** bytes used in u8 (bytes kind) */
   len = 0;
   readonly kind: ValueKind;
@@ -338,6 +330,19 @@ export class LeafBuffer {
     this.levels = this.values = this.len = 0;
     this.sMin = this.sMax = undefined;
     this.sMinWide = this.sMaxWide = false;
+  }
+
+  /** Gives the buffers' memory back to the pool (the leaf is empty afterwards). */
+  release(): void {
+    this.reset();
+    for (const a of [this.def, this.rep, this.i32, this.f32, this.f64, this.u8]) if (a) giveBuffer(a.buffer);
+    if (this.def) this.def = new Uint8Array(0);
+    if (this.rep) this.rep = new Uint8Array(0);
+    this.levelCap = 0;
+    this.i32 = new Int32Array(0);
+    this.f32 = new Float32Array(0);
+    this.f64 = new Float64Array(0);
+    this.u8 = new Uint8Array(0);
   }
 
   /** String min/max of the chunk, tracked on the way in. */
@@ -782,31 +787,30 @@ class Compiler {
     d: number,
     rRep: number,
   ): NodeWriter {
-    const fields = type.fields.map((f) => ({
-      name: f.name,
-      w: this.node(f.type, f.required, f.id, [...path, parquetName(f.name)], d, rRep),
-    }));
+    const names = type.fields.map((f) => f.name);
+    const ws = type.fields.map((f) => this.node(f.type, f.required, f.id, [...path, parquetName(f.name)], d, rRep));
+    const n = ws.length;
+    // indexed loops: for...of allocates an iterator result per field on this hot path
     return {
       write(v, r) {
         if (v === null || v === undefined) {
           if (required) throw requiredError();
-          for (const f of fields) f.w.absent(dNull, r);
+          for (let i = 0; i < n; i++) ws[i]!.absent(dNull, r);
           return;
         }
         if (typeof v !== 'object' || Array.isArray(v) || v instanceof Map || v instanceof Uint8Array) {
           throw new ValueError(`expected a struct object, got ${describe(v)}`);
         }
         const src = v as Record<string, unknown>;
-        for (const f of fields) {
-          try {
-            f.w.write(src[f.name], r);
-          } catch (e) {
-            throw prefixed(e, f.name);
-          }
+        let i = 0;
+        try {
+          for (; i < n; i++) ws[i]!.write(src[names[i]!], r);
+        } catch (e) {
+          throw prefixed(e, names[i]!);
         }
       },
       absent(dd, r) {
-        for (const f of fields) f.w.absent(dd, r);
+        for (let i = 0; i < n; i++) ws[i]!.absent(dd, r);
       },
     };
   }
@@ -987,6 +991,13 @@ export class ColumnBuffers {
   /** Empties the row group (after it was encoded). */
   reset(): void {
     for (const l of this.leaves) l.reset();
+    this.rows = 0;
+    this.bytes = 0;
+  }
+
+  /** Gives the buffers' memory back to the pool, once the file is written (or dropped). */
+  release(): void {
+    for (const l of this.leaves) l.release();
     this.rows = 0;
     this.bytes = 0;
   }

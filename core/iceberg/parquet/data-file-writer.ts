@@ -201,6 +201,8 @@ export class DataFileWriter {
     } catch (e) {
       await this.discard();
       throw e;
+    } finally {
+      this.buffers.release();
     }
     const metrics = dataFileMetrics(
       this.buffers.stats(),
@@ -227,7 +229,8 @@ export class DataFileWriter {
   /** Drops the buffered rows and whatever was streamed: no file is left at the location. */
   async abort(): Promise<void> {
     this.closed = true;
-    this.buffers.reset();
+    this.buffers.release();
+    this.encoder.dispose();
     await this.discard();
   }
 

@@ -3,13 +3,14 @@
 //
 // Column chunks are encoded here from the typed buffers of column-buffers.ts, with no per-value JS objects:
 // DATA_PAGE (v1, as parquet-mr, Trino/Athena and Iceberg Java write) with RLE/bit-packed levels, values PLAIN or,
-// where it pays, RLE_DICTIONARY after a PLAIN dictionary page (built here per column chunk, for strings, binary
-// and integers: kept when dictionary + indexes are smaller than PLAIN, parquet-mr's rule, and under 2 MiB); pages of ~pageSize bytes cut at row starts, each compressed on its own; an offset index
+// where it pays, RLE_DICTIONARY after a PLAIN dictionary page (built here per column chunk for strings, binary,
+// INT32 and INT64: kept when dictionary + indexes are smaller than PLAIN, parquet-mr's rule, and under 2 MiB); pages of ~pageSize bytes cut at row starts, each compressed on its own; an offset index
 // for chunks of more than one page; column statistics in the footer. Bytes leave through `sink` as they are
 // produced (in ~1 MiB chunks, always at the end of a row group), so a file is never held whole in memory.
 // Assumes a little-endian host (x86, ARM), where typed arrays already hold PLAIN's byte order.
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import type { KeyValue, SchemaElement } from 'hyparquet';
+import { giveBuffer, takeBuffer } from './buffer-pool.js';
 import type { Compression } from './compression.js';
 import type { ChunkStats, LeafBuffer } from './column-buffers.js';
 import {
@@ -59,20 +60,27 @@ const ENC_PLAIN = ENCODING.PLAIN;
 const ENC_RLE = ENCODING.RLE;
 const ENC_RLE_DICTIONARY = ENCODING.RLE_DICTIONARY;
 
-/** A growable byte buffer with the few writes the encoder needs. */
+/** A growable byte buffer (pooled memory) with the few writes the encoder needs. */
 class ByteBuf {
-  buf: Uint8Array;
+  buf: Uint8Array<ArrayBuffer>;
   pos = 0;
 
   constructor(size: number) {
-    this.buf = new Uint8Array(size);
+    this.buf = new Uint8Array(takeBuffer(size));
   }
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    const next = new Uint8Array(takeBuffer(Math.max(this.buf.length * 2, this.pos + n)));
     next.set(this.buf.subarray(0, this.pos));
+    giveBuffer(this.buf.buffer);
     this.buf = next;
+  }
+
+  release(): void {
+    giveBuffer(this.buf.buffer);
+    this.buf = new Uint8Array(0);
+    this.pos = 0;
   }
 
   u8(v: number): void {
@@ -208,18 +216,51 @@ function tooDistinct(seen: number, distinct: number): boolean {
   return seen >= 4096 && (seen & (seen - 1)) === 0 && distinct > 0.8 * seen;
 }
 
+/** Pooled scratch arrays of one column chunk, given back once the chunk is written. */
+class Scratch {
+  private readonly held: ArrayBuffer[] = [];
+
+  i32(n: number): Int32Array<ArrayBuffer> {
+    const b = takeBuffer(n * 4);
+    this.held.push(b);
+    return new Int32Array(b, 0, n);
+  }
+
+  zeroI32(n: number): Int32Array<ArrayBuffer> {
+    return this.i32(n).fill(0);
+  }
+
+  u8(n: number): Uint8Array<ArrayBuffer> {
+    const b = takeBuffer(n);
+    this.held.push(b);
+    return new Uint8Array(b, 0, n);
+  }
+
+  /** Twice the length, same contents (the old array is kept until release). */
+  grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+    const next = this.i32(a.length * 2);
+    next.set(a);
+    return next;
+  }
+
+  release(): void {
+    for (const b of this.held) giveBuffer(b);
+    this.held.length = 0;
+  }
+}
+
 /** A dictionary for a BYTE_ARRAY chunk (strings, binary), built over its PLAIN bytes with an open-addressing table. */
-function bytesDictionary(leaf: LeafBuffer): Dictionary | undefined {
+function bytesDictionary(leaf: LeafBuffer, scratch: Scratch): Dictionary | undefined {
   const n = leaf.values;
   if (n < 16) return undefined;
   const u = leaf.u8;
   let cap = 1024;
-  let table = new Int32Array(cap); // entry index + 1; 0 = empty
-  let starts = new Int32Array(256); // entry -> offset of its length prefix in u
-  let hashes = new Int32Array(256);
+  let table = scratch.zeroI32(cap); // entry index + 1; 0 = empty
+  let starts = scratch.i32(256); // entry -> offset of its length prefix in u
+  let hashes = scratch.i32(256);
   let count = 0;
   let dictBytes = 0;
-  const indexes = new Int32Array(n);
+  const indexes = scratch.i32(n);
   for (let i = 0, p = 0; i < n; i++) {
     const len = (u[p]! | (u[p + 1]! << 8) | (u[p + 2]! << 16) | (u[p + 3]! << 24)) >>> 0;
     const end = p + 4 + len;
@@ -240,15 +281,15 @@ function bytesDictionary(leaf: LeafBuffer): Dictionary | undefined {
       dictBytes += 4 + len;
       if (dictBytes > DICTIONARY_MAX_BYTES) return undefined;
       if (entry === starts.length) {
-        starts = grow32(starts);
-        hashes = grow32(hashes);
+        starts = scratch.grow(starts);
+        hashes = scratch.grow(hashes);
       }
       starts[entry] = p;
       hashes[entry] = h;
       table[slot] = entry + 1;
       if (count * 2 > cap) {
         cap *= 2;
-        table = new Int32Array(cap);
+        table = scratch.zeroI32(cap);
         for (let c = 0; c < count; c++) {
           let s = hashes[c]! & (cap - 1);
           while (table[s] !== 0) s = (s + 1) & (cap - 1);
@@ -261,7 +302,7 @@ function bytesDictionary(leaf: LeafBuffer): Dictionary | undefined {
     p = end;
   }
   if (!dictionaryPays(count, dictBytes, n, leaf.len)) return undefined;
-  const bytes = new Uint8Array(dictBytes);
+  const bytes = scratch.u8(dictBytes);
   for (let c = 0, o = 0; c < count; c++) {
     const p = starts[c]!;
     const end = p + 4 + ((u[p]! | (u[p + 1]! << 8) | (u[p + 2]! << 16) | (u[p + 3]! << 24)) >>> 0);
@@ -275,88 +316,71 @@ function sameBytes(u: Uint8Array, a: number, b: number, n: number): boolean {
   return true;
 }
 
-function grow32(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(a.length * 2);
-  next.set(a);
-  return next;
-}
-
 /**
- * A dictionary for an INT32/INT64 chunk when it pays; a sample of the values rules out high-cardinality columns
- * cheaply, and a small value range is looked up in a table instead of a Map.
+ * A dictionary for an INT32/INT64 chunk when it pays, built with an open-addressing table over the values' 32-bit
+ * halves (no Map, no BigInt, any 64-bit value).
  */
-function integerDictionary(leaf: LeafBuffer): Dictionary | undefined {
+function integerDictionary(leaf: LeafBuffer, scratch: Scratch): Dictionary | undefined {
   const n = leaf.values;
-  if (n < 64) return undefined;
+  if (n < 16) return undefined;
   const wide = leaf.kind === 'i64';
   const width = wide ? 8 : 4;
   const a = leaf.i32;
-  // keys are the values as doubles: INT64 only while exact (|value| < 2^53)
-  const key = (i: number): number => {
-    if (!wide) return a[i]!;
-    const hi = a[2 * i + 1]!;
-    return hi < -2097152 || hi >= 2097152 ? NaN : hi * 4294967296 + (a[2 * i]! >>> 0);
-  };
-  const sample = Math.min(n, 512);
-  const picked = new Float64Array(sample);
-  for (let k = 0; k < sample; k++) {
-    const v = key(Math.floor((k * (n - 1)) / (sample - 1)));
-    if (v !== v) return undefined;
-    picked[k] = v;
-  }
-  picked.sort();
-  let distinct = 1;
-  for (let k = 1; k < sample; k++) if (picked[k] !== picked[k - 1]) distinct++;
-  if (distinct > sample * 0.9) return undefined;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = key(i);
-    if (v !== v) return undefined;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
   const maxEntries = Math.min(n >> 1, DICTIONARY_MAX_BYTES / width);
-  const first: number[] = [];
-  const indexes = new Int32Array(n);
-  if (max - min < 65536) {
-    const table = new Int32Array(max - min + 1); // entry + 1; 0 = not seen
-    for (let i = 0; i < n; i++) {
-      const k = key(i) - min;
-      let j = table[k]! - 1;
-      if (j < 0) {
-        j = first.length;
-        if (j >= maxEntries) return undefined;
-        table[k] = j + 1;
-        first.push(i);
+  let cap = 1024;
+  let table = scratch.zeroI32(cap); // entry index + 1; 0 = empty
+  let los = scratch.i32(256);
+  let his = scratch.i32(256);
+  let count = 0;
+  const indexes = scratch.i32(n);
+  const hash = (lo: number, hi: number): number => {
+    const h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
+    return h ^ (h >>> 15);
+  };
+  for (let i = 0; i < n; i++) {
+    const lo = wide ? a[2 * i]! : a[i]!;
+    const hi = wide ? a[2 * i + 1]! : 0;
+    let slot = hash(lo, hi) & (cap - 1);
+    let entry = -1;
+    for (let t = table[slot]!; t !== 0; t = table[slot]!) {
+      if (los[t - 1] === lo && his[t - 1] === hi) {
+        entry = t - 1;
+        break;
       }
-      indexes[i] = j;
+      slot = (slot + 1) & (cap - 1);
     }
-  } else {
-    const map = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const k = key(i);
-      let j = map.get(k);
-      if (j === undefined) {
-        j = first.length;
-        if (j >= maxEntries) return undefined;
-        map.set(k, j);
-        first.push(i);
+    if (entry < 0) {
+      entry = count++;
+      if (entry >= maxEntries) return undefined;
+      if (entry === los.length) {
+        los = scratch.grow(los);
+        his = scratch.grow(his);
       }
-      indexes[i] = j;
+      los[entry] = lo;
+      his[entry] = hi;
+      table[slot] = entry + 1;
+      if (count * 2 > cap) {
+        cap *= 2;
+        table = scratch.zeroI32(cap);
+        for (let c = 0; c < count; c++) {
+          let s = hash(los[c]!, his[c]!) & (cap - 1);
+          while (table[s] !== 0) s = (s + 1) & (cap - 1);
+          table[s] = c + 1;
+        }
+      }
     }
+    indexes[i] = entry;
+    if (tooDistinct(i + 1, count)) return undefined;
   }
-  const count = first.length;
   if (!dictionaryPays(count, count * width, n, n * width)) return undefined;
-  const values = new Int32Array(count * (width / 4));
-  for (let j = 0; j < count; j++) {
-    const f = first[j]!;
+  const values = scratch.i32(count * (width / 4));
+  for (let c = 0; c < count; c++) {
     if (wide) {
-      values[2 * j] = a[2 * f]!;
-      values[2 * j + 1] = a[2 * f + 1]!;
-    } else values[j] = a[f]!;
+      values[2 * c] = los[c]!;
+      values[2 * c + 1] = his[c]!;
+    } else values[c] = los[c]!;
   }
-  return { count, bytes: new Uint8Array(values.buffer), indexes };
+  return { count, bytes: new Uint8Array(values.buffer, 0, count * width), indexes };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -364,6 +388,7 @@ function integerDictionary(leaf: LeafBuffer): Dictionary | undefined {
 export class ParquetEncoder {
   private readonly out = new ByteBuf(64 * 1024);
   private readonly page = new ByteBuf(64 * 1024);
+  private readonly scratch = new Scratch();
   private flushed = 0;
   private readonly compress: ((b: Uint8Array) => Uint8Array) | undefined;
   private readonly codec: number;
@@ -452,7 +477,15 @@ export class ParquetEncoder {
     for (const b of MAGIC) this.out.u8(b);
     const size = this.bytesWritten;
     this.emit();
+    this.dispose();
     return { size, rows: this.rows, rowGroupOffsets: this.rowGroupOffsets, columnSizes: this.columnSizes };
+  }
+
+  /** Gives the staging memory back (after finish(), or when the file is abandoned). */
+  dispose(): void {
+    this.finished = true;
+    this.out.release();
+    this.page.release();
   }
 
   private emit(): void {
@@ -496,14 +529,22 @@ export class ParquetEncoder {
   }
 
   private writeColumn(leaf: LeafBuffer, stats: ChunkStats): ChunkRecord {
+    try {
+      return this.encodeColumn(leaf, stats);
+    } finally {
+      this.scratch.release();
+    }
+  }
+
+  private encodeColumn(leaf: LeafBuffer, stats: ChunkStats): ChunkRecord {
     const spec = leaf.spec;
     const start = this.bytesWritten;
     let uncompressed = 0;
     const dict =
       leaf.kind === 'bytes'
-        ? bytesDictionary(leaf)
+        ? bytesDictionary(leaf, this.scratch)
         : leaf.kind === 'i32' || leaf.kind === 'i64'
-          ? integerDictionary(leaf)
+          ? integerDictionary(leaf, this.scratch)
           : undefined;
     let dictionaryOffset: number | undefined;
     if (dict) {

@@ -146,6 +146,42 @@ describe('runLocal again on the same warehouse', () => {
   });
 });
 
+describe('the producer thread', () => {
+  it('gives the same run as the inline producer', async () => {
+    const [a, b] = [path.join(root, 'thread'), path.join(root, 'inline')];
+    const thread = await runLocal({ warehouse: a, events: 600, batchSize: 200, env: ENV });
+    const inline = await runLocal({ warehouse: b, events: 600, batchSize: 200, env: ENV, producerThread: false });
+    expect(thread.generated).toEqual(inline.generated);
+    expect(thread.counts).toEqual(inline.counts);
+    expect(thread.batches).toBe(inline.batches);
+    const rows = (r: LocalRunResult) => r.tables.map((t) => [t.table, t.records, t.snapshots]);
+    expect(rows(thread)).toEqual(rows(inline));
+  });
+
+  it('reports a generator error from the thread and stops', async () => {
+    await expect(
+      runLocal({ warehouse: path.join(root, 'bad-options'), events: 10, generator: { days: 0 }, env: ENV }),
+    ).rejects.toThrow(/producer thread: .*days must be a number in/);
+  });
+});
+
+describe('settings shared with the deployed consumers', () => {
+  it('uses the namespaces and salt the SHOPLAKE_* variables name', async () => {
+    const dir = path.join(root, 'namespaced');
+    const env = {
+      SHOPLAKE_NAMESPACE_SILVER: 'silver_dev',
+      SHOPLAKE_NAMESPACE_OPS: 'ops_dev',
+      SHOPLAKE_PII_SALT: 'a-salt-of-32-characters-or-so!!',
+    };
+    const r = await runLocal({ warehouse: dir, events: 400, batchSize: 400, env });
+    expect(r.reconciliation.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(await new LocalCatalog(dir).listNamespaces()).toEqual(['bronze', 'ops_dev', 'silver_dev']);
+    expect(r.tables.find((t) => t.table === 'ops_dev.quarantine')?.kind).toBe('ops');
+    expect(r.tables.filter((t) => t.kind === 'silver').every((t) => t.namespace === 'silver_dev')).toBe(true);
+    await expect(fs.stat(path.join(dir, LOCAL_SALT_FILE))).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('runLocal --reset', () => {
   it('starts over on a warehouse it wrote', async () => {
     const r = await runLocal({ warehouse, events: 500, batchSize: 500, reset: true, env: ENV });

@@ -71,7 +71,7 @@ async function referenceAudit() {
 }
 
 describe('crash recovery (in process)', () => {
-  it('Lambda-style retries of the same batch: 0 lost, 0 duplicated in every table', async () => {
+  it('Lambda-style retries of the same batch: 0 lost, 0 duplicated in every table', { timeout: 240_000 }, async () => {
     const catalog = await warehouse('crash-lambda-');
     const random = prng(7);
     const hits = new Map<FaultPoint, number>();
@@ -98,36 +98,40 @@ describe('crash recovery (in process)', () => {
     expect(compareAudits(await auditLake(catalog), await referenceAudit())).toEqual([]);
   });
 
-  it('ECS-style resume from the bronze checkpoint with different batch sizes: 0 lost, 0 duplicated', async () => {
-    const catalog = await warehouse('crash-ecs-');
-    const random = prng(11);
-    const hits = new Map<FaultPoint, number>();
-    const fault = crasher(random, 0.6, hits);
-    let restarts = 0;
-    for (let run = 0; ; run++) {
-      expect(run, 'never finished').toBeLessThan(60);
-      const pipeline = createPipeline({ catalog, piiSalt: SALT, fault });
-      try {
-        const checkpoints = new Map<string, Map<number, number>>();
-        for (const topic of new Set(data.records.map((r) => r.topic)))
-          checkpoints.set(topic, await pipeline.checkpoint(topic));
-        const remaining = data.records.filter((r) => r.offset > (checkpoints.get(r.topic)!.get(r.partition) ?? -1));
-        if (remaining.length === 0) break;
-        const size = 50 + Math.floor(random() * 400);
-        for (let i = 0; i < remaining.length; i += size) {
-          const batch = pipeline.batch();
-          // A micro-batch built from several fetches, all topics and partitions mixed.
-          for (let j = i; j < Math.min(i + size, remaining.length); j += 60)
-            await batch.add(remaining.slice(j, Math.min(j + 60, i + size)));
-          await batch.commit();
+  it(
+    'ECS-style resume from the bronze checkpoint with different batch sizes: 0 lost, 0 duplicated',
+    { timeout: 240_000 },
+    async () => {
+      const catalog = await warehouse('crash-ecs-');
+      const random = prng(11);
+      const hits = new Map<FaultPoint, number>();
+      const fault = crasher(random, 0.6, hits);
+      let restarts = 0;
+      for (let run = 0; ; run++) {
+        expect(run, 'never finished').toBeLessThan(60);
+        const pipeline = createPipeline({ catalog, piiSalt: SALT, fault });
+        try {
+          const checkpoints = new Map<string, Map<number, number>>();
+          for (const topic of new Set(data.records.map((r) => r.topic)))
+            checkpoints.set(topic, await pipeline.checkpoint(topic));
+          const remaining = data.records.filter((r) => r.offset > (checkpoints.get(r.topic)!.get(r.partition) ?? -1));
+          if (remaining.length === 0) break;
+          const size = 50 + Math.floor(random() * 400);
+          for (let i = 0; i < remaining.length; i += size) {
+            const batch = pipeline.batch();
+            // A micro-batch built from several fetches, all topics and partitions mixed.
+            for (let j = i; j < Math.min(i + size, remaining.length); j += 60)
+              await batch.add(remaining.slice(j, Math.min(j + 60, i + size)));
+            await batch.commit();
+          }
+        } catch (e) {
+          if (!(e instanceof Crash) && !(e as Error).message.includes('crash at')) throw e;
+          restarts++;
         }
-      } catch (e) {
-        if (!(e instanceof Crash) && !(e as Error).message.includes('crash at')) throw e;
-        restarts++;
       }
-    }
-    expect(restarts).toBeGreaterThan(3);
-    expect(new Set(hits.keys())).toEqual(new Set(FAULT_POINTS));
-    expect(compareAudits(await auditLake(catalog), await referenceAudit())).toEqual([]);
-  });
+      expect(restarts).toBeGreaterThan(3);
+      expect(new Set(hits.keys())).toEqual(new Set(FAULT_POINTS));
+      expect(compareAudits(await auditLake(catalog), await referenceAudit())).toEqual([]);
+    },
+  );
 });

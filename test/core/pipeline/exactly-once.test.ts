@@ -99,45 +99,53 @@ describe('offsets in snapshot summaries', () => {
 });
 
 describe('concurrent writers', () => {
-  it('two consumers of different partitions commit the same tables; both land, offsets merge', async () => {
-    const catalog = await warehouse('eo-concurrent-');
-    const { records } = generatedRecords({ events: 600, seed: 21, partitions: 4, badShare: 0.05 });
-    const even = records.filter((r) => r.partition % 2 === 0);
-    const odd = records.filter((r) => r.partition % 2 === 1);
-    const a = createPipeline({ catalog, piiSalt: SALT });
-    const b = createPipeline({ catalog, piiSalt: SALT });
-    await a.process(even.slice(0, 50));
-    const [ra, rb] = await Promise.all([a.process(even.slice(50)), b.process(odd)]);
-    expect(ra.recordsIn + rb.recordsIn).toBe(records.length - 50);
-    const reference = await warehouse('eo-concurrent-ref-');
-    await createPipeline({ catalog: reference, piiSalt: SALT }).process(records);
-    expect(compareAudits(await auditLake(catalog), await auditLake(reference))).toEqual([]);
-    for (const topic of ['orders', 'behaviour']) {
-      const cp = await a.checkpoint(topic);
-      for (const r of records.filter((x) => x.topic === topic))
-        expect(cp.get(r.partition)).toBeGreaterThanOrEqual(r.offset);
-    }
-  });
+  it(
+    'two consumers of different partitions commit the same tables; both land, offsets merge',
+    { timeout: 180_000 },
+    async () => {
+      const catalog = await warehouse('eo-concurrent-');
+      const { records } = generatedRecords({ events: 600, seed: 21, partitions: 4, badShare: 0.05 });
+      const even = records.filter((r) => r.partition % 2 === 0);
+      const odd = records.filter((r) => r.partition % 2 === 1);
+      const a = createPipeline({ catalog, piiSalt: SALT });
+      const b = createPipeline({ catalog, piiSalt: SALT });
+      await a.process(even.slice(0, 50));
+      const [ra, rb] = await Promise.all([a.process(even.slice(50)), b.process(odd)]);
+      expect(ra.recordsIn + rb.recordsIn).toBe(records.length - 50);
+      const reference = await warehouse('eo-concurrent-ref-');
+      await createPipeline({ catalog: reference, piiSalt: SALT }).process(records);
+      expect(compareAudits(await auditLake(catalog), await auditLake(reference))).toEqual([]);
+      for (const topic of ['orders', 'behaviour']) {
+        const cp = await a.checkpoint(topic);
+        for (const r of records.filter((x) => x.topic === topic))
+          expect(cp.get(r.partition)).toBeGreaterThanOrEqual(r.offset);
+      }
+    },
+  );
 
-  it('a second consumer of the same partition (a zombie after a rebalance) cannot commit the same offsets twice', async () => {
-    const catalog = await warehouse('eo-zombie-');
-    const { records } = generatedRecords({ events: 300, seed: 22, partitions: 1 });
-    const a = createPipeline({ catalog, piiSalt: SALT });
-    const b = createPipeline({ catalog, piiSalt: SALT });
-    await a.process(records.slice(0, 20));
-    // Both read the same committed offsets, then both try to land the same records.
-    const ba = a.batch();
-    const bb = b.batch();
-    await ba.add(records.slice(20));
-    await bb.add(records.slice(20));
-    const outcomes = await Promise.allSettled([ba.commit(), bb.commit()]);
-    const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
-    expect(failed.length).toBeGreaterThanOrEqual(1);
-    for (const f of failed) expect(f.reason).toBeInstanceOf(OffsetConflictError);
-    // The loser replays (as a retried invocation would): everything lands once.
-    await b.process(records.slice(20));
-    const reference = await warehouse('eo-zombie-ref-');
-    await createPipeline({ catalog: reference, piiSalt: SALT }).process(records);
-    expect(compareAudits(await auditLake(catalog), await auditLake(reference))).toEqual([]);
-  });
+  it(
+    'a second consumer of the same partition (a zombie after a rebalance) cannot commit the same offsets twice',
+    { timeout: 180_000 },
+    async () => {
+      const catalog = await warehouse('eo-zombie-');
+      const { records } = generatedRecords({ events: 300, seed: 22, partitions: 1 });
+      const a = createPipeline({ catalog, piiSalt: SALT });
+      const b = createPipeline({ catalog, piiSalt: SALT });
+      await a.process(records.slice(0, 20));
+      // Both read the same committed offsets, then both try to land the same records.
+      const ba = a.batch();
+      const bb = b.batch();
+      await ba.add(records.slice(20));
+      await bb.add(records.slice(20));
+      const outcomes = await Promise.allSettled([ba.commit(), bb.commit()]);
+      const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(failed.length).toBeGreaterThanOrEqual(1);
+      for (const f of failed) expect(f.reason).toBeInstanceOf(OffsetConflictError);
+      // The loser replays (as a retried invocation would): everything lands once.
+      await b.process(records.slice(20));
+      const reference = await warehouse('eo-zombie-ref-');
+      await createPipeline({ catalog: reference, piiSalt: SALT }).process(records);
+      expect(compareAudits(await auditLake(catalog), await auditLake(reference))).toEqual([]);
+    },
+  );
 });

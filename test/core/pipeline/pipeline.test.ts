@@ -83,7 +83,7 @@ describe('pipeline on generated events', () => {
     results = [];
     // Interleaved topics, 300 records per batch: duplicates often meet their original only through the table.
     for (const b of batches(g.records, 300)) results.push(await pipeline.process(b));
-  });
+  }, 240_000);
 
   it('reconciles every batch: in = landed + quarantined + duplicates, in = bronze', () => {
     for (const r of results) {

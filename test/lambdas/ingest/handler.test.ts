@@ -67,46 +67,50 @@ afterAll(async () => {
 });
 
 describe('handler on a local warehouse', () => {
-  it('lands every batch, publishes the EMF metrics the dashboards read, and reconciles', async () => {
-    const dir = await tempDir('handler-local-');
-    dirs.push(dir);
-    const handler = createHandler({
-      env: {
-        SHOPLAKE_WAREHOUSE: dir,
-        SHOPLAKE_CATALOG: 'local',
-        SHOPLAKE_PII_SALT: SALT,
-        SHOPLAKE_ALLOWED_LATENESS_SECONDS: '600',
-      },
-    });
-    const { value: responses, emf } = await captureEmf(async () => {
-      const out: IngestResponse[] = [];
-      for (const e of events) out.push(await handler(e));
-      return out;
-    });
-    const total = (k: keyof IngestResponse) => responses.reduce((n, r) => n + r[k], 0);
-    expect(total('recordsIn')).toBe(generated.length);
-    expect(total('bronzeLanded')).toBe(generated.length);
-    expect(total('landed') + total('quarantined') + total('duplicates')).toBe(generated.length);
-    expect(total('quarantined')).toBe(generated.filter((g) => !isGoodKind(g.kind)).length);
+  it(
+    'lands every batch, publishes the EMF metrics the dashboards read, and reconciles',
+    { timeout: 180_000 },
+    async () => {
+      const dir = await tempDir('handler-local-');
+      dirs.push(dir);
+      const handler = createHandler({
+        env: {
+          SHOPLAKE_WAREHOUSE: dir,
+          SHOPLAKE_CATALOG: 'local',
+          SHOPLAKE_PII_SALT: SALT,
+          SHOPLAKE_ALLOWED_LATENESS_SECONDS: '600',
+        },
+      });
+      const { value: responses, emf } = await captureEmf(async () => {
+        const out: IngestResponse[] = [];
+        for (const e of events) out.push(await handler(e));
+        return out;
+      });
+      const total = (k: keyof IngestResponse) => responses.reduce((n, r) => n + r[k], 0);
+      expect(total('recordsIn')).toBe(generated.length);
+      expect(total('bronzeLanded')).toBe(generated.length);
+      expect(total('landed') + total('quarantined') + total('duplicates')).toBe(generated.length);
+      expect(total('quarantined')).toBe(generated.filter((g) => !isGoodKind(g.kind)).length);
 
-    // One EMF document per invocation, namespace shoplake, every metric of the CDK dashboards, values = response.
-    expect(emf.length).toBe(events.length);
-    const names = new Set(Object.values(METRICS));
-    for (const [i, doc] of emf.entries()) {
-      const meta = (
-        doc._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string; Unit: string }[] }[] }
-      ).CloudWatchMetrics[0]!;
-      expect(meta.Namespace).toBe('shoplake');
-      expect(new Set(meta.Metrics.map((m) => m.Name))).toEqual(names);
-      expect(doc[METRICS.recordsIn]).toBe(responses[i]!.recordsIn);
-      expect(doc[METRICS.landed]).toBe(responses[i]!.landed);
-      expect(doc[METRICS.quarantined]).toBe(responses[i]!.quarantined);
-      expect(doc[METRICS.duplicates]).toBe(responses[i]!.duplicates);
-      expect(doc[METRICS.batchBytes]).toBe(responses[i]!.batchBytes);
-      expect(meta.Metrics.find((m) => m.Name === METRICS.commitLatency)!.Unit).toBe('Milliseconds');
-    }
-    expect(compareAudits(await auditLake(new LocalCatalog(dir)), await reference())).toEqual([]);
-  });
+      // One EMF document per invocation, namespace shoplake, every metric of the CDK dashboards, values = response.
+      expect(emf.length).toBe(events.length);
+      const names = new Set(Object.values(METRICS));
+      for (const [i, doc] of emf.entries()) {
+        const meta = (
+          doc._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string; Unit: string }[] }[] }
+        ).CloudWatchMetrics[0]!;
+        expect(meta.Namespace).toBe('shoplake');
+        expect(new Set(meta.Metrics.map((m) => m.Name))).toEqual(names);
+        expect(doc[METRICS.recordsIn]).toBe(responses[i]!.recordsIn);
+        expect(doc[METRICS.landed]).toBe(responses[i]!.landed);
+        expect(doc[METRICS.quarantined]).toBe(responses[i]!.quarantined);
+        expect(doc[METRICS.duplicates]).toBe(responses[i]!.duplicates);
+        expect(doc[METRICS.batchBytes]).toBe(responses[i]!.batchBytes);
+        expect(meta.Metrics.find((m) => m.Name === METRICS.commitLatency)!.Unit).toBe('Milliseconds');
+      }
+      expect(compareAudits(await auditLake(new LocalCatalog(dir)), await reference())).toEqual([]);
+    },
+  );
 
   it('fails the invocation (for Lambda to retry) when it cannot start, and recovers on the next one', async () => {
     const dir = await tempDir('handler-nosalt-');
@@ -147,57 +151,61 @@ describe('handler on the AWS path (S3 on loopback, Glue stub, Secrets Manager st
     vi.restoreAllMocks();
   });
 
-  it('lands every batch through Glue and S3, reuses the warm container, and survives S3/Glue/Secrets outages', async () => {
-    const glue = new GlueStub();
-    const secrets = new SecretsStub();
-    secrets.secrets.set(ARN, SALT);
-    const handler = createHandler({
-      env,
-      clients: { glue: glue.client(), s3: { client: s3.client } },
-      secrets: secrets.client(),
-    });
-    const failed = new Set<number>();
-    await captureEmf(async () => {
-      // Secrets Manager down: the invocation fails; nothing was written.
-      secrets.failNext(1);
-      await expect(handler(events[0]!)).rejects.toThrow(/PII salt secret/);
-      for (const [i, e] of events.entries()) {
-        // An S3 outage in the middle of a batch, then a Glue outage: both fail the invocation; the retry lands it.
-        if (i === 1) s3.failNext(40);
-        if (i === 2) glue.failNext('UpdateTable', 'InternalServiceException', 1);
-        let response: IngestResponse | undefined;
-        for (let attempt = 0; attempt < 4 && !response; attempt++) {
-          try {
-            response = await handler(e);
-          } catch (err) {
-            expect(i === 1 || i === 2, `batch ${i} failed: ${(err as Error).message}`).toBe(true);
-            failed.add(i);
+  it(
+    'lands every batch through Glue and S3, reuses the warm container, and survives S3/Glue/Secrets outages',
+    { timeout: 240_000 },
+    async () => {
+      const glue = new GlueStub();
+      const secrets = new SecretsStub();
+      secrets.secrets.set(ARN, SALT);
+      const handler = createHandler({
+        env,
+        clients: { glue: glue.client(), s3: { client: s3.client } },
+        secrets: secrets.client(),
+      });
+      const failed = new Set<number>();
+      await captureEmf(async () => {
+        // Secrets Manager down: the invocation fails; nothing was written.
+        secrets.failNext(1);
+        await expect(handler(events[0]!)).rejects.toThrow(/PII salt secret/);
+        for (const [i, e] of events.entries()) {
+          // An S3 outage in the middle of a batch, then a Glue outage: both fail the invocation; the retry lands it.
+          if (i === 1) s3.failNext(40);
+          if (i === 2) glue.failNext('UpdateTable', 'InternalServiceException', 1);
+          let response: IngestResponse | undefined;
+          for (let attempt = 0; attempt < 4 && !response; attempt++) {
+            try {
+              response = await handler(e);
+            } catch (err) {
+              expect(i === 1 || i === 2, `batch ${i} failed: ${(err as Error).message}`).toBe(true);
+              failed.add(i);
+            }
           }
+          expect(response, `batch ${i}`).toBeDefined();
+          expect(response!.landed + response!.quarantined + response!.duplicates + response!.alreadyCommitted).toBe(
+            response!.recordsIn,
+          );
         }
-        expect(response, `batch ${i}`).toBeDefined();
-        expect(response!.landed + response!.quarantined + response!.duplicates + response!.alreadyCommitted).toBe(
-          response!.recordsIn,
-        );
-      }
-    });
-    expect([...failed].sort()).toEqual([1, 2]);
-    // Warm container: the secret was read once after the failed start, the tables created once.
-    expect(secrets.calls.filter((c) => c === 'GetSecretValue').length).toBe(2);
-    const tables = [...glue.tables.values()].reduce((n, t) => n + t.size, 0);
-    expect(tables).toBeGreaterThan(10);
-    expect(glue.calls.filter((c) => c === 'CreateTable').length).toBe(tables);
-    const catalog = new GlueCatalog({
-      client: glue.client(),
-      warehouse: 's3://lake/warehouse',
-      io: new S3FileIO({ client: s3.client }),
-    });
-    const audit = await auditLake(catalog, namespaces);
-    expect(compareAudits(audit, await reference())).toEqual([]);
-    // Every table is a Glue Iceberg table whose metadata lives in the bucket.
-    const t = glue.tables.get(namespaces.silver)!.get('page_viewed')!.table;
-    expect(t.Parameters?.table_type).toBe('ICEBERG');
-    expect(t.Parameters?.metadata_location).toMatch(
-      /^s3:\/\/lake\/warehouse\/shoplake_test_silver\.db\/page_viewed\/metadata\//,
-    );
-  });
+      });
+      expect([...failed].sort()).toEqual([1, 2]);
+      // Warm container: the secret was read once after the failed start, the tables created once.
+      expect(secrets.calls.filter((c) => c === 'GetSecretValue').length).toBe(2);
+      const tables = [...glue.tables.values()].reduce((n, t) => n + t.size, 0);
+      expect(tables).toBeGreaterThan(10);
+      expect(glue.calls.filter((c) => c === 'CreateTable').length).toBe(tables);
+      const catalog = new GlueCatalog({
+        client: glue.client(),
+        warehouse: 's3://lake/warehouse',
+        io: new S3FileIO({ client: s3.client }),
+      });
+      const audit = await auditLake(catalog, namespaces);
+      expect(compareAudits(audit, await reference())).toEqual([]);
+      // Every table is a Glue Iceberg table whose metadata lives in the bucket.
+      const t = glue.tables.get(namespaces.silver)!.get('page_viewed')!.table;
+      expect(t.Parameters?.table_type).toBe('ICEBERG');
+      expect(t.Parameters?.metadata_location).toMatch(
+        /^s3:\/\/lake\/warehouse\/shoplake_test_silver\.db\/page_viewed\/metadata\//,
+      );
+    },
+  );
 });
