@@ -17,6 +17,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export async function bundleStreamJobs(
   outdir: string,
   jobs: readonly StreamJob[] = STREAM_JOBS,
+  options: { minify?: boolean } = {},
 ): Promise<Record<StreamJob, string>> {
   await build({
     entryPoints: jobs.map((j) => path.join(HERE, `${j}.ts`)),
@@ -28,7 +29,8 @@ export async function bundleStreamJobs(
     format: 'esm',
     mainFields: ['module', 'main'],
     sourcemap: 'linked',
-    minify: true,
+    // Minified like the Lambda bundles; unminified for CPU profiles that name functions (bench/stream.bench.ts).
+    minify: options.minify ?? true,
     keepNames: true,
     legalComments: 'linked',
     logLevel: 'warning',

@@ -125,7 +125,16 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
 
   #good(event: Built, kind: 'good' | 'late', timestamp: number): GeneratedRecord {
     const shape = this.#shape(event.type);
-    const record = this.#emit(shape.topic, event.shop.id, event.json, event.ascii, undefined, kind, event.type, timestamp);
+    const record = this.#emit(
+      shape.topic,
+      event.shop.id,
+      event.json,
+      event.ascii,
+      undefined,
+      kind,
+      event.type,
+      timestamp,
+    );
     if (this.#recent.length < RECENT) this.#recent.push(record);
     else this.#recent[Math.floor(this.#mix.float() * RECENT)] = record;
     return record;
@@ -148,6 +157,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
       orig.topic,
       orig.key,
       orig.text,
+      orig.asciiText,
       orig.text === undefined ? orig.value : undefined,
       'duplicate',
       orig.eventType,
@@ -168,7 +178,16 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     const shape = this.#shape(built.type);
     const base = JSON.parse(built.json) as WireEvent;
     const bad = corrupt(kind, base, shape.fields, this.#mix, now, this.options.oversizedBytes);
-    return this.#emit(shape.topic, built.shop.id, undefined, false, bad.value, kind, bad.eventType, Math.floor(now / 1000));
+    return this.#emit(
+      shape.topic,
+      built.shop.id,
+      undefined,
+      false,
+      bad.value,
+      kind,
+      bad.eventType,
+      Math.floor(now / 1000),
+    );
   }
 
   #shape(eventType: string): EventShape {

@@ -15,7 +15,7 @@ import { DEFAULT_OPTIONS } from '../generator/options.js';
 import { LocalCatalog } from '../iceberg/catalog/local-catalog.js';
 import { createPipeline, fromMskEvent, loadOrCreateDevSalt, loadPiiSalt, settingsFromEnv } from '../pipeline/index.js';
 import type { BatchResult, Pipeline, SaltSource } from '../pipeline/index.js';
-import { LOCAL_SALT_FILE, resetWarehouse } from './reset-warehouse.js';
+import { LOCAL_SALT_FILE, checkWarehouseDir, resetWarehouse } from './reset-warehouse.js';
 import { streamPosition } from './stream-position.js';
 import { startProducer } from './producer-thread.js';
 import type { Producer } from './producer-thread.js';
@@ -144,6 +144,7 @@ async function run(
 ): Promise<LocalRunResult> {
   const { warehouse, batchSize, events } = options;
   if (options.reset) await resetWarehouse(warehouse);
+  else await checkWarehouseDir(warehouse);
 
   const catalog = new LocalCatalog(warehouse);
   // The deployed consumers' settings (core/pipeline/config.ts), read from the same variables: namespaces

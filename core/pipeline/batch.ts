@@ -7,13 +7,12 @@
 //   recordsIn = bronze.landed + bronze.alreadyCommitted                   (bronze view)
 // A Lambda invocation is one batch; the ECS consumer adds fetches until its flush size or interval.
 import type { EventContract, HashPii, Row } from '../contracts/index.js';
-import { parseTimestamptz } from '../contracts/index.js';
 import type { DataFile } from '../iceberg/spec/manifest.js';
-import type { PipelineRecord, DecodedRecord } from './decode.js';
+import type { PipelineRecord } from './decode.js';
 import { decodeRecord } from './decode.js';
-import type { RecordValidator, Verdict } from './validate.js';
+import type { RecordValidator } from './validate.js';
 import type { Router, SilverMeta } from './route.js';
-import type { Scope } from './dedup.js';
+import type { DedupIndex, LandedIds } from './dedup.js';
 import { coordinate } from './dedup.js';
 import { isLate } from './late.js';
 import { TableWriter } from './write.js';
@@ -21,7 +20,7 @@ import type { TableWriterOptions } from './write.js';
 import type { TableHandle, Tables } from './tables.js';
 import type { FaultInjector } from './faults.js';
 import type { Offsets, TableCommit } from './exactly-once.js';
-import { commitInOrder, getOffset, latenessHistory, latenessWatermarkAt, setMax } from './exactly-once.js';
+import { commitInOrder, getOffset, latenessHistory, latenessWatermarkAt } from './exactly-once.js';
 
 export interface TableResult {
   rows: number;
@@ -71,37 +70,57 @@ export interface BatchContext {
   clock: () => number;
 }
 
-interface Candidate {
-  d: DecodedRecord;
-  verdict: Verdict;
-  /** Valid events: the silver table, its conformed rows and dedup scope. */
-  silver?: {
-    handle: TableHandle;
-    contract: EventContract;
-    meta: SilverMeta;
-    row: Row;
-    children: { table: string; rows: Row[] }[];
-    scope: Scope;
-  };
+/** A table this batch writes: its handle and writer, and what the table had committed when the batch opened it. */
+interface Target {
+  name: string;
+  handle: TableHandle;
+  writer: TableWriter;
+  /** The table's committed offsets when the batch opened it. */
+  expected: Offsets;
+  /** Silver tables: the watermark lateness is flagged against (the one the batch started from). */
+  watermark: number | null;
 }
 
-/** Records decoded and routed together inside add(). */
-const SLICE = 1000;
+/** A silver table: also its dedup index and this batch's event_ids. */
+interface SilverTarget extends Target {
+  dedup: DedupIndex;
+  /** event_id -> coordinate, for events of this batch that landed or were already committed. */
+  seen: Map<string, number>;
+  /** What landed (joins the dedup index once committed). */
+  landed: LandedIds;
+  maxEventTime: number;
+}
+
+/** Where the events of one type go. */
+interface EventRoute {
+  silver: SilverTarget;
+  /** In the order of the contract's children (conform() returns them in that order). */
+  children: Target[];
+}
+
+/** One topic-partition of the batch: the highest offset taken, its bronze table, and per table its committed offset. */
+interface Cursor {
+  topic: string;
+  partition: number;
+  taken: number;
+  bronze: Target;
+  committed: Map<Target, number>;
+}
 
 export class Batch {
   private state: 'open' | 'committing' | 'done' | 'failed' = 'open';
   private readonly started: number;
   private readonly ingestTimeUs: number;
-  private readonly consumed: Offsets = new Map();
-  /** Tables touched by this batch, refreshed once, with the offsets they had then. */
-  private readonly touched = new Map<string, { handle: TableHandle; expected: Offsets; watermark: number | null }>();
-  private readonly writers = new Map<string, TableWriter>();
-  /** Silver table -> event_id -> coordinate, for events of this batch that landed or were already committed. */
-  private readonly seen = new Map<string, Map<string, number>>();
-  /** Silver table -> rows landed (scope key, event_id, coordinate), for the dedup index after the commit. */
-  private readonly landedIds = new Map<string, [string, string, number][]>();
-  private readonly maxEventTime = new Map<string, number>();
+  /** Tables opened by this batch (refreshed once). */
+  private readonly targets = new Map<string, Target>();
+  private readonly routes = new Map<string, EventRoute>();
+  private readonly cursors = new Map<string, Map<number, Cursor>>();
+  private cursor: Cursor | undefined;
+  private quarantine: Target | undefined;
+  private readonly draining = new Set<TableWriter>();
   private readonly replayLateness = new Map<string, [number, number | null][]>();
+  /** The silver system values of the event being placed (conform() copies them; one object for the batch). */
+  private readonly meta: SilverMeta;
   private readonly counts = {
     recordsIn: 0,
     bytesIn: 0,
@@ -118,6 +137,7 @@ export class Batch {
   constructor(private readonly ctx: BatchContext) {
     this.started = performance.now();
     this.ingestTimeUs = Math.floor(ctx.clock() * 1000);
+    this.meta = { ingest_time: this.ingestTimeUs, is_late: false, kafka_partition: 0, kafka_offset: 0 };
   }
 
   /** Records added so far, and the bytes of their values (for the ECS flush decision). */
@@ -130,80 +150,119 @@ export class Batch {
   }
 
   /**
-   * Decodes, validates and routes the records and hands their rows to the writers. Records of one partition
-   * must come in offset order across calls; a record at or below an offset this batch already took is ignored
-   * (a redelivery) and counted as already committed.
+   * Decodes, validates and routes the records and hands their rows to the writers, one record at a time (each is
+   * validated right after it is parsed, and its parsed event is garbage before the next one is read). Records of
+   * one partition must come in offset order across calls; a record at or below an offset this batch already took
+   * is ignored (a redelivery) and counted as already committed. Any iterable works: `mskRecords(event)` decodes
+   * each record only when it is reached.
    */
-  async add(records: PipelineRecord[]): Promise<void> {
+  async add(records: Iterable<PipelineRecord>): Promise<void> {
     if (this.state !== 'open') throw new Error(`batch is ${this.state}: add() after commit()`);
     try {
-      // In slices, so that only one slice's parsed events and conformed rows are alive at once.
-      for (let i = 0; i < records.length; i += SLICE) await this.addRecords(records.slice(i, i + SLICE));
+      const clockMs = this.ctx.clock();
+      for (const r of records) {
+        await this.place(r, clockMs);
+        if (this.draining.size > 0) await this.drain();
+      }
     } catch (e) {
       this.state = 'failed';
       throw e;
     }
   }
 
-  private async addRecords(records: PipelineRecord[]): Promise<void> {
-    const { router, validate } = this.ctx;
-    const clockMs = this.ctx.clock();
-    const candidates: Candidate[] = [];
-    const needed = new Set<string>();
-    for (const r of records) {
-      const bronze = router.bronzeTable(r.topic);
-      if (bronze === undefined) {
-        throw new Error(
-          `topic ${JSON.stringify(r.topic)} is not declared in glue-schemas/topics.json: no bronze table to land it in`,
-        );
-      }
-      needed.add(bronze);
-      const d = decodeRecord(r);
-      const verdict = validate(d, clockMs);
-      if (verdict.ok) {
-        needed.add(verdict.contract.table.qualifiedName);
-        for (const c of verdict.contract.children) needed.add(c.table.qualifiedName);
-      } else {
-        needed.add(router.quarantineTable);
-      }
-      candidates.push({ d, verdict });
+  /**
+   * Decides and writes the rows of one record. Synchronous unless a table, an event type or a dedup scope is
+   * met for the first time in the batch (then it is opened or loaded first).
+   */
+  private async place(r: PipelineRecord, clockMs: number): Promise<void> {
+    const c = this.counts;
+    const cur = this.cursorOf(r) ?? (await this.openCursor(r));
+    c.recordsIn++;
+    c.bytesIn += r.value === null ? 0 : r.value.length;
+    if (r.offset <= cur.taken) {
+      c.alreadyCommitted++;
+      c.bronzeAlready++;
+      return;
     }
-    await this.touch([...needed]);
+    cur.taken = r.offset;
 
-    // Conform valid events (lateness needs the table's watermark), then load the dedup scopes they fall in.
-    const scopes = new Map<TableHandle, Scope[]>();
-    for (const c of candidates) {
-      if (!c.verdict.ok) continue;
-      const contract = c.verdict.contract;
-      const t = this.touched.get(contract.table.qualifiedName)!;
-      const r = c.d.record;
-      const alreadyIn = r.offset <= getOffset(t.expected, r.topic, r.partition);
-      const watermark = alreadyIn ? this.replayWatermark(t.handle, r) : t.watermark;
-      const eventTimeUs = eventTime(c.verdict.event);
-      const meta: SilverMeta = {
-        ingest_time: this.ingestTimeUs,
-        is_late: isLate(eventTimeUs, watermark, this.ctx.allowedLatenessUs),
-        kafka_partition: r.partition,
-        kafka_offset: r.offset,
-      };
-      const conformed = router.silverRows(c.verdict.event, meta, this.ctx.hashPii);
-      const scope = t.handle.dedup!.scopeOf(conformed.row);
-      c.silver = { handle: t.handle, contract, meta, row: conformed.row, children: conformed.children, scope };
-      let list = scopes.get(t.handle);
-      if (!list) scopes.set(t.handle, (list = []));
-      list.push(scope);
+    const d = decodeRecord(r);
+    const verdict = this.ctx.validate(d, clockMs);
+    const router = this.ctx.router;
+    if (!verdict.ok) {
+      if (this.covered(cur.bronze, cur, r.offset)) c.bronzeAlready++;
+      else {
+        this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs));
+        c.bronzeLanded++;
+      }
+      const q = this.quarantine ?? (this.quarantine = await this.open(router.quarantineTable));
+      if (this.covered(q, cur, r.offset)) c.alreadyCommitted++;
+      else {
+        this.write(q, router.quarantineRow(d, verdict.code, verdict.errors, this.ingestTimeUs));
+        c.quarantined++;
+        this.reasons[verdict.code] = (this.reasons[verdict.code] ?? 0) + 1;
+      }
+      return;
     }
-    await Promise.all(
-      [...scopes].map(([h, list]) => h.dedup!.load(h.table, list, this.touched.get(h.name)!.watermark)),
-    );
 
-    for (const c of candidates) {
-      this.place(c);
-      if (this.draining.size > 0) await this.drain();
+    const route = this.routes.get(verdict.contract.eventType) ?? (await this.openRoute(verdict.contract));
+    const silver = route.silver;
+    const already = this.covered(silver, cur, r.offset);
+    const meta = this.meta;
+    meta.kafka_partition = r.partition;
+    meta.kafka_offset = r.offset;
+    const conformed = router.silverRows(verdict.event, meta, this.ctx.hashPii);
+    const row = conformed.row;
+    const eventTimeUs = row.event_time as number;
+    // The starting watermark; for a replayed record, the one its silver row was flagged against.
+    const watermark = already ? this.replayWatermark(silver.handle, r) : silver.watermark;
+    const late = isLate(eventTimeUs, watermark, this.ctx.allowedLatenessUs);
+    if (late) {
+      row.is_late = true;
+      for (const child of conformed.children) for (const childRow of child.rows) childRow.is_late = true;
+    }
+
+    if (this.covered(cur.bronze, cur, r.offset)) c.bronzeAlready++;
+    else {
+      this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs, row));
+      c.bronzeLanded++;
+    }
+
+    const dedup = silver.dedup;
+    const scopeKey = dedup.scopeKey(row);
+    if (!dedup.holds(scopeKey)) {
+      const scope = dedup.scopeOf(row);
+      if (!dedup.outsideWindow(scope, silver.watermark)) {
+        await dedup.load(silver.handle.table, [scope], silver.watermark);
+      }
+    }
+    const eventId = row.event_id as string;
+    const coord = coordinate(r.partition, r.offset);
+    const inBatch = silver.seen.get(eventId);
+    const prior = inBatch ?? dedup.lookup(scopeKey, eventId);
+    if (prior !== undefined && prior !== coord) {
+      if (already) c.alreadyCommitted++;
+      else c.duplicates++;
+      return;
+    }
+    if (inBatch === undefined) silver.seen.set(eventId, coord);
+    if (already) c.alreadyCommitted++;
+    else {
+      this.write(silver, row);
+      c.landed++;
+      if (late) c.late++;
+      if (eventTimeUs > silver.maxEventTime) silver.maxEventTime = eventTimeUs;
+      silver.landed.scopes.push(scopeKey);
+      silver.landed.ids.push(eventId);
+      silver.landed.coords.push(coord);
+    }
+    for (let i = 0; i < route.children.length; i++) {
+      const rows = conformed.children[i]!.rows;
+      const child = route.children[i]!;
+      if (rows.length === 0 || this.covered(child, cur, r.offset)) continue;
+      for (const childRow of rows) this.write(child, childRow);
     }
   }
-
-  private readonly draining = new Set<TableWriter>();
 
   private async drain(): Promise<void> {
     const ws = [...this.draining];
@@ -211,90 +270,79 @@ export class Batch {
     await Promise.all(ws.map((w) => w.drain()));
   }
 
-  /** Decides and writes the rows of one record. */
-  private place(c: Candidate): void {
-    const r = c.d.record;
-    this.counts.recordsIn++;
-    this.counts.bytesIn += c.d.bytes;
-    if (r.offset <= getOffset(this.consumed, r.topic, r.partition)) {
-      this.counts.alreadyCommitted++;
-      this.counts.bronzeAlready++;
-      return;
-    }
-    setMax(this.consumed, r.topic, r.partition, r.offset);
-
-    const bronze = this.ctx.router.bronzeTable(r.topic)!;
-    if (this.covered(bronze, r)) this.counts.bronzeAlready++;
-    else {
-      this.write(bronze, this.ctx.router.bronzeRow(c.d, this.ingestTimeUs));
-      this.counts.bronzeLanded++;
-    }
-
-    if (!c.verdict.ok) {
-      const q = this.ctx.router.quarantineTable;
-      if (this.covered(q, r)) this.counts.alreadyCommitted++;
-      else {
-        this.write(q, this.ctx.router.quarantineRow(c.d, c.verdict.code, c.verdict.errors, this.ingestTimeUs));
-        this.counts.quarantined++;
-        this.reasons[c.verdict.code] = (this.reasons[c.verdict.code] ?? 0) + 1;
-      }
-      return;
-    }
-
-    const s = c.silver!;
-    const name = s.handle.name;
-    const eventId = c.verdict.event.event_id as string;
-    const coord = coordinate(r.partition, r.offset);
-    let seen = this.seen.get(name);
-    if (!seen) this.seen.set(name, (seen = new Map()));
-    const prior = seen.get(eventId) ?? s.handle.dedup!.lookup(s.scope.key, eventId);
-    const already = this.covered(name, r);
-    if (prior !== undefined && prior !== coord) {
-      if (already) this.counts.alreadyCommitted++;
-      else this.counts.duplicates++;
-      return;
-    }
-    if (!seen.has(eventId)) seen.set(eventId, coord);
-    if (already) this.counts.alreadyCommitted++;
-    else {
-      this.write(name, s.row);
-      this.counts.landed++;
-      if (s.meta.is_late) this.counts.late++;
-      const et = s.row.event_time as number;
-      if (et > (this.maxEventTime.get(name) ?? -Infinity)) this.maxEventTime.set(name, et);
-      let ids = this.landedIds.get(name);
-      if (!ids) this.landedIds.set(name, (ids = []));
-      ids.push([s.scope.key, eventId, coord]);
-    }
-    for (const child of s.children) {
-      if (child.rows.length === 0 || this.covered(child.table, r)) continue;
-      for (const row of child.rows) this.write(child.table, row);
-    }
+  /** Whether `t` committed this record (of the cursor's partition) before the batch opened it. */
+  private covered(t: Target, cur: Cursor, offset: number): boolean {
+    let o = cur.committed.get(t);
+    if (o === undefined) cur.committed.set(t, (o = getOffset(t.expected, cur.topic, cur.partition)));
+    return offset <= o;
   }
 
-  /** Whether `table` committed this record before the batch started. */
-  private covered(table: string, r: PipelineRecord): boolean {
-    return r.offset <= getOffset(this.touched.get(table)!.expected, r.topic, r.partition);
+  private write(t: Target, row: Row): void {
+    t.writer.write(row);
+    if (t.writer.needsDrain) this.draining.add(t.writer);
   }
 
-  private write(table: string, row: Row): void {
-    const w = this.writers.get(table)!;
-    w.write(row);
-    if (w.needsDrain) this.draining.add(w);
+  /** The cursor of the record's partition, if open (records of a partition come in runs: the last one is kept). */
+  private cursorOf(r: PipelineRecord): Cursor | undefined {
+    const last = this.cursor;
+    if (last !== undefined && last.partition === r.partition && last.topic === r.topic) return last;
+    const c = this.cursors.get(r.topic)?.get(r.partition);
+    if (c) this.cursor = c;
+    return c;
   }
 
-  /** Opens and refreshes the tables first touched now; remembers their offsets and watermark. */
-  private async touch(names: string[]): Promise<void> {
-    const fresh = names.filter((n) => !this.touched.has(n));
-    await Promise.all(
-      fresh.map(async (name) => {
-        const handle = await this.ctx.tables.open(name);
-        await this.ctx.tables.refresh(handle);
-        await handle.dedup?.sync(handle.table);
-        this.writers.set(name, await TableWriter.open(name, handle.table, this.ctx.writerOptions));
-        this.touched.set(name, { handle, expected: handle.state.offsets, watermark: handle.state.watermark });
-      }),
-    );
+  private async openCursor(r: PipelineRecord): Promise<Cursor> {
+    const name = this.ctx.router.bronzeTable(r.topic);
+    if (name === undefined) {
+      throw new Error(
+        `topic ${JSON.stringify(r.topic)} is not declared in glue-schemas/topics.json: no bronze table to land it in`,
+      );
+    }
+    const bronze = await this.open(name);
+    const c: Cursor = { topic: r.topic, partition: r.partition, taken: -1, bronze, committed: new Map() };
+    let parts = this.cursors.get(r.topic);
+    if (!parts) this.cursors.set(r.topic, (parts = new Map()));
+    parts.set(r.partition, c);
+    this.cursor = c;
+    return c;
+  }
+
+  private async openRoute(contract: EventContract): Promise<EventRoute> {
+    const [silver, ...children] = await Promise.all([
+      this.open(contract.table.qualifiedName),
+      ...contract.children.map((c) => this.open(c.table.qualifiedName)),
+    ]);
+    const route: EventRoute = { silver: silver as SilverTarget, children };
+    this.routes.set(contract.eventType, route);
+    return route;
+  }
+
+  /** Opens (refreshes) a table the first time the batch needs it; remembers its offsets and watermark. */
+  private async open(name: string): Promise<Target> {
+    const known = this.targets.get(name);
+    if (known) return known;
+    const handle = await this.ctx.tables.open(name);
+    await this.ctx.tables.refresh(handle);
+    const { offsets, watermark } = handle.state;
+    if (handle.dedup) {
+      await handle.dedup.sync(handle.table);
+      handle.dedup.prune(watermark);
+    }
+    const writer = await TableWriter.open(name, handle.table, this.ctx.writerOptions);
+    const t: Target = { name, handle, writer, expected: offsets, watermark };
+    if (handle.dedup) {
+      Object.assign(t, {
+        dedup: handle.dedup,
+        seen: new Map(),
+        landed: { scopes: [], ids: [], coords: [] },
+        maxEventTime: -Infinity,
+      } satisfies Omit<SilverTarget, keyof Target>);
+    }
+    // Another open of the same table may have finished first (tables are opened concurrently for a route).
+    const again = this.targets.get(name);
+    if (again) return again;
+    this.targets.set(name, t);
+    return t;
   }
 
   /**
@@ -324,26 +372,32 @@ export class Batch {
   }
 
   private async commitTables(): Promise<BatchResult> {
-    const files = new Map<string, DataFile[]>();
-    await Promise.all([...this.writers].map(async ([n, w]) => files.set(n, await w.close())));
-    const names = [...this.writers.keys()].filter((n) => files.get(n)!.length > 0);
+    const targets = [...this.targets.values()];
+    const files = new Map<Target, DataFile[]>();
+    await Promise.all(targets.map(async (t) => files.set(t, await t.writer.close())));
+    const written = targets.filter((t) => files.get(t)!.length > 0);
     this.ctx.fault('after-data-files');
 
-    const commits: TableCommit[] = names.map((name) => {
-      const t = this.touched.get(name)!;
+    const consumed: Offsets = new Map();
+    for (const [topic, parts] of this.cursors) {
+      const m = new Map<number, number>();
+      for (const [p, c] of parts) if (c.taken >= 0) m.set(p, c.taken);
+      if (m.size > 0) consumed.set(topic, m);
+    }
+    const commits: TableCommit[] = written.map((t) => {
       const def = t.handle.def;
-      const consumed: Offsets = new Map();
-      for (const [topic, parts] of this.consumed) {
-        if (def.topic === null || def.topic === topic) consumed.set(topic, new Map(parts));
-      }
+      const mine: Offsets = new Map();
+      for (const [topic, parts] of consumed) if (def.topic === null || def.topic === topic) mine.set(topic, parts);
+      const silver = def.kind === 'silver' ? (t as SilverTarget) : undefined;
       return {
-        name,
+        name: t.name,
         table: t.handle.table,
-        files: files.get(name)!,
-        consumed,
+        files: files.get(t)!,
+        consumed: mine,
         expected: t.expected,
-        watermark:
-          def.kind === 'silver' ? { max: this.maxEventTime.get(name) ?? null, applied: t.watermark } : undefined,
+        watermark: silver
+          ? { max: Number.isFinite(silver.maxEventTime) ? silver.maxEventTime : null, applied: t.watermark }
+          : undefined,
         last: def.kind === 'bronze',
       };
     });
@@ -356,10 +410,10 @@ export class Batch {
     const commitLatencyMs = performance.now() - commitStart;
 
     const tables: Record<string, TableResult> = {};
-    for (const name of names) {
-      const f = files.get(name)!;
-      tables[name] = {
-        rows: this.writers.get(name)!.rows,
+    for (const t of written) {
+      const f = files.get(t)!;
+      tables[t.name] = {
+        rows: t.writer.rows,
         files: f.length,
         bytes: f.reduce((n, x) => n + x.file_size_in_bytes, 0),
         snapshotId: null,
@@ -368,9 +422,9 @@ export class Batch {
       };
     }
     for (const o of outcomes) {
-      const t = this.touched.get(o.name)!;
+      const t = this.targets.get(o.name)!;
       t.handle.update(o.table);
-      t.handle.dedup?.committed(o.parentSnapshotId, o.snapshotId, this.landedIds.get(o.name) ?? []);
+      if (t.handle.dedup) t.handle.dedup.committed(o.parentSnapshotId, o.snapshotId, (t as SilverTarget).landed);
       Object.assign(tables[o.name]!, {
         snapshotId: String(o.snapshotId),
         commitLatencyMs: o.latencyMs,
@@ -380,7 +434,7 @@ export class Batch {
     this.ctx.fault('before-offset-ack');
 
     const offsets: Record<string, Record<number, number>> = {};
-    for (const [topic, parts] of this.consumed) offsets[topic] = Object.fromEntries(parts);
+    for (const [topic, parts] of consumed) offsets[topic] = Object.fromEntries(parts);
     const c = this.counts;
     return {
       recordsIn: c.recordsIn,
@@ -398,9 +452,4 @@ export class Batch {
       durationMs: performance.now() - this.started,
     };
   }
-}
-
-function eventTime(event: Record<string, unknown>): number {
-  // The validator proved event_time is a timestamptz; conform() gives the same micros.
-  return parseTimestamptz(event.event_time as string);
 }

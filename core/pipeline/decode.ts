@@ -110,12 +110,19 @@ export function fromMskRecord(r: MSKRecord): PipelineRecord {
 
 /** Every record of an MSK event, partition by partition, each partition in offset order. */
 export function fromMskEvent(event: MSKEvent): PipelineRecord[] {
-  const out: PipelineRecord[] = [];
+  return [...mskRecords(event)];
+}
+
+/**
+ * The same records as fromMskEvent, decoded one at a time as they are consumed: a batch then never holds the
+ * decoded values of the whole event (`pipeline.process(mskRecords(event))`).
+ */
+export function* mskRecords(event: MSKEvent): Generator<PipelineRecord> {
   for (const records of Object.values(event.records ?? {})) {
-    const sorted = [...records].sort((a, b) => a.offset - b.offset);
-    for (const r of sorted) out.push(fromMskRecord(r));
+    let sorted = true;
+    for (let i = 1; i < records.length && sorted; i++) sorted = records[i - 1]!.offset <= records[i]!.offset;
+    for (const r of sorted ? records : [...records].sort((a, b) => a.offset - b.offset)) yield fromMskRecord(r);
   }
-  return out;
 }
 
 /** The shape of a kafkajs message (KafkaMessage), without depending on kafkajs here. */

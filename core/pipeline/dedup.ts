@@ -37,6 +37,13 @@ export interface Scope {
   values: unknown[];
 }
 
+/** The rows a batch landed in one silver table, as parallel arrays (no object per row). */
+export interface LandedIds {
+  scopes: string[];
+  ids: string[];
+  coords: number[];
+}
+
 interface ScopeIds {
   day: number | null;
   ids: Map<string, number>;
@@ -50,6 +57,8 @@ export class DedupIndex {
   /** The table snapshot the index reflects (undefined: the empty table). */
   private snapshotId: bigint | undefined;
   private synced = false;
+  private lastValue: unknown;
+  private lastKey: string | undefined;
 
   constructor(readonly windowDays: number) {}
 
@@ -95,6 +104,33 @@ export class DedupIndex {
     this.snapshotId = current;
   }
 
+  /**
+   * The scope key of a silver row: its partition tuple as a string. Rows of one batch mostly share their
+   * partition (one day), so the key of a single-field spec is reused while the value repeats.
+   */
+  scopeKey(row: Record<string, unknown>): string {
+    if (this.fields.length !== 1) return tupleKey(this.fields.map((f) => f.apply(f.get(row))));
+    const f = this.fields[0]!;
+    const v = f.apply(f.get(row));
+    if (v !== this.lastValue || this.lastKey === undefined) {
+      this.lastValue = v;
+      this.lastKey = keyPart(v) + '\u0001';
+    }
+    return this.lastKey;
+  }
+
+  /** Whether the scope is indexed (loaded, and inside the window when last pruned). */
+  holds(scopeKey: string): boolean {
+    return this.scopes.has(scopeKey);
+  }
+
+  /** Drops the scopes older than the window behind `watermarkUs` (a batch calls it when it starts). */
+  prune(watermarkUs: number | null): void {
+    if (watermarkUs === null) return;
+    const minDay = Math.floor(watermarkUs / DAY_US) - this.windowDays;
+    for (const [k, s] of this.scopes) if (s.day !== null && s.day < minDay) this.scopes.delete(k);
+  }
+
   /** The scope of a silver row. */
   scopeOf(row: Record<string, unknown>): Scope {
     const values = this.fields.map((f) => f.apply(f.get(row)));
@@ -111,10 +147,7 @@ export class DedupIndex {
 
   /** Loads the scopes not held yet from the table's current snapshot; drops scopes behind the window. */
   async load(table: LoadedTable, scopes: Scope[], watermarkUs: number | null): Promise<void> {
-    if (watermarkUs !== null) {
-      const minDay = Math.floor(watermarkUs / DAY_US) - this.windowDays;
-      for (const [k, s] of this.scopes) if (s.day !== null && s.day < minDay) this.scopes.delete(k);
-    }
+    this.prune(watermarkUs);
     const missing = new Map<string, Scope>();
     for (const s of scopes) if (!this.scopes.has(s.key) && !this.outsideWindow(s, watermarkUs)) missing.set(s.key, s);
     if (missing.size === 0) return;
@@ -133,17 +166,32 @@ export class DedupIndex {
     return this.scopes.get(scopeKey)?.ids.get(eventId);
   }
 
-  /** Records a commit of this process: its rows join the index; the snapshot advances if it follows ours. */
-  committed(parentSnapshotId: bigint | undefined, snapshotId: bigint, rows: Iterable<[string, string, number]>): void {
-    for (const [scopeKey, eventId, coord] of rows) {
-      const s = this.scopes.get(scopeKey);
-      if (s && !s.ids.has(eventId)) s.ids.set(eventId, coord);
+  /**
+   * Records a commit of this process: its rows (parallel arrays: scope key, event_id, coordinate) join the
+   * index; the snapshot advances if it follows ours.
+   */
+  committed(parentSnapshotId: bigint | undefined, snapshotId: bigint, rows: LandedIds): void {
+    let key: string | undefined;
+    let s: ScopeIds | undefined;
+    for (let i = 0; i < rows.ids.length; i++) {
+      const k = rows.scopes[i]!;
+      if (k !== key) s = this.scopes.get((key = k));
+      const id = rows.ids[i]!;
+      if (s && !s.ids.has(id)) s.ids.set(id, rows.coords[i]!);
     }
     if (this.synced && parentSnapshotId === this.snapshotId) this.snapshotId = snapshotId;
   }
 
+  /** Indexed event_ids over all scopes (for logs and the memory figures in docs/benchmarks.md). */
+  get ids(): number {
+    let n = 0;
+    for (const s of this.scopes.values()) n += s.ids.size;
+    return n;
+  }
+
   private reset(): void {
     this.scopes.clear();
+    this.lastKey = undefined;
     this.synced = false;
     this.snapshotId = undefined;
   }

@@ -77,7 +77,7 @@ export class Pipeline {
       validate: createValidator(this.contracts),
       topicKeys: new Map(this.contracts.topics.map((t) => [t.topic, t.key])),
     });
-    this.hashPii = cachedHasher(createPiiHasher(options.piiSalt));
+    this.hashPii = createPiiHasher(options.piiSalt); // memoizes recent values itself (pii.ts)
   }
 
   /** A new batch: add() records, then commit(). One batch at a time per pipeline. */
@@ -101,8 +101,11 @@ export class Pipeline {
     });
   }
 
-  /** One batch: every record in, one commit out. Throws on infrastructure errors (nothing acknowledged). */
-  async process(records: PipelineRecord[]): Promise<BatchResult> {
+  /**
+   * One batch: every record in, one commit out. Throws on infrastructure errors (nothing acknowledged).
+   * `records`: an array, or `mskRecords(event)` to decode a Lambda event's records one at a time.
+   */
+  async process(records: Iterable<PipelineRecord>): Promise<BatchResult> {
     const batch = this.batch();
     await batch.add(records);
     return batch.commit();
@@ -126,22 +129,6 @@ export class Pipeline {
     if (!c) this.compressors.set(codec, (c = loadCompression(codec)));
     return c;
   }
-}
-
-/** Hashes seen lately (PII values repeat: the same customers, addresses and IPs); plaintext stays in process memory. */
-const PII_CACHE_ENTRIES = 50_000;
-
-function cachedHasher(hash: HashPii): HashPii {
-  let cache = new Map<string, string>();
-  return (value) => {
-    let h = cache.get(value);
-    if (h === undefined) {
-      h = hash(value);
-      if (cache.size >= PII_CACHE_ENTRIES) cache = new Map();
-      cache.set(value, h);
-    }
-    return h;
-  };
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {

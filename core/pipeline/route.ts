@@ -11,7 +11,7 @@ import type { ContractField, ContractSet, Conform, Conformed, HashPii, Row } fro
 import { createConformer, parseTimestamptz } from '../contracts/index.js';
 import { TIMESTAMP_RANGE, INT_RANGE, DEFAULT_MAX_STRING_LENGTH } from '../contracts/wire-values.js';
 import { parsePrimitive } from '../contracts/field-types.js';
-import type { DecodedRecord } from './decode.js';
+import type { DecodedRecord, PipelineRecord } from './decode.js';
 import type { QuarantineError, QuarantineReason } from './validate.js';
 
 /** Values of the silver system columns for one event. */
@@ -24,11 +24,26 @@ export interface SilverMeta {
 
 type EnvelopeReader = (event: unknown) => Row;
 
+/**
+ * Builds a bronze row: the envelope values `env` holds (a conformed silver row of a valid event, or what
+ * EnvelopeReader salvaged from any other record; null: none), the payload and the Kafka coordinates. Compiled
+ * once, so every bronze row is one object literal of one shape.
+ */
+type BronzeBuilder = (
+  env: Row | null,
+  payload: string | null,
+  encoding: 'utf8' | 'base64' | null,
+  bytes: number,
+  r: PipelineRecord,
+  ingestTimeUs: number,
+) => Row;
+
 export class Router {
   readonly quarantineTable: string;
   private readonly bronzeTables = new Map<string, string>();
   private readonly conform: Conform;
   private readonly envelope: EnvelopeReader;
+  private readonly bronze: BronzeBuilder;
 
   constructor(set: ContractSet) {
     for (const t of set.topics) this.bronzeTables.set(t.topic, t.bronzeTable.qualifiedName);
@@ -37,6 +52,7 @@ export class Router {
     this.quarantineTable = quarantine.qualifiedName;
     this.conform = createConformer(set);
     this.envelope = envelopeReader(set.envelope);
+    this.bronze = bronzeBuilder(set.envelope.map((f) => f.name));
   }
 
   /** `bronze.<topic>` for a declared topic, else undefined. */
@@ -44,21 +60,17 @@ export class Router {
     return this.bronzeTables.get(topic);
   }
 
-  bronzeRow(d: DecodedRecord, ingestTimeUs: number): Row {
+  /**
+   * The bronze row of a record. `silverRow`: the conformed row of a valid event (its envelope values are the
+   * bronze envelope: validated, event_time already in µs); without it the envelope fields that parse are read
+   * from the event.
+   */
+  bronzeRow(d: DecodedRecord, ingestTimeUs: number, silverRow?: Row): Row {
     const r = d.record;
-    const row = this.envelope(d.failure ? undefined : d.event);
-    row.payload = r.value === null ? null : d.text !== null ? d.text : Buffer.from(r.value).toString('base64');
-    row.payload_encoding = r.value === null ? null : d.text !== null ? 'utf8' : 'base64';
-    row.payload_bytes = d.bytes;
-    row.kafka_topic = r.topic;
-    row.kafka_partition = r.partition;
-    row.kafka_offset = r.offset;
-    row.kafka_timestamp = r.timestamp === null ? null : r.timestamp * 1000;
-    row.kafka_timestamp_type = r.timestampType;
-    row.kafka_key = r.key;
-    row.kafka_headers = r.headers;
-    row.ingest_time = ingestTimeUs;
-    return row;
+    const env = silverRow ?? (d.failure ? null : this.envelope(d.event));
+    if (r.value === null) return this.bronze(env, null, null, d.bytes, r, ingestTimeUs);
+    if (d.text !== null) return this.bronze(env, d.text, 'utf8', d.bytes, r, ingestTimeUs);
+    return this.bronze(env, Buffer.from(r.value).toString('base64'), 'base64', d.bytes, r, ingestTimeUs);
   }
 
   quarantineRow(d: DecodedRecord, code: QuarantineReason, errors: QuarantineError[], quarantinedAtUs: number): Row {
@@ -77,10 +89,25 @@ export class Router {
     return row;
   }
 
-  /** The silver row and child rows of a valid event (see core/contracts conform()). */
+  /**
+   * The silver row and child rows of a valid event (see core/contracts conform()). `meta` is copied into the
+   * rows, so a caller may reuse one object for every event.
+   */
   silverRows(event: object, meta: SilverMeta, hashPii: HashPii): Conformed {
     return this.conform(event, meta as unknown as Record<string, unknown>, hashPii);
   }
+}
+
+function bronzeBuilder(envelope: string[]): BronzeBuilder {
+  const env = envelope.map((n) => `${JSON.stringify(n)}: e === null ? null : e[${JSON.stringify(n)}]`);
+  const source = `'use strict';
+return function bronzeRow(e, payload, encoding, bytes, r, ingest) {
+  return { ${env.join(', ')}, payload: payload, payload_encoding: encoding, payload_bytes: bytes,
+    kafka_topic: r.topic, kafka_partition: r.partition, kafka_offset: r.offset,
+    kafka_timestamp: r.timestamp === null ? null : r.timestamp * 1000, kafka_timestamp_type: r.timestampType,
+    kafka_key: r.key, kafka_headers: r.headers, ingest_time: ingest };
+};`;
+  return new Function(source)() as BronzeBuilder;
 }
 
 /**

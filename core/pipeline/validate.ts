@@ -43,10 +43,14 @@ export type RecordValidator = (d: DecodedRecord, batchClockMs: number) => Verdic
 
 export function createRecordValidator(options: RecordValidatorOptions): RecordValidator {
   const { validate, topicKeys } = options;
+  // One options object for every call (validate() reads it and keeps nothing).
+  const clock: { now: number; topic: string } = { now: 0, topic: '' };
   return function validateRecord(d: DecodedRecord, batchClockMs: number): Verdict {
     if (d.failure) return fail(d.failure.code, [{ path: '$', code: d.failure.code, message: d.failure.message }]);
     const r = d.record;
-    const result = validate(d.event, { now: r.timestamp ?? batchClockMs, topic: r.topic });
+    clock.now = r.timestamp ?? batchClockMs;
+    clock.topic = r.topic;
+    const result = validate(d.event, clock);
     if (!result.ok) return fail(result.errors[0]!.code, firstErrors(result.errors));
     const event = d.event as Record<string, unknown>;
     const keyField = topicKeys.get(r.topic);
@@ -74,7 +78,19 @@ function firstErrors(errors: ValidationError[]): QuarantineError[] {
   return errors.slice(0, MAX_QUARANTINE_ERRORS).map((e) => ({ path: e.path, code: e.code, message: e.message }));
 }
 
+/** Whether the key bytes are the UTF-8 of `text` (ASCII keys, the usual case, are compared without allocating). */
 function sameText(bytes: Uint8Array, text: string): boolean {
+  const n = text.length;
+  if (bytes.length === n) {
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80 || bytes[i] !== c) break;
+      i++;
+    }
+    if (i === n) return true;
+    if (text.charCodeAt(i) < 0x80) return false;
+  }
   if (bytes.length !== Buffer.byteLength(text, 'utf8')) return false;
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(Buffer.from(text, 'utf8'));
 }

@@ -3,7 +3,7 @@
 export { IngestConsumer } from './ingest-consumer.js';
 export type { ConsumerState, FlushReason, IngestConsumerDeps } from './ingest-consumer.js';
 export { streamSettingsFromEnv, STREAM_DEFAULTS } from './settings.js';
-export type { StreamKafkaSettings, StreamSettings } from './settings.js';
+export type { StreamKafkaSettings, StreamSettings, StreamSettingsDefaults } from './settings.js';
 export { startHealthServer, HEALTH_PATH } from './health-server.js';
 export type { HealthReport, HealthServer } from './health-server.js';
 export { createMetrics, PIPELINE_METRICS, STREAM_METRICS } from './metrics.js';

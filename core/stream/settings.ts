@@ -33,7 +33,7 @@ import type { PipelineSettings } from '../pipeline/index.js';
 const MiB = 1024 * 1024;
 
 export const STREAM_DEFAULTS = {
-  groupId: 'shoplake-ecs-ingest',
+  groupId: 'shoplake-ecs-ingest' as string,
   auth: 'msk-iam' as KafkaAuth,
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3_000,
@@ -46,7 +46,7 @@ export const STREAM_DEFAULTS = {
   maxBufferedBytes: 96 * MiB,
   stopTimeoutSeconds: 30,
   healthPort: 8080,
-  healthHost: '0.0.0.0',
+  healthHost: '0.0.0.0' as string,
   logLevel: 'info' as KafkaLogLevel,
 } as const;
 
@@ -83,6 +83,15 @@ export interface StreamSettings {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Defaults a caller may change (the CLI: no auth, its own group, no health endpoint, loopback). */
+export interface StreamSettingsDefaults {
+  auth?: KafkaAuth;
+  groupId?: string;
+  /** null: no health server unless SHOPLAKE_HEALTH_PORT asks for one. */
+  healthPort?: number | null;
+  healthHost?: string;
+}
 
 /** The consumer's settings from `env` (default process.env). `defaults` lets the CLI pick local-friendly ones. */
 export function streamSettingsFromEnv(

@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, MSKEvent } from 'aws-lambda';
-import { createPipeline, fromMskEvent, loadPiiSalt, openCatalog, settingsFromEnv } from '../../core/pipeline/index.js';
+import { createPipeline, loadPiiSalt, mskRecords, openCatalog, settingsFromEnv } from '../../core/pipeline/index.js';
 import type { BatchResult, CatalogClients, Pipeline } from '../../core/pipeline/index.js';
 
 /** What an invocation returns (the event source mapping ignores it; logs and tests read it). */
@@ -92,7 +92,7 @@ export function createHandler(
         throw e;
       });
       const pipeline = await ready;
-      result = await pipeline.process(fromMskEvent(event));
+      result = await pipeline.process(mskRecords(event));
     } catch (e) {
       logger.error('batch failed; Lambda will retry it', {
         error: e as Error,

@@ -17,6 +17,8 @@ import type { StreamJobsImage } from './stream-jobs-image.js';
 
 /** The port of the consumer's HTTP health endpoint (GET /healthz), inside the task only. */
 export const HEALTH_PORT = 8080;
+/** Seconds ECS waits after SIGTERM before SIGKILL (the Fargate maximum). */
+export const STOP_TIMEOUT_SECONDS = 120;
 
 export interface StreamConsumerProps {
   readonly cluster: ecs.ICluster;
@@ -89,6 +91,9 @@ export class StreamConsumer extends Construct {
         SHOPLAKE_KAFKA_TOPICS: props.topics.join(','),
         SHOPLAKE_KAFKA_GROUP_ID: props.consumerGroup,
         SHOPLAKE_HEALTH_PORT: String(HEALTH_PORT),
+        SHOPLAKE_KAFKA_AUTH: 'msk-iam',
+        // Flush, commit and leave the group before ECS's stopTimeout (below) ends in SIGKILL.
+        SHOPLAKE_STOP_TIMEOUT_SECONDS: String(STOP_TIMEOUT_SECONDS - 20),
       },
       healthCheck: {
         command: [
@@ -102,7 +107,7 @@ export class StreamConsumer extends Construct {
         retries: 3,
         startPeriod: Duration.seconds(60),
       },
-      stopTimeout: Duration.seconds(120),
+      stopTimeout: Duration.seconds(STOP_TIMEOUT_SECONDS),
     });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
 

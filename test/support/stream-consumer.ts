@@ -3,7 +3,7 @@
 // read its JSON log lines, call its health endpoint, produce generator records to the test broker at their
 // generated coordinates, and wait for the bronze checkpoints (the consumer's progress as the lake records it).
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -17,16 +17,24 @@ import { bundleStreamJobs } from '../../stream-jobs/bundle.js';
 
 export const TEST_SALT = 'stream-test-salt-0123456789abcdef';
 
-let bundled: Promise<string> | undefined;
+const bundled = new Map<boolean, Promise<string>>();
 
-/** The ingest bundle (built once per process into a temp dir, like the image's dist/ingest.mjs). */
-export function ingestBundle(): Promise<string> {
-  bundled ??= (async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shoplake-stream-bundle-'));
-    process.once('exit', () => void fs.rm(dir, { recursive: true, force: true }).catch(() => undefined));
-    return (await bundleStreamJobs(dir, ['ingest'])).ingest;
-  })();
-  return bundled;
+/**
+ * The ingest bundle (built once per process into a temp dir, like the image's dist/ingest.mjs); `minify: false`
+ * for CPU profiles with readable function names.
+ */
+export function ingestBundle(options: { minify?: boolean } = {}): Promise<string> {
+  const minify = options.minify ?? true;
+  let b = bundled.get(minify);
+  if (!b) {
+    b = (async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shoplake-stream-bundle-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      return (await bundleStreamJobs(dir, ['ingest'], { minify })).ingest;
+    })();
+    bundled.set(minify, b);
+  }
+  return b;
 }
 
 export interface ConsumerEnvOptions {
@@ -90,9 +98,14 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-export async function startConsumer(env: Record<string, string>, name = 'consumer'): Promise<ConsumerProcess> {
-  const bundle = await ingestBundle();
-  const child = spawn(process.execPath, ['--enable-source-maps', bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startConsumer(
+  env: Record<string, string>,
+  name = 'consumer',
+  options: { nodeArgs?: string[]; minify?: boolean } = {},
+): Promise<ConsumerProcess> {
+  const bundle = await ingestBundle({ minify: options.minify });
+  const args = [...(options.nodeArgs ?? []), '--enable-source-maps', bundle];
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const lines: LogLine[] = [];
   const other: string[] = [];

@@ -60,7 +60,9 @@ const SOURCE_CUM = cumulative(SOURCES.map((s) => s[4]));
 
 // The JSON text of each user agent and each source's utm fields, escaped once.
 const UA_JSON = new Map(USER_AGENTS.map((u) => [u, q(u[0])]));
-const SOURCE_JSON = new Map(SOURCES.map((s) => [s, `,"utm_source":${q(s[1])},"utm_medium":${q(s[2])},"utm_campaign":${q(s[3])}`]));
+const SOURCE_JSON = new Map(
+  SOURCES.map((s) => [s, `,"utm_source":${q(s[1])},"utm_medium":${q(s[2])},"utm_campaign":${q(s[3])}`]),
+);
 
 const PAGES: ReadonlyArray<readonly [string, string, number]> = [
   ['collection', '/collections/all', 0.35],

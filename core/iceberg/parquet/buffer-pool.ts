@@ -6,7 +6,7 @@
 // small. The pool keeps at most POOL_MAX_BYTES; memory is reused only after its owner gave it back.
 
 /** Bytes the pool keeps at most (the rest is left to the garbage collector). */
-export const POOL_MAX_BYTES = 64 * 1024 * 1024;
+export const POOL_MAX_BYTES = 32 * 1024 * 1024;
 const MIN_BYTES = 4096;
 const MAX_POOLED = 8 * 1024 * 1024;
 const MiB = 1024 * 1024;

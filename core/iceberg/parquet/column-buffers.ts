@@ -624,80 +624,135 @@ function fastDecimal(v: unknown, precision: number, scale: number, limit: number
   }
 }
 
-/** Validates a non-null value of `type` and appends it to the leaf (throws ValueError, changing nothing). */
-function valuePutter(type: PrimitiveType, leaf: LeafBuffer): (v: unknown) => void {
+/**
+ * The writer of one leaf: validates a value of `type`, appends it and its levels (a bad value throws ValueError
+ * before anything changes). One object literal per type, so that each hot path calls one LeafBuffer method.
+ */
+function leafWriter(type: PrimitiveType, leaf: LeafBuffer, required: boolean, dNull: number): NodeWriter {
+  const maxDef = leaf.spec.maxDef;
+  const absent = (d: number, r: number): void => leaf.level(d, r);
+  const missing = (r: number): void => {
+    if (required) throw requiredError();
+    leaf.level(dNull, r);
+  };
   switch (primitiveKind(type)) {
     case 'boolean':
-      return (v) => {
-        if (typeof v !== 'boolean') throw new ValueError(`expected a boolean, got ${describe(v)}`);
-        leaf.putBool(v);
+      return {
+        write(v, r) {
+          if (v === null || v === undefined) return missing(r);
+          if (typeof v !== 'boolean') throw new ValueError(`expected a boolean, got ${describe(v)}`);
+          leaf.putBool(v);
+          leaf.level(maxDef, r);
+        },
+        absent,
       };
     case 'int':
     case 'date':
-      return (v) => {
-        if (typeof v !== 'number' || (v | 0) !== v)
-          throw new ValueError(`expected a 32-bit integer, got ${describe(v)}`);
-        leaf.putI32(v);
+      return {
+        write(v, r) {
+          if (v === null || v === undefined) return missing(r);
+          if (typeof v !== 'number' || (v | 0) !== v) {
+            throw new ValueError(`expected a 32-bit integer, got ${describe(v)}`);
+          }
+          leaf.putI32(v);
+          leaf.level(maxDef, r);
+        },
+        absent,
       };
     case 'float':
-      return (v) => {
-        if (typeof v !== 'number') throw new ValueError(`expected a number, got ${describe(v)}`);
-        leaf.putF32(v);
+    case 'double': {
+      const f32 = primitiveKind(type) === 'float';
+      return {
+        write(v, r) {
+          if (v === null || v === undefined) return missing(r);
+          if (typeof v !== 'number') throw new ValueError(`expected a number, got ${describe(v)}`);
+          if (f32) leaf.putF32(v);
+          else leaf.putF64(v);
+          leaf.level(maxDef, r);
+        },
+        absent,
       };
-    case 'double':
-      return (v) => {
-        if (typeof v !== 'number') throw new ValueError(`expected a number, got ${describe(v)}`);
-        leaf.putF64(v);
-      };
+    }
     case 'long':
     case 'time':
     case 'timestamp':
     case 'timestamptz':
     case 'timestamp_ns':
     case 'timestamptz_ns':
-      return (v) => toInt64(v, leaf);
+      return {
+        write(v, r) {
+          if (v === null || v === undefined) return missing(r);
+          if (typeof v === 'number' && Number.isSafeInteger(v)) leaf.putI64(v);
+          else toInt64(v, leaf);
+          leaf.level(maxDef, r);
+        },
+        absent,
+      };
     case 'decimal': {
       const { precision, scale } = decimalParams(type)!;
       const limit = 10 ** precision; // unscaled values are below this (checked on the fast path)
-      if (precision <= 9) return (v) => leaf.putI32(Number(fastDecimal(v, precision, scale, limit)));
-      if (precision <= 18) {
-        return (v) => {
-          const u = fastDecimal(v, precision, scale, limit);
-          if (typeof u === 'number') leaf.putI64(u);
-          else leaf.putI64Big(u);
-        };
-      }
       const width = leaf.spec.width;
-      return (v) => leaf.putFixed(bigintToFixedBytes(BigInt(fastDecimal(v, precision, scale, limit)), width));
+      return {
+        write(v, r) {
+          if (v === null || v === undefined) return missing(r);
+          const u = fastDecimal(v, precision, scale, limit);
+          if (precision <= 9) leaf.putI32(Number(u));
+          else if (precision > 18) leaf.putFixed(bigintToFixedBytes(BigInt(u), width));
+          else if (typeof u === 'number') leaf.putI64(u);
+          else leaf.putI64Big(u);
+          leaf.level(maxDef, r);
+        },
+        absent,
+      };
     }
     case 'string':
-      return (v) => {
-        if (typeof v !== 'string') throw new ValueError(`expected a string, got ${describe(v)}`);
-        leaf.putString(v);
+      return {
+        write(v, r) {
+          if (v === null || v === undefined) return missing(r);
+          if (typeof v !== 'string') throw new ValueError(`expected a string, got ${describe(v)}`);
+          leaf.putString(v);
+          leaf.level(maxDef, r);
+        },
+        absent,
       };
     case 'uuid':
-      return (v) => {
-        if (typeof v !== 'string') throw new ValueError(`expected a uuid string, got ${describe(v)}`);
-        let bytes: Uint8Array;
-        try {
-          bytes = uuidToBytes(v);
-        } catch (e) {
-          throw new ValueError((e as Error).message);
-        }
-        leaf.putFixed(bytes);
+      return {
+        write(v, r) {
+          if (v === null || v === undefined) return missing(r);
+          if (typeof v !== 'string') throw new ValueError(`expected a uuid string, got ${describe(v)}`);
+          let bytes: Uint8Array;
+          try {
+            bytes = uuidToBytes(v);
+          } catch (e) {
+            throw new ValueError((e as Error).message);
+          }
+          leaf.putFixed(bytes);
+          leaf.level(maxDef, r);
+        },
+        absent,
       };
     case 'binary':
-      return (v) => {
-        if (!(v instanceof Uint8Array)) throw new ValueError(`expected a Uint8Array, got ${describe(v)}`);
-        leaf.putBinary(v);
+      return {
+        write(v, r) {
+          if (v === null || v === undefined) return missing(r);
+          if (!(v instanceof Uint8Array)) throw new ValueError(`expected a Uint8Array, got ${describe(v)}`);
+          leaf.putBinary(v);
+          leaf.level(maxDef, r);
+        },
+        absent,
       };
     case 'fixed': {
       const len = fixedLength(type)!;
-      return (v) => {
-        if (!(v instanceof Uint8Array) || v.length !== len) {
-          throw new ValueError(`expected a Uint8Array of ${len} bytes, got ${describe(v)}`);
-        }
-        leaf.putFixed(v);
+      return {
+        write(v, r) {
+          if (v === null || v === undefined) return missing(r);
+          if (!(v instanceof Uint8Array) || v.length !== len) {
+            throw new ValueError(`expected a Uint8Array of ${len} bytes, got ${describe(v)}`);
+          }
+          leaf.putFixed(v);
+          leaf.level(maxDef, r);
+        },
+        absent,
       };
     }
   }
@@ -762,21 +817,7 @@ class Compiler {
           : (element.type_length ?? 0);
     const leaf = new LeafBuffer({ path, element, fieldId, type, maxDef, maxRep, kind, width });
     this.leaves.push(leaf);
-    const put = valuePutter(type, leaf);
-    return {
-      write(v, r) {
-        if (v === null || v === undefined) {
-          if (required) throw requiredError();
-          leaf.level(dNull, r);
-          return;
-        }
-        put(v); // validates first: throws before the levels change
-        leaf.level(maxDef, r);
-      },
-      absent(d, r) {
-        leaf.level(d, r);
-      },
-    };
+    return leafWriter(type, leaf, required, dNull);
   }
 
   private struct(
@@ -933,6 +974,15 @@ function valueKind(type: PrimitiveType): ValueKind {
 
 // ---------------------------------------------------------------------------------------------------------
 
+const parquetSchemas = new WeakMap<Schema, SchemaElement[]>();
+
+/** toParquetSchema once per schema object (the elements are only read). */
+function parquetSchemaOf(schema: Schema): SchemaElement[] {
+  let elements = parquetSchemas.get(schema);
+  if (!elements) parquetSchemas.set(schema, (elements = toParquetSchema(schema)));
+  return elements;
+}
+
 /** The buffered rows of one data file's current row group, plus the file's running manifest statistics. */
 export class ColumnBuffers {
   /** the Parquet schema (footer form) the leaves follow */
@@ -946,7 +996,7 @@ export class ColumnBuffers {
   bytes = 0;
 
   constructor(schema: Schema) {
-    this.parquetSchema = toParquetSchema(schema);
+    this.parquetSchema = parquetSchemaOf(schema);
     const c = new Compiler(this.parquetSchema);
     this.names = schema.fields.map((f) => f.name);
     this.writers = schema.fields.map((f: NestedField) => c.node(f.type, f.required, f.id, [parquetName(f.name)], 0, 0));

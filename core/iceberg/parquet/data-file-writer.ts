@@ -68,8 +68,16 @@ export async function resolveCompression(options: ParquetWriteOptions): Promise<
   return options.compression ?? loadCompression(options.codec ?? 'ZSTD', options.compressionOptions);
 }
 
+const schemaJsonCache = new WeakMap<Schema, string>();
+
+/** The footer's iceberg.schema value, once per schema object (a partitioned write opens hundreds of files). */
 function schemaJson(schema: Schema): string {
-  return JSON.stringify(schema, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+  let json = schemaJsonCache.get(schema);
+  if (json === undefined) {
+    json = JSON.stringify(schema, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+    schemaJsonCache.set(schema, json);
+  }
+  return json;
 }
 
 export class DataFileWriter {

@@ -194,8 +194,11 @@ describe('evolution rules', () => {
     ],
     [
       'changed partition source',
-      (f) => ((f(OC).table.partition_spec[1].source = 'currency'), bump(f(OC))),
-      'partition field "shop_id_bucket" changed source from field id 5 to 104',
+      (f) => (
+        (f('events/order_cancelled.json').table.partition_spec[0].source = 'cancelled_at'),
+        bump(f('events/order_cancelled.json'))
+      ),
+      'partition field "event_time_day" changed source from field id 4 to 104',
     ],
     [
       'changed partition transform',

@@ -91,13 +91,13 @@ const cases: Case[] = [
   [
     'bad transform',
     OC,
-    (c) => (c.table.partition_spec[1].transform = 'bucket[0]'),
+    (c) => c.table.partition_spec.push({ source: 'shop_id', transform: 'bucket[0]', name: 'shop_id_bucket' }),
     ['table.partition_spec[1].transform', '"bucket[0]" is not an Iceberg transform'],
   ],
   [
     'transform that cannot apply',
     OC,
-    (c) => (c.table.partition_spec[1].transform = 'day'),
+    (c) => c.table.partition_spec.push({ source: 'shop_id', transform: 'day', name: 'shop_id_day' }),
     ['table.partition_spec[1].transform', 'day cannot apply to "shop_id" of type string'],
   ],
   [

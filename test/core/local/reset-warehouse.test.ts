@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_SALT_FILE, resetWarehouse } from '../../../core/local/reset-warehouse.js';
+import { LOCAL_SALT_FILE, checkWarehouseDir, resetWarehouse } from '../../../core/local/reset-warehouse.js';
 
 let root: string;
 beforeAll(async () => {
@@ -49,5 +49,19 @@ describe('resetWarehouse', () => {
     const file = path.join(root, 'file');
     await fs.writeFile(file, 'x');
     await expect(resetWarehouse(file)).rejects.toThrow(/is not a directory/);
+  });
+});
+
+describe('checkWarehouseDir', () => {
+  it('accepts a warehouse and a missing directory, refuses anything else', async () => {
+    await expect(checkWarehouseDir(await warehouse('ok'))).resolves.toBeUndefined();
+    await expect(checkWarehouseDir(path.join(root, 'nothing-here'))).resolves.toBeUndefined();
+    const home = path.join(root, 'home');
+    await fs.mkdir(path.join(home, '.config'), { recursive: true });
+    await fs.writeFile(path.join(home, '.config', 'settings'), 'x');
+    await fs.writeFile(path.join(home, '.bashrc'), 'x');
+    await expect(checkWarehouseDir(home)).rejects.toThrow(
+      /refusing to use .*home as a warehouse: it holds more than Iceberg tables \(found (\.bashrc, \.config\/settings|\.config\/settings, \.bashrc)\)/,
+    );
   });
 });

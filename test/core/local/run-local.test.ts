@@ -15,7 +15,7 @@ import type { LocalRunResult } from '../../../core/local/run-local.js';
 import { LOCAL_SALT_FILE } from '../../../core/local/reset-warehouse.js';
 import { installLocalFetch } from '../iceberg/conformance/local-fetch.js';
 
-const EVENTS = 3000;
+const EVENTS = 2000;
 const ENV = {}; // no SHOPLAKE_PII_SALT*: the warehouse's own development salt
 let root: string;
 let warehouse: string;
@@ -101,7 +101,7 @@ describe('runLocal on an empty warehouse', () => {
 describe('runLocal again on the same warehouse', () => {
   let second: LocalRunResult;
   beforeAll(async () => {
-    second = await runLocal({ warehouse, events: 1000, batchSize: 1000, env: ENV });
+    second = await runLocal({ warehouse, events: 500, batchSize: 500, env: ENV });
   });
 
   it('continues the stream: new seed, later clock, and reconciles on its own', () => {
@@ -109,9 +109,9 @@ describe('runLocal again on the same warehouse', () => {
     expect(second.seed).toBe(42 + EVENTS);
     expect(Date.parse(second.start)).toBeGreaterThan(Date.parse(first.start));
     expect(second.reconciliation.ok).toBe(true);
-    expect(second.counts.in).toBe(1000);
-    expect(second.counts.bronze).toBe(1000);
-    expect(bronzeRows(second)).toBe(EVENTS + 1000);
+    expect(second.counts.in).toBe(500);
+    expect(second.counts.bronze).toBe(500);
+    expect(bronzeRows(second)).toBe(EVENTS + 500);
   });
 
   it('appends the new records after each partition checkpoint (no offset is reused)', async () => {
@@ -139,7 +139,7 @@ describe('runLocal again on the same warehouse', () => {
     const firstIds = new Set(
       [...generateEvents({ seed: 42, events: EVENTS })].flatMap((r) => (r.event ? [r.event.event_id] : [])),
     );
-    const secondIds = [...generateEvents({ seed: second.seed, events: 1000, start: second.start })].flatMap((r) =>
+    const secondIds = [...generateEvents({ seed: second.seed, events: 500, start: second.start })].flatMap((r) =>
       r.event ? [r.event.event_id] : [],
     );
     expect(secondIds.filter((id) => firstIds.has(id))).toEqual([]);
@@ -149,8 +149,8 @@ describe('runLocal again on the same warehouse', () => {
 describe('the producer thread', () => {
   it('gives the same run as the inline producer', async () => {
     const [a, b] = [path.join(root, 'thread'), path.join(root, 'inline')];
-    const thread = await runLocal({ warehouse: a, events: 600, batchSize: 200, env: ENV });
-    const inline = await runLocal({ warehouse: b, events: 600, batchSize: 200, env: ENV, producerThread: false });
+    const thread = await runLocal({ warehouse: a, events: 300, batchSize: 100, env: ENV });
+    const inline = await runLocal({ warehouse: b, events: 300, batchSize: 100, env: ENV, producerThread: false });
     expect(thread.generated).toEqual(inline.generated);
     expect(thread.counts).toEqual(inline.counts);
     expect(thread.batches).toBe(inline.batches);
@@ -173,7 +173,7 @@ describe('settings shared with the deployed consumers', () => {
       SHOPLAKE_NAMESPACE_OPS: 'ops_dev',
       SHOPLAKE_PII_SALT: 'a-salt-of-32-characters-or-so!!',
     };
-    const r = await runLocal({ warehouse: dir, events: 400, batchSize: 400, env });
+    const r = await runLocal({ warehouse: dir, events: 200, batchSize: 200, env });
     expect(r.reconciliation.checks.filter((c) => !c.ok)).toEqual([]);
     expect(await new LocalCatalog(dir).listNamespaces()).toEqual(['bronze', 'ops_dev', 'silver_dev']);
     expect(r.tables.find((t) => t.table === 'ops_dev.quarantine')?.kind).toBe('ops');

@@ -1,0 +1,282 @@
+// `npm run bench -- stream`: the ECS consumer end to end, from the mock broker (test/support/kafka-broker, 3 brokers on
+// loopback) into committed bronze, silver and ops.quarantine tables of a local warehouse, against the bare kafkajs
+// consume rate of the same topics measured in the same run. Targets (issue 6): >= 100k events/s end to end; peak
+// RSS bounded by the backpressure limit plus a stated constant.
+//
+// Generator events (the default mix: ~1% duplicates, 2% late, 0.5% bad; oversized ones at 200 KB, under the
+// producer's 1 MiB limit) are produced once to every contract topic
+// (48 partitions each, so that no partition passes the mock's 5 MiB retention). Each round then:
+// - bare: a kafkajs consumer group (in this process, same fetch sizes as the consumer) reads them all: eachBatch,
+//   counting value bytes; timed from GROUP_JOIN to the last record;
+// - end to end: the bundled stream-jobs/ingest (dist/ingest.mjs, as the image runs it) in a child process with a new
+//   group and a fresh warehouse; timed from its GROUP_JOIN to the commit that covers the last record. As soon as
+//   every record is taken (health endpoint), it gets SIGTERM, so the tail batch is committed at once instead of
+//   waiting for the commit interval. Its CPU time and peak RSS (VmHWM) come from /proc.
+// Rates are per wall-clock second and per CPU second (the machine is shared: the CPU rate is the steadier one).
+// BENCH_STREAM_EVENTS (default 200000), BENCH_STREAM_ROUNDS (default 3), BENCH_STREAM_PROFILE=<dir>: one more
+// end-to-end run with --cpu-prof into <dir>, and the top functions by self time.
+import { promises as fs, readFileSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { contracts } from '../core/contracts/index.js';
+import { generateEvents } from '../core/generator/generate-events.js';
+import { createKafka, type Kafka } from '../core/kafka/index.js';
+import { startKafkaBroker } from '../test/support/kafka-broker.js';
+import { tempDir } from '../test/support/lake-audit.js';
+import {
+  commits,
+  consumerEnv,
+  fromGenerated,
+  health,
+  isMessage,
+  produceAll,
+  startConsumer,
+  withOffsets,
+} from '../test/support/stream-consumer.js';
+import { fmt, mb, median } from './lib.js';
+
+const EVENTS = Number(process.env.BENCH_STREAM_EVENTS ?? 200_000);
+const ROUNDS = Number(process.env.BENCH_STREAM_ROUNDS ?? 3);
+const PROFILE = process.env.BENCH_STREAM_PROFILE;
+const PARTITIONS = 48;
+const MiB = 1024 * 1024;
+const TOPICS = contracts().topics.map((t) => t.topic);
+const FETCH = { maxBytesPerPartition: 4 * MiB, maxBytes: 16 * MiB }; // the consumer's defaults
+
+/** utime + stime of a process, ms (Linux /proc, USER_HZ 100). */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+}
+
+function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m![1]) * 1024;
+}
+
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+
+async function bare(kafka: Kafka, groupId: string, total: number): Promise<Rate> {
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 6000,
+    heartbeatInterval: 500,
+    maxWaitTimeInMs: 100,
+    ...FETCH,
+  });
+  let joinedAt = 0;
+  let cpu0 = process.cpuUsage();
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joinedAt = performance.now();
+    cpu0 = process.cpuUsage();
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: TOPICS, fromBeginning: true });
+  let count = 0;
+  let bytes = 0;
+  const rate = await new Promise<Rate>((resolve, reject) => {
+    consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) bytes += m.value?.length ?? 0;
+        count += batch.messages.length;
+        if (count >= total) {
+          const ms = performance.now() - joinedAt;
+          const c = process.cpuUsage(cpu0);
+          resolve({ wall: (total / ms) * 1000, cpu: (total / ((c.user + c.system) / 1000)) * 1000 });
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  if (count !== total || bytes === 0) throw new Error(`bare consumer read ${count} of ${total}`);
+  return rate;
+}
+
+interface EndToEnd extends Rate {
+  peakRss: number;
+  baseRss: number;
+  batches: number;
+  commitP50: number;
+  landed: number;
+}
+
+async function endToEnd(
+  bootstrap: string,
+  groupId: string,
+  total: number,
+  limits: { target: number; max: number },
+  nodeArgs: string[] = [],
+): Promise<EndToEnd> {
+  const warehouse = await tempDir('bench-stream-wh-');
+  try {
+    const c = await startConsumer(
+      consumerEnv({
+        brokers: bootstrap,
+        warehouse,
+        groupId,
+        targetBatchBytes: limits.target,
+        maxBufferedBytes: limits.max,
+        commitIntervalSeconds: 60,
+        extra: { SHOPLAKE_KAFKA_LOG_LEVEL: 'warn' },
+      }),
+      groupId,
+      { nodeArgs, minify: nodeArgs.length === 0 },
+    );
+    const url = await c.healthUrl();
+    const join = await c.waitFor(isMessage('joined the consumer group'), 120_000, 'a group join');
+    const joinedAt = Date.parse(String(join.timestamp));
+    const cpuAtJoin = cpuMs(c.pid);
+    const baseRss = procStatus(c.pid, 'VmRSS');
+    // Every record taken: stop, so that the tail batch commits now (not after the commit interval).
+    for (;;) {
+      const committed = commits(c).reduce((n, l) => n + Number(l.recordsIn), 0);
+      const h = await health(url);
+      const inFlight = (h.body.batch as { records: number }).records;
+      if (committed + inFlight >= total) break;
+      if (h.status !== 200) throw new Error(`consumer unhealthy: ${JSON.stringify(h.body)}\n${c.dump()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const peakBeforeStop = procStatus(c.pid, 'VmHWM');
+    c.kill('SIGTERM');
+    await c.waitFor(
+      () => commits(c).reduce((n, l) => n + Number(l.recordsIn), 0) >= total,
+      120_000,
+      'the commit of the last record',
+    );
+    const cpu = cpuMs(c.pid) - cpuAtJoin;
+    const peakRss = Math.max(peakBeforeStop, procStatus(c.pid, 'VmHWM'));
+    const code = (await c.exited).code;
+    if (code !== 0) throw new Error(`consumer exited ${code}\n${c.dump()}`);
+    const cs = commits(c);
+    const endAt = Date.parse(String(cs.at(-1)!.timestamp));
+    return {
+      wall: (total / (endAt - joinedAt)) * 1000,
+      cpu: (total / cpu) * 1000,
+      peakRss,
+      baseRss,
+      batches: cs.length,
+      commitP50: median(cs.map((l) => Number(l.commitLatencyMs))),
+      landed: cs.reduce((n, l) => n + Number(l.landed), 0),
+    };
+  } finally {
+    await fs.rm(warehouse, { recursive: true, force: true });
+  }
+}
+
+/** Top functions by self time in a .cpuprofile (V8's JSON), as a share of the samples. */
+function topFunctions(file: string, n = 25): string[] {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    samples: number[];
+  };
+  const byId = new Map(p.nodes.map((x) => [x.id, x]));
+  const self = new Map<string, number>();
+  for (const id of p.samples) {
+    const f = byId.get(id)!.callFrame;
+    const where = f.url ? `${path.basename(f.url)}:${f.lineNumber + 1}` : '';
+    const k = `${f.functionName || '(anonymous)'} ${where}`;
+    self.set(k, (self.get(k) ?? 0) + 1);
+  }
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${((v / p.samples.length) * 100).toFixed(1).padStart(5)}%  ${k}`);
+}
+
+const load0 = loadavg();
+const broker = await startKafkaBroker({ brokers: 3, topics: Object.fromEntries(TOPICS.map((t) => [t, PARTITIONS])) });
+try {
+  const records = withOffsets(
+    [...generateEvents({ events: EVENTS, seed: 20251122, partitions: PARTITIONS, oversizedBytes: 200_000 })].map(
+      fromGenerated,
+    ),
+  );
+  const bytes = records.reduce((n, r) => n + (r.value?.length ?? 0), 0);
+  let t = performance.now();
+  await produceAll(broker.bootstrap, records);
+  const produceS = (performance.now() - t) / 1000;
+  const kafka = createKafka({ brokers: broker.bootstrap, clientId: 'bench-stream', auth: 'none', logLevel: 'error' });
+  const admin = kafka.admin();
+  await admin.connect();
+  let maxPartition = 0;
+  for (const topic of TOPICS) {
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      if (p.low !== '0')
+        throw new Error(`the mock evicted records of ${topic}/${p.partition} (over 5 MiB per partition)`);
+      maxPartition = Math.max(maxPartition, Number(p.high));
+    }
+  }
+  await admin.disconnect();
+  console.log(
+    `${fmt(EVENTS)} generator events (${mb(bytes)}, ~${fmt(bytes / EVENTS)} B each) in ${TOPICS.length} topics x ` +
+      `${PARTITIONS} partitions on a 3-broker mock (largest partition ${fmt(maxPartition)} records), produced in ` +
+      `${produceS.toFixed(1)} s; node ${process.version}; load average ${load0.map((x) => x.toFixed(1)).join(' ')}\n`,
+  );
+
+  const limits = { target: 64 * MiB, max: 96 * MiB }; // the defaults
+  const small = { target: 16 * MiB, max: 24 * MiB };
+  const bares: Rate[] = [];
+  const e2es: EndToEnd[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const b = await bare(kafka, `bare-${r}`, EVENTS);
+    const e = await endToEnd(broker.bootstrap, `e2e-${r}`, EVENTS, limits);
+    bares.push(b);
+    e2es.push(e);
+    console.log(
+      `round ${r}: bare kafkajs ${fmt(b.wall)} ev/s (${fmt(b.cpu)}/CPU-s); end to end ${fmt(e.wall)} ev/s ` +
+        `(${fmt(e.cpu)}/CPU-s), ${e.batches} commits (p50 ${fmt(e.commitP50)} ms), peak RSS ${mb(e.peakRss)}, ` +
+        `load ${loadavg()[0]!.toFixed(1)}`,
+    );
+  }
+  const s = await endToEnd(broker.bootstrap, 'e2e-small', EVENTS, small);
+  console.log(
+    `limits ${mb(small.target)}/${mb(small.max)}: end to end ${fmt(s.wall)} ev/s (${fmt(s.cpu)}/CPU-s), ` +
+      `${s.batches} commits, peak RSS ${mb(s.peakRss)}`,
+  );
+
+  const bw = median(bares.map((x) => x.wall));
+  const bc = median(bares.map((x) => x.cpu));
+  const ew = median(e2es.map((x) => x.wall));
+  const ec = median(e2es.map((x) => x.cpu));
+  const peak = median(e2es.map((x) => x.peakRss));
+  const base = median(e2es.map((x) => x.baseRss));
+  const slope = (peak - s.peakRss) / (limits.max - small.max);
+  console.log(`\nmedians over ${ROUNDS} rounds:`);
+  console.log(
+    `  bare kafkajs consume (eachBatch, 4 MiB/partition fetch)  ${fmt(bw).padStart(8)} ev/s  ${fmt(bc).padStart(8)} ev/CPU-s`,
+  );
+  console.log(
+    `  end to end: Kafka -> committed bronze + silver + quarantine ${fmt(ew).padStart(8)} ev/s  ${fmt(ec).padStart(8)} ev/CPU-s`,
+  );
+  console.log(`  ratio end to end / bare: ${(ew / bw).toFixed(2)} (wall), ${(ec / bc).toFixed(2)} (CPU)`);
+  console.log(
+    `  peak RSS ${mb(peak)} with maxBufferedBytes ${mb(limits.max)} (after start ${mb(base)}); ${mb(s.peakRss)} with ` +
+      `${mb(small.max)}: ~${slope.toFixed(2)} x the limit + ${mb(peak - slope * limits.max)}`,
+  );
+  console.log(
+    `  load average now ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+
+  if (PROFILE) {
+    await fs.mkdir(PROFILE, { recursive: true });
+    const p = await endToEnd(broker.bootstrap, 'e2e-profile', EVENTS, limits, [
+      '--cpu-prof',
+      `--cpu-prof-dir=${PROFILE}`,
+    ]);
+    console.log(`\nprofiled run: ${fmt(p.wall)} ev/s (${fmt(p.cpu)}/CPU-s); top self time:`);
+    const file = readdirSync(PROFILE)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => path.join(PROFILE, f))
+      .sort()
+      .at(-1)!;
+    for (const line of topFunctions(file)) console.log(`  ${line}`);
+  }
+} finally {
+  await broker.stop();
+}
