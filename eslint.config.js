@@ -22,7 +22,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/lib/**', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '@aws-cdk/*', 'cdk-nag'], message: 'Runtime code must not import CDK code.' },
+            {
+              group: ['**/lib/**', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '@aws-cdk/*', 'cdk-nag'],
+              message: 'Runtime code must not import CDK code.',
+            },
           ],
         },
       ],
@@ -33,7 +36,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/core/**', '**/lambdas/**', '**/stream-jobs/**'], message: 'CDK code must not import runtime code; read glue-schemas/ or lib/config/ instead.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/core/**', '**/lambdas/**', '**/stream-jobs/**'],
+              message: 'CDK code must not import runtime code; read glue-schemas/ or lib/config/ instead.',
+            },
+          ],
+        },
       ],
     },
   },
