@@ -5,7 +5,7 @@
 //
 // Generator events (the default mix: ~1% duplicates, 2% late, 0.5% bad; oversized ones at 200 KB, under the
 // producer's 1 MiB limit) are produced once to every contract topic
-// (48 partitions each, so that no partition passes the mock's 5 MiB retention). Each round then:
+// (64 partitions each, records spread round-robin, so that no partition passes the mock's 5 MiB retention). Each round then:
 // - bare: a kafkajs consumer group (in this process, same fetch sizes as the consumer) reads them all: eachBatch,
 //   counting value bytes; timed from GROUP_JOIN to the last record;
 // - end to end: the bundled stream-jobs/ingest (dist/ingest.mjs, as the image runs it) in a child process with a new
@@ -30,6 +30,7 @@ import {
   health,
   isMessage,
   produceAll,
+  removeBundles,
   startConsumer,
   withOffsets,
 } from '../test/support/stream-consumer.js';
@@ -38,7 +39,7 @@ import { fmt, mb, median } from './lib.js';
 const EVENTS = Number(process.env.BENCH_STREAM_EVENTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_STREAM_ROUNDS ?? 3);
 const PROFILE = process.env.BENCH_STREAM_PROFILE;
-const PARTITIONS = 48;
+const PARTITIONS = 64;
 const MiB = 1024 * 1024;
 const TOPICS = contracts().topics.map((t) => t.topic);
 const FETCH = { maxBytesPerPartition: 4 * MiB, maxBytes: 16 * MiB }; // the consumer's defaults
@@ -167,34 +168,66 @@ async function endToEnd(
   }
 }
 
-/** Top functions by self time in a .cpuprofile (V8's JSON), as a share of the samples. */
-function topFunctions(file: string, n = 25): string[] {
+/** Self time of a .cpuprofile (V8's JSON) by function and by bundled module, as shares of the samples. */
+function profileSummary(file: string, n = 20): { functions: string[]; modules: string[] } {
   const p = JSON.parse(readFileSync(file, 'utf8')) as {
     nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
     samples: number[];
   };
+  // An unminified esbuild bundle starts each module with a `// <path>` line: map bundle lines to modules.
+  const starts = new Map<string, { line: number; module: string }[]>();
+  const moduleOf = (url: string, line: number): string => {
+    if (!url.startsWith('file://')) return url ? `(${url.split(':')[0]})` : '(native)';
+    let list = starts.get(url);
+    if (!list) {
+      list = [];
+      readFileSync(new URL(url), 'utf8')
+        .split('\n')
+        .forEach((text, i) => {
+          const m = /^\/\/ ((?:node_modules\/)?\S+\.(?:ts|js|mjs|cjs))$/.exec(text);
+          if (m) list!.push({ line: i, module: m[1]! });
+        });
+      starts.set(url, list);
+    }
+    let found = '(bundle)';
+    for (const s of list) {
+      if (s.line > line) break;
+      found = s.module;
+    }
+    return found.replace(/^node_modules\/(@[^/]+\/[^/]+|[^/]+)\/.*$/, '$1');
+  };
   const byId = new Map(p.nodes.map((x) => [x.id, x]));
-  const self = new Map<string, number>();
+  const fns = new Map<string, number>();
+  const mods = new Map<string, number>();
   for (const id of p.samples) {
     const f = byId.get(id)!.callFrame;
-    const where = f.url ? `${path.basename(f.url)}:${f.lineNumber + 1}` : '';
-    const k = `${f.functionName || '(anonymous)'} ${where}`;
-    self.set(k, (self.get(k) ?? 0) + 1);
+    const mod = moduleOf(f.url, f.lineNumber);
+    const k = `${f.functionName || '(anonymous)'} [${mod}]`;
+    fns.set(k, (fns.get(k) ?? 0) + 1);
+    mods.set(mod, (mods.get(mod) ?? 0) + 1);
   }
-  return [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, n)
-    .map(([k, v]) => `${((v / p.samples.length) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  const top = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${((v / p.samples.length) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  return { functions: top(fns), modules: top(mods) };
 }
 
 const load0 = loadavg();
 const broker = await startKafkaBroker({ brokers: 3, topics: Object.fromEntries(TOPICS.map((t) => [t, PARTITIONS])) });
 try {
+  // Round-robin over each topic's partitions: keyed by shop_id, a few large shops would put more than the mock's
+  // 5 MiB into single partitions. The key stays the shop_id (the pipeline checks it); the partition is not checked.
+  const perTopic = new Map<string, number>();
   const records = withOffsets(
-    [...generateEvents({ events: EVENTS, seed: 20251122, partitions: PARTITIONS, oversizedBytes: 200_000 })].map(
-      fromGenerated,
-    ),
+    [...generateEvents({ events: EVENTS, seed: 20251122, oversizedBytes: 200_000 })].map((g) => {
+      const n = perTopic.get(g.topic) ?? 0;
+      perTopic.set(g.topic, n + 1);
+      return { ...fromGenerated(g), partition: n % PARTITIONS };
+    }),
   );
+
   const bytes = records.reduce((n, r) => n + (r.value?.length ?? 0), 0);
   let t = performance.now();
   await produceAll(broker.bootstrap, records);
@@ -269,14 +302,19 @@ try {
       '--cpu-prof',
       `--cpu-prof-dir=${PROFILE}`,
     ]);
-    console.log(`\nprofiled run: ${fmt(p.wall)} ev/s (${fmt(p.cpu)}/CPU-s); top self time:`);
+    console.log(`\nprofiled run: ${fmt(p.wall)} ev/s (${fmt(p.cpu)}/CPU-s)`);
     const file = readdirSync(PROFILE)
       .filter((f) => f.endsWith('.cpuprofile'))
       .map((f) => path.join(PROFILE, f))
       .sort()
       .at(-1)!;
-    for (const line of topFunctions(file)) console.log(`  ${line}`);
+    const summary = profileSummary(file);
+    console.log('self time by module (share of all samples, idle included):');
+    for (const line of summary.modules) console.log(`  ${line}`);
+    console.log('self time by function:');
+    for (const line of summary.functions) console.log(`  ${line}`);
   }
 } finally {
   await broker.stop();
+  await removeBundles();
 }

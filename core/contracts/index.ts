@@ -13,7 +13,14 @@ export * from './events.generated.js';
 export type { ContractSet, EventContract, TableDef, Topic, Namespace } from './load.js';
 export { loadContracts, ContractError } from './load.js';
 export type { ContractField, ContractFiles, ContractType, PiiClass, Checks } from './format.js';
-export type { Validate, ValidateOptions, ValidationResult, ValidationError } from './validate.js';
+export type {
+  Validate,
+  ValidateOptions,
+  ValidationResult,
+  ValidationError,
+  UnknownFields,
+  ValidatorOptions,
+} from './validate.js';
 export { createValidator, MAX_ERRORS } from './validate.js';
 export type { Conform, Conformed, HashPii, Row, SystemValues } from './conform.js';
 export { createConformer } from './conform.js';

@@ -102,7 +102,8 @@ function objectSchema(fields: ContractField[]): JsonSchema {
     type: 'object',
     properties: Object.fromEntries(fields.map((f) => [f.name, fieldSchema(f)])),
     required: fields.filter((f) => f.required).map((f) => f.name),
-    additionalProperties: false,
+    // Open content: the validator ignores undeclared keys by default (validate.ts UnknownFields).
+    additionalProperties: true,
   };
 }
 

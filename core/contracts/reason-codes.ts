@@ -19,7 +19,8 @@ export const REASON_CODES = {
   future_timestamp: 'a timestamp is further ahead of the clock than its max_future_seconds check',
   too_few_items: 'a list or map has fewer entries than min_items',
   too_many_items: 'a list or map has more entries than max_items',
-  unknown_field: 'a key the contract does not declare (producers must release the contract first)',
+  unknown_field: "a key the contract does not declare, with the validator's unknownFields 'reject' (default: ignored)",
+  forbidden_key: 'a key named like an Object.prototype member (__proto__, constructor...): never a real field',
   too_many_errors: 'the validator stopped after 100 errors',
   internal_error: 'the validator itself failed (a bug): the event is quarantined rather than lost',
 } as const;

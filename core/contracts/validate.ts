@@ -26,8 +26,30 @@ export interface ValidationError {
 }
 
 export type ValidationResult =
-  | { readonly ok: true; readonly eventType: string; readonly contract: EventContract }
+  | {
+      readonly ok: true;
+      readonly eventType: string;
+      readonly contract: EventContract;
+      /** The event carried keys its contract does not declare, and they were ignored (unknownFields 'ignore'). */
+      readonly unknownFields: boolean;
+    }
   | { readonly ok: false; readonly eventType: string | null; readonly errors: ValidationError[] };
+
+/**
+ * What the validator does with a key the contract does not declare:
+ * - `ignore` (default): accept the event; silver has no column for the key, bronze keeps the raw payload, and the
+ *   result says `unknownFields: true` (the pipeline counts such events). Real Shopify payloads carry many more
+ *   fields than a contract models; rejecting them would quarantine valid traffic.
+ * - `reject`: one `unknown_field` error per such key (strict producers, contract tests).
+ * Either way a key named like an Object.prototype member (`__proto__`, `constructor`, `hasOwnProperty`...) is
+ * `forbidden_key`: no real payload carries one, and downstream JavaScript consumers could be polluted by it.
+ */
+export type UnknownFields = 'ignore' | 'reject';
+
+export interface ValidatorOptions {
+  /** Default 'ignore'. */
+  unknownFields?: UnknownFields;
+}
 
 export interface ValidateOptions {
   /** The clock for max_future_seconds checks, in ms since epoch (default Date.now()). Pass one per batch. */
@@ -44,7 +66,12 @@ export const MAX_ERRORS = 100;
 interface Ctx {
   errors: ValidationError[] | null;
   now: number;
+  /** Objects of the event that carried undeclared keys (ignore mode). */
+  unknown: number;
 }
+
+/** Own keys of Object.prototype (`__proto__`, `constructor`, `toString`...): forbidden as event keys. */
+const FORBIDDEN_KEYS = Object.getOwnPropertyNames(Object.prototype);
 
 const STOP = new Error('too many errors');
 
@@ -64,8 +91,19 @@ const helpers = {
     return n;
   },
   unknown(c: Ctx, o: object, known: Set<string>, path: string): void {
-    for (const k of Object.keys(o))
-      if (!known.has(k)) helpers.err(c, keyPath(path, k), 'unknown_field', 'not declared by the contract');
+    for (const k of Object.keys(o)) {
+      if (known.has(k)) continue;
+      if (FORBIDDEN_KEYS.includes(k)) helpers.forbidden(c, keyPath(path, k));
+      else helpers.err(c, keyPath(path, k), 'unknown_field', 'not declared by the contract');
+    }
+  },
+  /** Ignore mode: count the object, and still refuse prototype-member keys (checked only when keys are extra). */
+  extra(c: Ctx, o: object, path: string): void {
+    c.unknown++;
+    for (const k of FORBIDDEN_KEYS) if (Object.hasOwn(o, k)) helpers.forbidden(c, keyPath(path, k));
+  },
+  forbidden(c: Ctx, path: string): void {
+    helpers.err(c, path, 'forbidden_key', 'a key named like an Object.prototype member is never accepted');
   },
   keyPath,
   dec: decimalValue,
@@ -102,6 +140,8 @@ class Generator {
   readonly consts: unknown[] = [];
   readonly vars = new Set<string>();
 
+  constructor(readonly unknownFields: UnknownFields) {}
+
   /** Temporaries are per nesting depth: siblings reuse them, nested levels get their own (few locals, fast entry). */
   v(prefix: string, depth: number): string {
     const name = `${prefix}${depth}`;
@@ -118,8 +158,11 @@ class Generator {
   fields(fields: ContractField[], obj: string, path: Path, depth: number): string {
     const nk = this.v('nk', depth);
     const body = fields.map((f) => this.field(f, obj, [...path, `.${f.name}`], nk, depth)).join('\n');
-    const known = this.k(new Set(fields.map((f) => f.name)));
-    return `${nk} = 0;\n${body}\nif (${nk} !== keyCount(${obj})) unknown(c, ${obj}, ${known}, ${renderPath(path)});`;
+    const extra =
+      this.unknownFields === 'reject'
+        ? `unknown(c, ${obj}, ${this.k(new Set(fields.map((f) => f.name)))}, ${renderPath(path)})`
+        : `extra(c, ${obj}, ${renderPath(path)})`;
+    return `${nk} = 0;\n${body}\nif (${nk} !== keyCount(${obj})) ${extra};`;
   }
 
   field(f: ContractField, obj: string, path: Path, nk: string, depth: number): string {
@@ -245,8 +288,11 @@ else if ((${m} = date(${v})) !== ${m}) err(c, ${p}, 'invalid_date', JSON.stringi
 type Compiled = (o: Record<string, unknown>, c: Ctx) => void;
 
 /** Generates the checking function of one event contract (exposed for tests and the curious). */
-export function compileSource(contract: EventContract): { source: string; consts: unknown[] } {
-  const g = new Generator();
+export function compileSource(
+  contract: EventContract,
+  unknownFields: UnknownFields = 'ignore',
+): { source: string; consts: unknown[] } {
+  const g = new Generator(unknownFields);
   const body = g.fields(contract.fields, 'o', ['$'], 0);
   const version = `if (typeof o.schema_version === 'number' && o.schema_version > ${contract.schemaVersion}) err(c, '$.schema_version', 'unsupported_schema_version', o.schema_version + ' is above ${contract.schemaVersion}, the version this consumer knows');`;
   const locals = `var ${Object.keys(helpers)
@@ -256,22 +302,32 @@ export function compileSource(contract: EventContract): { source: string; consts
   return { source, consts: g.consts };
 }
 
-function compile(contract: EventContract): Compiled {
-  const { source, consts } = compileSource(contract);
+function compile(contract: EventContract, unknownFields: UnknownFields): Compiled {
+  const { source, consts } = compileSource(contract, unknownFields);
   return new Function('K', 'H', source)(consts, helpers) as Compiled;
 }
 
 /** Builds the validator of a contract set: one compiled function per event type, dispatched on event_type. */
-export function createValidator(set: ContractSet): Validate {
-  const compiled = new Map<string, { fn: Compiled; ok: ValidationResult; topic: string }>();
+export function createValidator(set: ContractSet, options: ValidatorOptions = {}): Validate {
+  const unknownFields = options.unknownFields ?? 'ignore';
+  if (unknownFields !== 'ignore' && unknownFields !== 'reject') {
+    throw new Error(
+      `createValidator: unknownFields must be 'ignore' or 'reject', not ${JSON.stringify(unknownFields)}`,
+    );
+  }
+  const compiled = new Map<
+    string,
+    { fn: Compiled; ok: ValidationResult; okUnknown: ValidationResult; topic: string }
+  >();
   for (const [type, contract] of set.events) {
     compiled.set(type, {
-      fn: compile(contract),
-      ok: Object.freeze({ ok: true, eventType: type, contract }),
+      fn: compile(contract, unknownFields),
+      ok: Object.freeze({ ok: true, eventType: type, contract, unknownFields: false }),
+      okUnknown: Object.freeze({ ok: true, eventType: type, contract, unknownFields: true }),
       topic: contract.topic,
     });
   }
-  const ctx: Ctx = { errors: null, now: 0 };
+  const ctx: Ctx = { errors: null, now: 0, unknown: 0 };
   const fail = (eventType: string | null, path: string, code: ReasonCode, message: string): ValidationResult => ({
     ok: false,
     eventType,
@@ -306,6 +362,7 @@ export function createValidator(set: ContractSet): Validate {
         `${JSON.stringify(helpers.limit(type))} names no contract`,
       );
     ctx.errors = null;
+    ctx.unknown = 0;
     ctx.now = (options?.now ?? Date.now()) * 1000;
     try {
       entry.fn(o, ctx);
@@ -321,6 +378,7 @@ export function createValidator(set: ContractSet): Validate {
     }
     const errors = ctx.errors as ValidationError[] | null;
     ctx.errors = null;
-    return errors === null ? entry.ok : { ok: false, eventType: type, errors };
+    if (errors !== null) return { ok: false, eventType: type, errors };
+    return ctx.unknown === 0 ? entry.ok : entry.okUnknown;
   };
 }

@@ -43,6 +43,11 @@ export interface BatchResult {
   duplicates: number;
   /** Landed events flagged late. */
   late: number;
+  /**
+   * Valid events (landed or not) that carried keys their contract does not declare: ignored (silver has no
+   * column for them; bronze keeps the raw payload). A rising count means producers send fields worth modelling.
+   */
+  unknownFields: number;
   /** Records their silver or quarantine table had already committed (a replay after a crash or retry). */
   alreadyCommitted: number;
   bronze: { landed: number; alreadyCommitted: number };
@@ -128,6 +133,7 @@ export class Batch {
     quarantined: 0,
     duplicates: 0,
     late: 0,
+    unknownFields: 0,
     alreadyCommitted: 0,
     bronzeLanded: 0,
     bronzeAlready: 0,
@@ -205,6 +211,7 @@ export class Batch {
       return;
     }
 
+    if (verdict.unknownFields) c.unknownFields++;
     const route = this.routes.get(verdict.contract.eventType) ?? (await this.openRoute(verdict.contract));
     const silver = route.silver;
     const already = this.covered(silver, cur, r.offset);
@@ -443,6 +450,7 @@ export class Batch {
       quarantined: c.quarantined,
       duplicates: c.duplicates,
       late: c.late,
+      unknownFields: c.unknownFields,
       alreadyCommitted: c.alreadyCommitted,
       bronze: { landed: c.bronzeLanded, alreadyCommitted: c.bronzeAlready },
       reasons: { ...this.reasons },

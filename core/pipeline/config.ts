@@ -8,8 +8,10 @@
 //   SHOPLAKE_PII_SALT_FILE, SHOPLAKE_PII_SALT   local development salt (a file, or the value itself)
 //   SHOPLAKE_ALLOWED_LATENESS_SECONDS   default 3600
 //   SHOPLAKE_DEDUP_WINDOW_DAYS          default 7
+//   SHOPLAKE_UNKNOWN_FIELDS             ignore (default) | reject: keys a contract does not declare
 //   SHOPLAKE_FAULT                      crash injection for tests (faults.ts)
 import type { GlueClient } from '@aws-sdk/client-glue';
+import type { UnknownFields } from '../contracts/index.js';
 import type { Catalog } from '../iceberg/catalog/catalog.js';
 import type { S3FileIOOptions } from '../iceberg/io/s3-file-io.js';
 import { DEFAULT_ALLOWED_LATENESS_SECONDS } from './late.js';
@@ -24,6 +26,7 @@ export interface PipelineSettings {
   salt: SaltSource;
   allowedLatenessSeconds: number;
   dedupWindowDays: number;
+  unknownFields: UnknownFields;
 }
 
 export function settingsFromEnv(env: Record<string, string | undefined> = process.env): PipelineSettings {
@@ -36,6 +39,10 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
   const catalog = get('SHOPLAKE_CATALOG') ?? (/^s3[an]?:\/\//.test(warehouse) ? 'glue' : 'local');
   if (catalog !== 'glue' && catalog !== 'local') {
     throw new Error(`SHOPLAKE_CATALOG=${JSON.stringify(catalog)}: use glue or local`);
+  }
+  const unknownFields = get('SHOPLAKE_UNKNOWN_FIELDS') ?? 'ignore';
+  if (unknownFields !== 'ignore' && unknownFields !== 'reject') {
+    throw new Error(`SHOPLAKE_UNKNOWN_FIELDS=${JSON.stringify(unknownFields)}: use ignore or reject`);
   }
   const number = (name: string, dflt: number): number => {
     const raw = get(name);
@@ -59,6 +66,7 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     },
     allowedLatenessSeconds: number('SHOPLAKE_ALLOWED_LATENESS_SECONDS', DEFAULT_ALLOWED_LATENESS_SECONDS),
     dedupWindowDays: number('SHOPLAKE_DEDUP_WINDOW_DAYS', DEFAULT_DEDUP_WINDOW_DAYS),
+    unknownFields,
   };
 }
 

@@ -93,7 +93,10 @@ const fromBase64 = (s: string | null | undefined): Uint8Array | null =>
 export function fromMskRecord(r: MSKRecord): PipelineRecord {
   const headers: KafkaHeader[] = [];
   for (const h of r.headers ?? []) {
-    for (const [key, bytes] of Object.entries(h)) headers.push({ key, value: bytes ? Uint8Array.from(bytes) : null });
+    for (const key in h) {
+      const bytes = h[key];
+      headers.push({ key, value: bytes ? new Uint8Array(bytes) : null });
+    }
   }
   const ts = r.timestamp;
   return {

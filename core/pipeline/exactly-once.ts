@@ -67,13 +67,22 @@ const hasOffsets = (s: Snapshot): boolean => Object.keys(s.summary).some((k) => 
 
 /** The current snapshot of main and its ancestors, newest first. */
 export function* ancestors(metadata: TableMetadata): Generator<Snapshot> {
-  const byId = new Map((metadata.snapshots ?? []).map((s) => [s['snapshot-id'], s]));
+  const snapshots = metadata.snapshots ?? [];
+  let byId: Map<bigint, Snapshot> | undefined;
+  // The current snapshot and its parents are usually the last ones listed: look there before indexing them all.
+  const find = (id: bigint): Snapshot | undefined => {
+    for (let i = snapshots.length - 1; i >= Math.max(0, snapshots.length - 4); i--) {
+      if (snapshots[i]!['snapshot-id'] === id) return snapshots[i];
+    }
+    byId ??= new Map(snapshots.map((s) => [s['snapshot-id'], s]));
+    return byId.get(id);
+  };
   const current = metadata['current-snapshot-id'];
-  let s = current === undefined || current === null || current === -1n ? undefined : byId.get(current);
+  let s = current === undefined || current === null || current === -1n ? undefined : find(current);
   while (s) {
     yield s;
     const parent = s['parent-snapshot-id'];
-    s = parent === undefined ? undefined : byId.get(parent);
+    s = parent === undefined ? undefined : find(parent);
   }
 }
 

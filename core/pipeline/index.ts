@@ -3,7 +3,14 @@ export { createPipeline, Pipeline, DEFAULT_NAMESPACES, DEFAULT_DEDUP_WINDOW_DAYS
 export type { PipelineOptions } from './pipeline.js';
 export { Batch } from './batch.js';
 export type { BatchResult, TableResult } from './batch.js';
-export { decodeRecord, fromMskEvent, mskRecords, fromMskRecord, fromKafkaJsMessage, DECODE_REASON_CODES } from './decode.js';
+export {
+  decodeRecord,
+  fromMskEvent,
+  mskRecords,
+  fromMskRecord,
+  fromKafkaJsMessage,
+  DECODE_REASON_CODES,
+} from './decode.js';
 export type { PipelineRecord, KafkaHeader, DecodedRecord, KafkaJsMessageLike } from './decode.js';
 export { PIPELINE_REASON_CODES, MAX_QUARANTINE_ERRORS } from './validate.js';
 export type { QuarantineReason } from './validate.js';

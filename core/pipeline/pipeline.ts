@@ -6,7 +6,7 @@
 //   const result = await pipeline.process(fromMskEvent(event));      // one batch: add + commit
 //   // or, for large micro-batches:
 //   const batch = pipeline.batch(); await batch.add(records); ...; const result = await batch.commit();
-import type { ContractSet, HashPii } from '../contracts/index.js';
+import type { ContractSet, HashPii, UnknownFields } from '../contracts/index.js';
 import { contracts as bundledContracts, createPiiHasher, createValidator } from '../contracts/index.js';
 import type { Catalog } from '../iceberg/catalog/catalog.js';
 import { DataFileNamer, loadCompression } from '../iceberg/parquet/index.js';
@@ -38,6 +38,11 @@ export interface PipelineOptions {
   createTables?: boolean;
   /** Default: the bundled contracts (glue-schemas/). */
   contracts?: ContractSet;
+  /**
+   * Keys a contract does not declare: 'ignore' (default: the event lands, silver drops them, bronze keeps the raw
+   * payload, BatchResult.unknownFields counts them) or 'reject' (quarantined as unknown_field).
+   */
+  unknownFields?: UnknownFields;
   /** Target data file size when the table sets none (default 128 MiB). */
   targetFileBytes?: number;
   /** Rows buffered per table before a row group is encoded (default 8 MiB). */
@@ -74,7 +79,7 @@ export class Pipeline {
     this.fault =
       typeof options.fault === 'function' ? options.fault : faultInjector(options.fault ?? process.env.SHOPLAKE_FAULT);
     this.validate = createRecordValidator({
-      validate: createValidator(this.contracts),
+      validate: createValidator(this.contracts, { unknownFields: options.unknownFields ?? 'ignore' }),
       topicKeys: new Map(this.contracts.topics.map((t) => [t.topic, t.key])),
     });
     this.hashPii = createPiiHasher(options.piiSalt); // memoizes recent values itself (pii.ts)

@@ -80,9 +80,15 @@ export class Tables {
     return h;
   }
 
-  /** Reloads the table from the catalog (a batch starts from the newest commit of every writer). */
+  /**
+   * Brings the handle to the catalog's newest version (a batch starts from the newest commit of every writer).
+   * The metadata is read and parsed again only when it changed (Catalog.refreshTable): a warm container's own
+   * commits are already in the handle.
+   */
   async refresh(handle: TableHandle): Promise<void> {
-    handle.update(await this.catalog.loadTable(handle.id));
+    const c = this.catalog;
+    const table = c.refreshTable ? await c.refreshTable(handle.table) : await c.loadTable(handle.id);
+    if (table !== handle.table) handle.update(table);
   }
 
   /** Handles opened so far. */

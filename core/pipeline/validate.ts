@@ -30,7 +30,13 @@ export interface QuarantineError {
 }
 
 export type Verdict =
-  | { ok: true; contract: EventContract; event: Record<string, unknown> }
+  | {
+      ok: true;
+      contract: EventContract;
+      event: Record<string, unknown>;
+      /** The event carried keys its contract does not declare (ignored: silver drops them, bronze keeps them). */
+      unknownFields: boolean;
+    }
   | { ok: false; code: QuarantineReason; errors: QuarantineError[] };
 
 export interface RecordValidatorOptions {
@@ -66,7 +72,7 @@ export function createRecordValidator(options: RecordValidatorOptions): RecordVa
         return fail('key_mismatch', [{ path: `$.${keyField}`, code: 'key_mismatch', message }]);
       }
     }
-    return { ok: true, contract: result.contract, event };
+    return { ok: true, contract: result.contract, event, unknownFields: result.unknownFields };
   };
 }
 

@@ -18,6 +18,7 @@ export interface IngestResponse {
   quarantined: number;
   duplicates: number;
   late: number;
+  unknownFields: number;
   alreadyCommitted: number;
   bronzeLanded: number;
   batchBytes: number;
@@ -41,6 +42,7 @@ export const METRICS = {
   quarantined: 'records_quarantined',
   duplicates: 'duplicates_skipped',
   late: 'late_events',
+  unknownFields: 'events_with_unknown_fields',
   commitLatency: 'commit_latency_ms',
   batchBytes: 'batch_bytes',
   alreadyCommitted: 'records_already_committed',
@@ -71,6 +73,7 @@ export function createHandler(
       namespaces: settings.namespaces,
       allowedLatenessSeconds: settings.allowedLatenessSeconds,
       dedupWindowDays: settings.dedupWindowDays,
+      unknownFields: settings.unknownFields,
     });
     return createPipeline({
       catalog,
@@ -78,6 +81,7 @@ export function createHandler(
       namespaces: settings.namespaces,
       allowedLatenessSeconds: settings.allowedLatenessSeconds,
       dedupWindowDays: settings.dedupWindowDays,
+      unknownFields: settings.unknownFields,
       fault: env.SHOPLAKE_FAULT,
     });
   };
@@ -106,6 +110,7 @@ export function createHandler(
     metrics.addMetric(METRICS.quarantined, MetricUnit.Count, result.quarantined);
     metrics.addMetric(METRICS.duplicates, MetricUnit.Count, result.duplicates);
     metrics.addMetric(METRICS.late, MetricUnit.Count, result.late);
+    metrics.addMetric(METRICS.unknownFields, MetricUnit.Count, result.unknownFields);
     metrics.addMetric(METRICS.alreadyCommitted, MetricUnit.Count, result.alreadyCommitted);
     metrics.addMetric(METRICS.batchBytes, MetricUnit.Bytes, result.bytesIn);
     if (Object.keys(result.tables).length > 0) {
@@ -118,6 +123,7 @@ export function createHandler(
       quarantined: result.quarantined,
       duplicates: result.duplicates,
       late: result.late,
+      unknownFields: result.unknownFields,
       alreadyCommitted: result.alreadyCommitted,
       bronze: result.bronze,
       reasons: result.reasons,
@@ -132,6 +138,7 @@ export function createHandler(
       quarantined: result.quarantined,
       duplicates: result.duplicates,
       late: result.late,
+      unknownFields: result.unknownFields,
       alreadyCommitted: result.alreadyCommitted,
       bronzeLanded: result.bronze.landed,
       batchBytes: result.bytesIn,

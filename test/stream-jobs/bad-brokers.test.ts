@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/lake-audit.js';
-import { consumerEnv, isMessage, startConsumer } from '../support/stream-consumer.js';
+import { consumerEnv, isMessage, removeBundles, startConsumer } from '../support/stream-consumer.js';
 import { SASL_AUTHENTICATE_KEY, startSaslRejectBroker, type SaslRejectBroker } from './fixtures/sasl-reject-broker.js';
 
 let warehouse: string;
@@ -13,6 +13,7 @@ beforeAll(async () => {
   warehouse = await tempDir('stream-bad-brokers-');
 });
 afterAll(async () => {
+  await removeBundles();
   await fs.rm(warehouse, { recursive: true, force: true });
 });
 

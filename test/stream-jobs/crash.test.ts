@@ -20,6 +20,7 @@ import {
   isMessage,
   lastOffsets,
   produceAll,
+  removeBundles,
   startConsumer,
   TEST_SALT,
   toPipelineRecords,
@@ -48,6 +49,7 @@ const bytesA = PART_A.reduce((n, r) => n + (r.value?.length ?? 0), 0);
 
 const dirs: string[] = [];
 afterAll(async () => {
+  await removeBundles();
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
 });
 

@@ -25,6 +25,7 @@ import {
   isMessage,
   lastOffsets,
   produceAll,
+  removeBundles,
   startConsumer,
   TEST_SALT,
   toPipelineRecords,
@@ -129,6 +130,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  await removeBundles();
   await broker?.stop();
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
 });

@@ -17,6 +17,7 @@ import {
   isMessage,
   lastOffsets,
   produceAll,
+  removeBundles,
   startConsumer,
   TEST_SALT,
   toPipelineRecords,
@@ -50,6 +51,7 @@ const chunk = (i: number) =>
 
 const dirs: string[] = [];
 afterAll(async () => {
+  await removeBundles();
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
 });
 

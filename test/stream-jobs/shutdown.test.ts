@@ -21,6 +21,7 @@ import {
   lastOffsets,
   produceAll,
   reached,
+  removeBundles,
   startConsumer,
   TEST_SALT,
   toPipelineRecords,
@@ -39,6 +40,7 @@ const RECORDS = withOffsets(
 
 const dirs: string[] = [];
 afterAll(async () => {
+  await removeBundles();
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
 });
 

@@ -18,6 +18,7 @@ import { bundleStreamJobs } from '../../stream-jobs/bundle.js';
 export const TEST_SALT = 'stream-test-salt-0123456789abcdef';
 
 const bundled = new Map<boolean, Promise<string>>();
+const bundleDirs: string[] = [];
 
 /**
  * The ingest bundle (built once per process into a temp dir, like the image's dist/ingest.mjs); `minify: false`
@@ -29,12 +30,19 @@ export function ingestBundle(options: { minify?: boolean } = {}): Promise<string
   if (!b) {
     b = (async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shoplake-stream-bundle-'));
+      bundleDirs.push(dir);
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       return (await bundleStreamJobs(dir, ['ingest'], { minify })).ingest;
     })();
     bundled.set(minify, b);
   }
   return b;
+}
+
+/** Removes the bundles this process built (call from afterAll: test workers may not run exit hooks). */
+export async function removeBundles(): Promise<void> {
+  bundled.clear();
+  await Promise.all(bundleDirs.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
 }
 
 export interface ConsumerEnvOptions {

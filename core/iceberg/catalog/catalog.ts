@@ -31,6 +31,12 @@ export interface Catalog {
   listNamespaces(): Promise<string[]>;
   createTable(id: TableIdentifier, req: CreateTableRequest): Promise<LoadedTable>;
   loadTable(id: TableIdentifier): Promise<LoadedTable>;
+  /**
+   * The newest version of a table already loaded: `table` itself (same object) when the catalog still points at
+   * its metadata file, else what loadTable returns. Cheaper than loadTable when nothing changed (no metadata read
+   * or parse): a long-lived writer calls it before each batch. Optional: callers fall back to loadTable.
+   */
+  refreshTable?(table: LoadedTable): Promise<LoadedTable>;
   tableExists(id: TableIdentifier): Promise<boolean>;
   listTables(namespace: string): Promise<TableIdentifier[]>;
   dropTable(id: TableIdentifier, purge?: boolean): Promise<void>;

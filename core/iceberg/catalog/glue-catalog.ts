@@ -184,6 +184,17 @@ export class GlueCatalog implements Catalog {
     return { identifier: id, metadata, metadataLocation: location, io: this.io };
   }
 
+  /** `table` itself while Glue's metadata_location is still its file (one GetTable); else the newest metadata. */
+  async refreshTable(table: LoadedTable): Promise<LoadedTable> {
+    const id = table.identifier;
+    const t = await this.getGlueTable(id);
+    if (!t) throw new NoSuchTableError(id, 'not found in Glue');
+    const location = icebergMetadataLocation(id, t);
+    if (location === table.metadataLocation) return table;
+    const metadata = await readMetadataFile(this.io, location);
+    return { identifier: id, metadata, metadataLocation: location, io: this.io };
+  }
+
   async dropTable(id: TableIdentifier, purge = false): Promise<void> {
     const t = await this.getGlueTable(id);
     if (!t) throw new NoSuchTableError(id, 'not found in Glue');

@@ -132,6 +132,24 @@ export class LocalCatalog implements Catalog {
     return { identifier: id, metadata, metadataLocation: file, io: this.io };
   }
 
+  /**
+   * `table` itself while its v<N>.metadata.json still exists and no v<N+1> does (two existence checks); else the
+   * table loaded anew (a newer commit, a drop, a re-creation).
+   */
+  async refreshTable(table: LoadedTable): Promise<LoadedTable> {
+    const id = table.identifier;
+    const location = this.tableLocation(id);
+    const version = parseVersion(path.basename(table.metadataLocation));
+    if (version === undefined || path.dirname(table.metadataLocation) !== path.join(location, 'metadata')) {
+      return this.loadTable(id);
+    }
+    const [newer, current] = await Promise.all([
+      this.versionFileThatExists(location, version + 1),
+      this.io.exists(table.metadataLocation),
+    ]);
+    return newer !== undefined || !current ? this.loadTable(id) : table;
+  }
+
   async dropTable(id: TableIdentifier, purge = false): Promise<void> {
     const location = this.tableLocation(id);
     if (!(await isTableDir(location))) throw new NoSuchTableError(id);

@@ -198,7 +198,10 @@ export class DataFileWriter {
   async close(): Promise<DataFile[]> {
     if (this.closed) throw new Error(`data file ${this.location} is already closed`);
     this.closed = true;
-    if (this.recordCount === 0) return [];
+    if (this.recordCount === 0) {
+      this.encoder.dispose();
+      return [];
+    }
     let encoded;
     try {
       if (this.failure) throw this.failure;

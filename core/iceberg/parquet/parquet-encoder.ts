@@ -4,10 +4,11 @@
 // Column chunks are encoded here from the typed buffers of column-buffers.ts, with no per-value JS objects:
 // DATA_PAGE (v1, as parquet-mr, Trino/Athena and Iceberg Java write) with RLE/bit-packed levels, values PLAIN or,
 // where it pays, RLE_DICTIONARY after a PLAIN dictionary page (built here per column chunk for strings, binary,
-// INT32 and INT64: kept when dictionary + indexes are smaller than PLAIN, parquet-mr's rule, and under 2 MiB); pages of ~pageSize bytes cut at row starts, each compressed on its own; an offset index
-// for chunks of more than one page; column statistics in the footer. Bytes leave through `sink` as they are
-// produced (in ~1 MiB chunks, always at the end of a row group), so a file is never held whole in memory.
-// Assumes a little-endian host (x86, ARM), where typed arrays already hold PLAIN's byte order.
+// INT32 and INT64; kept when dictionary + indexes are smaller than PLAIN, parquet-mr's rule, and under 2 MiB);
+// pages of ~pageSize bytes cut at row starts, each compressed on its own; an offset index for chunks of more than
+// one page; column statistics in the footer. Bytes leave through `sink` as they are produced (in ~1 MiB chunks,
+// always at the end of a row group), so a file is never held whole in memory. Assumes a little-endian host (x86,
+// ARM), where typed arrays already hold PLAIN's byte order.
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import type { KeyValue, SchemaElement } from 'hyparquet';
 import { giveBuffer, takeBuffer } from './buffer-pool.js';

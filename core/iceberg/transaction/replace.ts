@@ -20,7 +20,12 @@ import { newSnapshotId } from './snapshot-id.js';
 import { checkSummaryProperties, currentSnapshot, produceSnapshot } from './snapshot-producer.js';
 
 export interface ReplaceOptions {
-  summary?: Record<string, string>;
+  /**
+   * Snapshot summary properties. As a function (as AppendOptions.summary) it is called on every commit attempt with
+   * the base the snapshot is applied to, so values carried from the base (e.g. the `shoplake.*` offsets that
+   * maintenance must keep on the snapshots it produces) stay current when a concurrent append lands first.
+   */
+  summary?: Record<string, string> | ((base: TableMetadata) => Record<string, string>);
   /** Spec the added files were partitioned with; the table's default spec if absent. */
   specId?: number;
   /**
@@ -59,7 +64,7 @@ export class ReplaceFilesOperation implements Operation {
     checkDataFiles(table, this.name, add, this.specId);
     if (add.some((f) => f.content !== DataContent.Data)) fail('only data files can be added (content 0)');
     for (const f of add) if (this.remove.has(f.file_path)) fail(`${f.file_path} is both removed and added`);
-    checkSummaryProperties(table.identifier, this.name, options.summary);
+    if (typeof options.summary !== 'function') checkSummaryProperties(table.identifier, this.name, options.summary);
     this.add = [...add];
     this.startingSnapshotId = currentSnapshot(table.metadata)?.['snapshot-id'];
     this.snapshotId = newSnapshotId(table.metadata);
@@ -73,6 +78,9 @@ export class ReplaceFilesOperation implements Operation {
     const fail = (msg: string): never => {
       throw new ValidationError(ctx.table, this.name, msg);
     };
+    const summary = this.options.summary;
+    const properties = typeof summary === 'function' ? summary(base) : summary;
+    if (typeof summary === 'function') checkSummaryProperties(ctx.table, this.name, properties);
     const parentManifests = await readManifestFiles(ctx.io, currentSnapshot(base));
 
     // Delete files committed since the replace was planned were not applied to the rows it rewrote.
@@ -128,7 +136,7 @@ export class ReplaceFilesOperation implements Operation {
       manifests: [...added, ...rewritten, ...kept],
       added: this.add,
       removed,
-      properties: this.options.summary,
+      properties,
     });
   }
 

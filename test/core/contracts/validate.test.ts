@@ -1,12 +1,17 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the tests mutate arbitrary contract and event JSON */
 import { describe, expect, it } from 'vitest';
-import { contracts, EVENT_TYPES, validate } from '../../../core/contracts/index.js';
+import { contracts, createValidator, EVENT_TYPES, validate } from '../../../core/contracts/index.js';
 import type { ContractField, EventType } from '../../../core/contracts/index.js';
 import { NOW, valid } from './fixtures.js';
 
 const check = (event: unknown, topic?: string) => validate(event, { now: NOW, ...(topic ? { topic } : {}) });
 const codes = (event: unknown) => {
   const r = check(event);
+  return r.ok ? [] : r.errors.map((e) => `${e.code} ${e.path}`);
+};
+const strict = createValidator(contracts(), { unknownFields: 'reject' });
+const strictCodes = (event: unknown) => {
+  const r = strict(event, { now: NOW });
   return r.ok ? [] : r.errors.map((e) => `${e.code} ${e.path}`);
 };
 
@@ -55,10 +60,12 @@ describe('validate: invalid events derived from every contract', () => {
         expect(codes(e), f.name).toEqual([`wrong_type $.${f.name}`]);
       }
     });
-    it(`${type}: an undeclared key -> unknown_field`, () => {
+    it(`${type}: an undeclared key is ignored (flagged), or unknown_field when strict`, () => {
       const e = valid(type);
+      expect(check(e)).toMatchObject({ ok: true, unknownFields: false });
       e.totalPrice = '1.00';
-      expect(codes(e)).toEqual(['unknown_field $.totalPrice']);
+      expect(check(e)).toMatchObject({ ok: true, unknownFields: true });
+      expect(strictCodes(e)).toEqual(['unknown_field $.totalPrice']);
     });
   }
 });
@@ -108,7 +115,12 @@ const cases: Case[] = [
   ['order_created', 'null line item', (e) => (e.line_items[1] = null), ['missing_required $.line_items[1]']],
   ['order_created', 'line item not an object', (e) => (e.line_items[0] = 'x'), ['wrong_type $.line_items[0]']],
   ['order_created', 'nested required missing', (e) => delete e.customer.id, ['missing_required $.customer.id']],
-  ['order_created', 'nested unknown key', (e) => (e.customer.nickname = 'A'), ['unknown_field $.customer.nickname']],
+  [
+    'order_created',
+    'nested prototype key',
+    (e) => (e.customer.constructor = 'A'),
+    ['forbidden_key $.customer.constructor'],
+  ],
   [
     'order_created',
     'map value of wrong type',
@@ -207,13 +219,28 @@ describe('validate: the invalid table', () => {
     e.line_items[0].quantity = 0;
     e.line_items[1].price = -1;
     e.extra = 1;
-    expect(codes(e)).toEqual([
+    const expected = [
       'pattern_mismatch $.currency',
       'invalid_decimal $.total_price',
       'out_of_range $.line_items[0].quantity',
       'out_of_range $.line_items[1].price',
-      'unknown_field $.extra',
+    ];
+    expect(codes(e)).toEqual(expected);
+    expect(strictCodes(e)).toEqual([...expected, 'unknown_field $.extra']);
+  });
+
+  it('ignores undeclared keys at any depth by default, flags them, and strict mode names each one', () => {
+    const e: Record<string, any> = valid('order_created');
+    e.customer.nickname = 'A';
+    e.line_items[1].fulfillment_service = 'manual';
+    e.admin_graphql_api_id = 'gid://shopify/Order/1';
+    expect(check(e)).toMatchObject({ ok: true, eventType: 'order_created', unknownFields: true });
+    expect(strictCodes(e)).toEqual([
+      'unknown_field $.customer.nickname',
+      'unknown_field $.line_items[1].fulfillment_service',
+      'unknown_field $.admin_graphql_api_id',
     ]);
+    expect(() => createValidator(contracts(), { unknownFields: 'drop' as 'ignore' })).toThrow(/unknownFields/);
   });
 
   it('dispatch failures: not an object, missing / wrong / unknown event_type, wrong topic', () => {

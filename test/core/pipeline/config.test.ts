@@ -27,8 +27,12 @@ describe('settingsFromEnv', () => {
       namespaces: { bronze: 'bronze', silver: 'shoplake_dev_silver', ops: 'ops' },
       allowedLatenessSeconds: 259200,
       dedupWindowDays: 7,
+      unknownFields: 'ignore',
     });
     expect(settingsFromEnv({ SHOPLAKE_WAREHOUSE: '/tmp/wh' }).catalog).toBe('local');
+    expect(settingsFromEnv({ SHOPLAKE_WAREHOUSE: '/tmp/wh', SHOPLAKE_UNKNOWN_FIELDS: 'reject' }).unknownFields).toBe(
+      'reject',
+    );
   });
 
   it('names the variable of a missing or malformed value', () => {
@@ -38,6 +42,9 @@ describe('settingsFromEnv', () => {
     );
     expect(() => settingsFromEnv({ SHOPLAKE_WAREHOUSE: '/x', SHOPLAKE_DEDUP_WINDOW_DAYS: '-1' })).toThrow(
       /SHOPLAKE_DEDUP_WINDOW_DAYS="-1"/,
+    );
+    expect(() => settingsFromEnv({ SHOPLAKE_WAREHOUSE: '/x', SHOPLAKE_UNKNOWN_FIELDS: 'drop' })).toThrow(
+      /SHOPLAKE_UNKNOWN_FIELDS="drop"/,
     );
   });
 

@@ -260,3 +260,42 @@ describe('replays', () => {
     expect(r.landed + r.quarantined + r.duplicates + r.alreadyCommitted).toBe(250);
   });
 });
+
+describe('fields a contract does not declare', () => {
+  /** Good records, every third one carrying extra top-level and nested keys as Shopify webhooks do. */
+  function withExtras(): { records: PipelineRecord[]; extra: Set<string> } {
+    const { records, generated } = generatedRecords({ events: 300, seed: 12, badShare: 0, duplicateShare: 0 });
+    const extra = new Set<string>();
+    const out = records.map((r, i) => {
+      const e = generated[i]!.event;
+      if (i % 3 !== 0 || !e) return r;
+      extra.add(e.event_id);
+      const text = Buffer.from(r.value!).toString('utf8');
+      const more = text.replace(/}$/, ',"admin_graphql_api_id":"gid://shopify/X/1","presentment":{"currency":"EUR"}}');
+      return { ...r, value: Buffer.from(more) };
+    });
+    return { records: out, extra };
+  }
+
+  it('lands such events by default, counts them, and keeps the raw payload in bronze only', async () => {
+    const catalog = await warehouse();
+    const { records, extra } = withExtras();
+    const r = await createPipeline({ catalog, piiSalt: SALT }).process(records);
+    expect(r).toMatchObject({ recordsIn: records.length, quarantined: 0, unknownFields: extra.size });
+    expect(r.landed + r.duplicates).toBe(records.length);
+    const rows = await tableRows(catalog, 'silver', 'page_viewed');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(Object.keys(row)).not.toContain('admin_graphql_api_id');
+    const bronze = await tableRows(catalog, 'bronze', 'behaviour', ['payload']);
+    expect(bronze.filter((b) => (b.payload as string).includes('admin_graphql_api_id')).length).toBeGreaterThan(0);
+  });
+
+  it("quarantines them as unknown_field with unknownFields: 'reject'", async () => {
+    const catalog = await warehouse();
+    const { records, extra } = withExtras();
+    const r = await createPipeline({ catalog, piiSalt: SALT, unknownFields: 'reject' }).process(records);
+    expect(r.quarantined).toBe(extra.size);
+    expect(r.reasons).toEqual({ unknown_field: extra.size });
+    expect(r.unknownFields).toBe(0);
+  });
+});

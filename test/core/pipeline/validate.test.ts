@@ -44,7 +44,11 @@ describe('record validation', () => {
   it('keeps at most 20 errors, the first one giving the reason code', () => {
     const e = { ...good.event!, event_id: 5 } as Record<string, unknown>;
     for (let i = 0; i < 40; i++) e[`extra_${i}`] = i;
-    const v = validate(decodeRecord({ ...toPipelineRecord(good), value: Buffer.from(JSON.stringify(e)) }), Date.now());
+    const strict = createRecordValidator({
+      validate: createValidator(contracts(), { unknownFields: 'reject' }),
+      topicKeys: new Map(contracts().topics.map((t) => [t.topic, t.key])),
+    });
+    const v = strict(decodeRecord({ ...toPipelineRecord(good), value: Buffer.from(JSON.stringify(e)) }), Date.now());
     expect(v.ok).toBe(false);
     if (v.ok) return;
     expect(v.code).toBe('wrong_type');

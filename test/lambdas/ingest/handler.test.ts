@@ -173,7 +173,8 @@ describe('handler on the AWS path (S3 on loopback, Glue stub, Secrets Manager st
           if (i === 1) s3.failNext(40);
           if (i === 2) glue.failNext('UpdateTable', 'InternalServiceException', 1);
           let response: IngestResponse | undefined;
-          for (let attempt = 0; attempt < 4 && !response; attempt++) {
+          // Lambda retries until the batch lands (an attempt uses up a few of the outage's failed requests).
+          for (let attempt = 0; attempt < 20 && !response; attempt++) {
             try {
               response = await handler(e);
             } catch (err) {

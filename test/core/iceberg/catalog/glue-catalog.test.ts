@@ -167,6 +167,19 @@ describe('GlueCatalog (through the real GlueClient, against GlueStub)', () => {
     expect(versions.TableVersions).toEqual([]);
   });
 
+  it('refreshTable keeps the loaded table while Glue points at its file, and reads the newer one otherwise', async () => {
+    const id = { namespace: 'silver', name: 'refreshed' };
+    const t0 = await catalog.createTable(id, { schema });
+    expect(await catalog.refreshTable(t0)).toBe(t0);
+    const t1 = await new GlueCatalog({ client: glue, warehouse: dir }).commitTable(t0, withProperty(t0, 'a', '1'));
+    const r1 = await catalog.refreshTable(t0);
+    expect(r1.metadataLocation).toBe(t1.metadataLocation);
+    expect(r1.metadata.properties?.a).toBe('1');
+    expect(await catalog.refreshTable(r1)).toBe(r1);
+    await catalog.dropTable(id);
+    await expect(catalog.refreshTable(r1)).rejects.toBeInstanceOf(NoSuchTableError);
+  });
+
   it('archives table versions when skipArchive is false', async () => {
     const archiving = new GlueCatalog({ client: glue, warehouse: dir, skipArchive: false });
     const id = { namespace: 'silver', name: 'archived' };

@@ -218,6 +218,29 @@ describe('LocalCatalog tables (Hadoop layout)', () => {
   });
 });
 
+describe('LocalCatalog.refreshTable', () => {
+  it('returns the same table while it is current, and the newest one after another writer, a drop or a re-create', async () => {
+    const id = { namespace: 'db', name: 'refreshed' };
+    const t1 = await catalog.createTable(id, { schema });
+    expect(await catalog.refreshTable(t1)).toBe(t1);
+    // Another writer (a second catalog object) commits v2: the refresh reads it.
+    const t2 = await new LocalCatalog(warehouse).commitTable(t1, withProperty(t1, 'a', '1'));
+    const r2 = await catalog.refreshTable(t1);
+    expect(r2).not.toBe(t1);
+    expect(r2.metadataLocation).toBe(t2.metadataLocation);
+    expect(r2.metadata.properties?.a).toBe('1');
+    expect(await catalog.refreshTable(r2)).toBe(r2);
+    // Dropped and created again at v1: the old v2 handle is stale even though no v3 exists.
+    await catalog.dropTable(id);
+    const fresh = await catalog.createTable(id, { schema });
+    const r3 = await catalog.refreshTable(r2);
+    expect(r3.metadataLocation).toBe(fresh.metadataLocation);
+    expect(r3.metadata['table-uuid']).toBe(fresh.metadata['table-uuid']);
+    await catalog.dropTable(id);
+    await expect(catalog.refreshTable(r3)).rejects.toBeInstanceOf(NoSuchTableError);
+  });
+});
+
 describe('LocalCatalog and other writers', () => {
   it('reads gzip-compressed vN.gz.metadata.json as Java writes with write.metadata.compression-codec=gzip', async () => {
     const id = { namespace: 'db', name: 'gz' };

@@ -166,6 +166,41 @@ describe('dictionary encoding', () => {
   });
 });
 
+describe('a rejected row', () => {
+  it('leaves no trace in values, dictionaries or bounds', async () => {
+    const schema: Schema = {
+      type: 'struct',
+      'schema-id': 0,
+      fields: [
+        { id: 1, name: 'code', required: true, type: 'string' },
+        { id: 2, name: 'n', required: true, type: 'long' },
+        {
+          id: 3,
+          name: 'items',
+          required: false,
+          type: { type: 'list', 'element-id': 4, 'element-required': true, element: 'string' },
+        },
+      ],
+    };
+    const location = join(dir, 'rejected.parquet');
+    const w = new DataFileWriter({ io: new LocalFileIO(), schema, location, compression: zstd });
+    const rows = Array.from({ length: 300 }, (_, i) => ({ code: `m${i % 3}`, n: i, items: [`x${i % 2}`] }));
+    for (const r of rows.slice(0, 150)) w.write(r);
+    // 'a' would become the lower bound and a new dictionary entry; the row fails at its last column
+    expect(() => w.write({ code: 'a', n: -5, items: ['zz', null] })).toThrow(/column "items\[1\]": required value/);
+    for (const r of rows.slice(150)) w.write(r);
+    const [file] = await w.close();
+    const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
+    expect(file!.record_count).toBe(300);
+    expect(text(file!.lower_bounds!.get(1))).toBe('m0');
+    expect(new DataView(file!.lower_bounds!.get(2)!.buffer).getBigInt64(0, true)).toBe(0n);
+    expect(await readDataFile(new LocalFileIO(), location, { schema })).toEqual(rows);
+    const [r] = await query(`select count(*)::int as n, count(distinct code)::int as codes, min(n)::int as lo,
+        sum(len(items))::int as items from read_parquet('${location}')`);
+    expect(r).toEqual({ n: 300, codes: 3, lo: 0, items: 300 });
+  });
+});
+
 describe('Athena-compatible layout', () => {
   // the Athena-written fixture: `table` root, OPTIONAL id int (1) and name string (2), two rows, ZSTD
   const fixture = join(

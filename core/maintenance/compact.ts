@@ -1,0 +1,232 @@
+// Compact (the template the other operation files of this folder mirror: options, a result, one exported async
+// function taking the catalog and a loaded table; the Kafka state guarded by protocol.ts).
+//
+// Rewrites the small data files of each partition (plan.ts) into target-size Parquet files with the table's own
+// write settings (schema, codec, metrics modes), sorted by the table's sort order when a group is small enough to
+// sort in memory (`sortMaxBytes`), and commits them in ONE snapshot per table through Transaction.replaceFiles:
+// operation=replace, the same record count asserted (by us per group, and by replaceFiles overall).
+//
+// Exactly once: the snapshot carries every `shoplake.*` key of the snapshot the pipeline reads its offsets from,
+// recomputed against the newest base on every attempt (protocol.ts carriedSummary), and the commit goes through
+// guardCatalog. A concurrent ingest append is an ordinary commit conflict: the transaction reloads, re-applies (the
+// replace still applies: its files are still live) and retries; the appended files are untouched. A concurrent
+// compaction of the same files fails ours with ValidationError, and our new files are deleted.
+//
+// Manifests: not rewritten here. The replace writes one manifest for the new files and rewrites each manifest that
+// held a removed file; manifests left with no live file are dropped by the next commit, and the ingest path's
+// fast append merges manifests past commit.manifest.min-count-to-merge (transaction/append.ts). `manifestsBefore`
+// and `manifestsAfter` report the effect.
+import type { Catalog, LoadedTable } from '../iceberg/catalog/catalog.js';
+import { readManifestList } from '../iceberg/avro/manifest-list-reader.js';
+import {
+  codecFromProperty,
+  DataFileNamer,
+  loadCompression,
+  metricsConfigFromProperties,
+  RollingDataFileWriter,
+} from '../iceberg/parquet/index.js';
+import type { Compression } from '../iceberg/parquet/index.js';
+import { currentSchema } from '../iceberg/scan/plan-files.js';
+import { readTaskRows } from '../iceberg/scan/read-rows.js';
+import type { Row } from '../iceberg/scan/read-rows.js';
+import type { DataFile } from '../iceberg/spec/manifest.js';
+import { partitionToPath } from '../iceberg/spec/transform.js';
+import { PARQUET_COMPRESSION } from '../iceberg/spec/table-properties.js';
+import type { TableMetadata } from '../iceberg/spec/table-metadata.js';
+import { Transaction } from '../iceberg/transaction/transaction.js';
+import { planCompaction } from './plan.js';
+import type { CompactionGroup, PlanOptions } from './plan.js';
+import { carriedSummary, guardCatalog, guardErrorOf } from './protocol.js';
+import { sortComparator } from './sort-rows.js';
+
+/** Groups up to this many input bytes are sorted in memory (rows as JS objects take ~10-20x their Parquet size). */
+export const DEFAULT_SORT_MAX_BYTES = 32 * 1024 * 1024;
+/** Buffered bytes per row group of the compacted files (bounds the writer's memory). */
+export const DEFAULT_COMPACTION_ROW_GROUP_BYTES = 64 * 1024 * 1024;
+
+export interface CompactOptions extends PlanOptions {
+  /** Sort a group's rows by the table's sort order when its input is at most this many bytes (0: never sort). */
+  sortMaxBytes?: number;
+  rowGroupBytes?: number;
+  /** Plan only: report what would be rewritten, write and commit nothing. */
+  dryRun?: boolean;
+}
+
+export interface CompactResult {
+  table: string;
+  dryRun: boolean;
+  dataFilesBefore: number;
+  bytesBefore: number;
+  manifestsBefore: number;
+  /** Groups rewritten (each into one file, more only when it outgrew the target). */
+  groups: number;
+  sortedGroups: number;
+  rewrittenFiles: number;
+  rewrittenBytes: number;
+  records: number;
+  addedFiles: number;
+  addedBytes: number;
+  /** Small files left alone (delete files apply, older spec, outside the window). */
+  skippedFiles: number;
+  /**
+   * After the commit (concurrent appends included); equal to the "before" figures when nothing was committed; in a
+   * dry run the projected file count (one file per group).
+   */
+  dataFilesAfter: number;
+  bytesAfter: number;
+  manifestsAfter: number;
+  snapshotId?: bigint;
+  /** Commit attempts (more than 1: a concurrent writer committed first). */
+  attempts: number;
+}
+
+export async function compactTable(
+  catalog: Catalog,
+  table: LoadedTable,
+  options: CompactOptions = {},
+): Promise<CompactResult> {
+  const name = `${table.identifier.namespace}.${table.identifier.name}`;
+  const plan = await planCompaction(table, options);
+  const result: CompactResult = {
+    table: name,
+    dryRun: options.dryRun === true,
+    dataFilesBefore: plan.dataFiles,
+    bytesBefore: plan.dataBytes,
+    manifestsBefore: plan.manifests,
+    groups: plan.groups.length,
+    sortedGroups: 0,
+    rewrittenFiles: plan.groups.reduce((n, g) => n + g.tasks.length, 0),
+    rewrittenBytes: plan.groups.reduce((n, g) => n + g.bytes, 0),
+    records: plan.groups.reduce((n, g) => n + g.records, 0),
+    addedFiles: 0,
+    addedBytes: 0,
+    skippedFiles: plan.skipped,
+    dataFilesAfter: plan.dataFiles,
+    bytesAfter: plan.dataBytes,
+    manifestsAfter: plan.manifests,
+    attempts: 0,
+  };
+  if (plan.groups.length === 0) return result;
+  if (options.dryRun) {
+    // Projected: each group becomes one file.
+    result.dataFilesAfter = plan.dataFiles - result.rewrittenFiles + plan.groups.length;
+    return result;
+  }
+
+  const rewriter = await GroupRewriter.open(table, options, plan.targetFileBytes);
+  const added: DataFile[] = [];
+  try {
+    for (const group of plan.groups) {
+      const files = await rewriter.rewrite(group);
+      added.push(...files);
+      const written = files.reduce((n, f) => n + f.record_count, 0);
+      if (written !== group.records) {
+        throw new Error(`${name}: rewrote ${group.records} records of ${group.tasks.length} files into ${written}`);
+      }
+    }
+  } catch (e) {
+    await deleteQuietly(table, added);
+    throw e;
+  }
+  result.sortedGroups = rewriter.sortedGroups;
+  result.addedFiles = added.length;
+  result.addedBytes = added.reduce((n, f) => n + f.file_size_in_bytes, 0);
+
+  const removed = plan.groups.flatMap((g) => g.tasks.map((t) => t.file));
+  const tx = new Transaction(guardCatalog(catalog), table, { deleteAddedFilesOnFailure: true });
+  tx.replaceFiles(removed, added, { summary: (base: TableMetadata) => carriedSummary(base) });
+  let committed: LoadedTable;
+  try {
+    committed = await tx.commit();
+  } catch (e) {
+    const guard = guardErrorOf(e);
+    if (guard) {
+      // The guard refused the swap, so nothing references the new files.
+      await deleteQuietly(table, added);
+      throw guard;
+    }
+    throw e;
+  }
+  result.attempts = tx.attempts;
+  result.snapshotId = tx.snapshotIds.at(-1);
+  const snap = committed.metadata.snapshots?.find((s) => s['snapshot-id'] === result.snapshotId);
+  if (snap) {
+    result.dataFilesAfter = Number(snap.summary['total-data-files'] ?? NaN);
+    result.bytesAfter = Number(snap.summary['total-files-size'] ?? NaN);
+    result.manifestsAfter = (await readManifestList(committed.io, snap['manifest-list'])).length;
+  }
+  return result;
+}
+
+/** Reads a group's files and writes their rows into the group's partition with the table's write settings. */
+class GroupRewriter {
+  sortedGroups = 0;
+  private readonly namer = new DataFileNamer();
+
+  private constructor(
+    private readonly table: LoadedTable,
+    private readonly options: CompactOptions,
+    private readonly compression: Compression,
+    private readonly compare: ((a: Row, b: Row) => number) | undefined,
+    private readonly sortOrderId: number,
+    private readonly targetFileBytes: number,
+  ) {}
+
+  static async open(table: LoadedTable, options: CompactOptions, targetFileBytes: number): Promise<GroupRewriter> {
+    const m = table.metadata;
+    const compression = await loadCompression(codecFromProperty(m.properties?.[PARQUET_COMPRESSION]));
+    const order = m['sort-orders'].find((o) => o['order-id'] === m['default-sort-order-id']);
+    const compare = order && order.fields.length > 0 ? sortComparator(order, currentSchema(m)) : undefined;
+    return new GroupRewriter(table, options, compression, compare, compare ? order!['order-id'] : 0, targetFileBytes);
+  }
+
+  async rewrite(group: CompactionGroup): Promise<DataFile[]> {
+    const { table, options } = this;
+    const m = table.metadata;
+    const schema = currentSchema(m);
+    const spec = m['partition-specs'].find((s) => s['spec-id'] === group.specId)!;
+    const props = m.properties ?? {};
+    const dataLocation = (props['write.data.path'] ?? `${m.location.replace(/\/+$/, '')}/data`).replace(/\/+$/, '');
+    const partitionPath = spec.fields.length > 0 ? `/${partitionToPath(spec, schema, group.partition)}` : '';
+    const sort = this.compare !== undefined && group.bytes <= (options.sortMaxBytes ?? DEFAULT_SORT_MAX_BYTES);
+    const writer = new RollingDataFileWriter({
+      io: table.io,
+      schema,
+      directory: `${dataLocation}${partitionPath}`,
+      partition: group.partition,
+      targetFileBytes: this.targetFileBytes,
+      rowGroupBytes: options.rowGroupBytes ?? DEFAULT_COMPACTION_ROW_GROUP_BYTES,
+      compression: this.compression,
+      metrics: metricsConfigFromProperties(props, schema),
+      namer: this.namer,
+      sortOrderId: sort ? this.sortOrderId : 0,
+    });
+    try {
+      if (sort) {
+        const rows: Row[] = [];
+        for (const task of group.tasks) for (const r of await readTaskRows(table.io, task, schema)) rows.push(r);
+        rows.sort(this.compare);
+        for (const r of rows) {
+          writer.write(r);
+          if (writer.needsDrain) await writer.drain();
+        }
+        this.sortedGroups++;
+      } else {
+        for (const task of group.tasks) {
+          for (const r of await readTaskRows(table.io, task, schema)) {
+            writer.write(r);
+            if (writer.needsDrain) await writer.drain();
+          }
+        }
+      }
+      return await writer.close();
+    } catch (e) {
+      await deleteQuietly(table, await writer.abort().catch(() => []));
+      throw e;
+    }
+  }
+}
+
+async function deleteQuietly(table: LoadedTable, files: DataFile[]): Promise<void> {
+  await Promise.all(files.map((f) => table.io.delete(f.file_path).catch(() => undefined)));
+}
