@@ -4,8 +4,9 @@
 // RSS bounded by the backpressure limit plus a stated constant.
 //
 // Generator events (the default mix: ~1% duplicates, 2% late, 0.5% bad; oversized ones at 200 KB, under the
-// producer's 1 MiB limit) are produced once to every contract topic
-// (64 partitions each, records spread round-robin, so that no partition passes the mock's 5 MiB retention). Each round then:
+// producer's 1 MiB limit) are produced once to every contract topic (64 partitions each, records spread round-robin
+// so that no partition passes the mock's 5 MiB retention, produced partition by partition: see below).
+// Each round then:
 // - bare: a kafkajs consumer group (in this process, same fetch sizes as the consumer) reads them all: eachBatch,
 //   counting value bytes; timed from GROUP_JOIN to the last record;
 // - end to end: the bundled stream-jobs/ingest (dist/ingest.mjs, as the image runs it) in a child process with a new
@@ -14,7 +15,8 @@
 //   waiting for the commit interval. Its CPU time and peak RSS (VmHWM) come from /proc.
 // Rates are per wall-clock second and per CPU second (the machine is shared: the CPU rate is the steadier one).
 // BENCH_STREAM_EVENTS (default 200000), BENCH_STREAM_ROUNDS (default 3), BENCH_STREAM_PROFILE=<dir>: one more
-// end-to-end run with --cpu-prof into <dir>, and the top functions by self time.
+// end-to-end run with --cpu-prof into <dir> (an unminified bundle), and its self time by module and function;
+// BENCH_STREAM_NODE_ARGS: node flags for the consumer (e.g. --max-old-space-size=256).
 import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -39,7 +41,9 @@ import { fmt, mb, median } from './lib.js';
 const EVENTS = Number(process.env.BENCH_STREAM_EVENTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_STREAM_ROUNDS ?? 3);
 const PROFILE = process.env.BENCH_STREAM_PROFILE;
-const PARTITIONS = 64;
+/** Extra node flags for the consumer child, e.g. --max-old-space-size=256. */
+const NODE_ARGS = (process.env.BENCH_STREAM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const PARTITIONS = Number(process.env.BENCH_STREAM_PARTITIONS ?? 64);
 const MiB = 1024 * 1024;
 const TOPICS = contracts().topics.map((t) => t.topic);
 const FETCH = { maxBytesPerPartition: 4 * MiB, maxBytes: 16 * MiB }; // the consumer's defaults
@@ -99,6 +103,8 @@ async function bare(kafka: Kafka, groupId: string, total: number): Promise<Rate>
 
 interface EndToEnd extends Rate {
   peakRss: number;
+  /** Largest V8 heap in use seen by the health polls (garbage included). */
+  peakHeap: number;
   baseRss: number;
   batches: number;
   commitP50: number;
@@ -125,7 +131,7 @@ async function endToEnd(
         extra: { SHOPLAKE_KAFKA_LOG_LEVEL: 'warn' },
       }),
       groupId,
-      { nodeArgs, minify: nodeArgs.length === 0 },
+      { nodeArgs: [...NODE_ARGS, ...nodeArgs], minify: !nodeArgs.includes('--cpu-prof') },
     );
     const url = await c.healthUrl();
     const join = await c.waitFor(isMessage('joined the consumer group'), 120_000, 'a group join');
@@ -133,9 +139,11 @@ async function endToEnd(
     const cpuAtJoin = cpuMs(c.pid);
     const baseRss = procStatus(c.pid, 'VmRSS');
     // Every record taken: stop, so that the tail batch commits now (not after the commit interval).
+    let peakHeap = 0;
     for (;;) {
       const committed = commits(c).reduce((n, l) => n + Number(l.recordsIn), 0);
       const h = await health(url);
+      peakHeap = Math.max(peakHeap, (h.body.memory as { heapUsedBytes: number }).heapUsedBytes);
       const inFlight = (h.body.batch as { records: number }).records;
       if (committed + inFlight >= total) break;
       if (h.status !== 200) throw new Error(`consumer unhealthy: ${JSON.stringify(h.body)}\n${c.dump()}`);
@@ -158,6 +166,7 @@ async function endToEnd(
       wall: (total / (endAt - joinedAt)) * 1000,
       cpu: (total / cpu) * 1000,
       peakRss,
+      peakHeap,
       baseRss,
       batches: cs.length,
       commitP50: median(cs.map((l) => Number(l.commitLatencyMs))),
@@ -217,17 +226,17 @@ function profileSummary(file: string, n = 20): { functions: string[]; modules: s
 const load0 = loadavg();
 const broker = await startKafkaBroker({ brokers: 3, topics: Object.fromEntries(TOPICS.map((t) => [t, PARTITIONS])) });
 try {
-  // Round-robin over each topic's partitions: keyed by shop_id, a few large shops would put more than the mock's
-  // 5 MiB into single partitions. The key stays the shop_id (the pipeline checks it); the partition is not checked.
+  // Records are spread round-robin over each topic's partitions (keyed by shop_id, a few large shops would put more
+  // than the mock's 5 MiB into single partitions; the key stays the shop_id, which the pipeline checks) and produced
+  // partition by partition, so that record batches are ~1 MiB: the mock answers a Fetch with one record batch per
+  // partition (rdkafka_mock_handlers.c, "FIXME: Multiple messageSets"), where a broker returns up to the fetch size.
   const perTopic = new Map<string, number>();
-  const records = withOffsets(
-    [...generateEvents({ events: EVENTS, seed: 20251122, oversizedBytes: 200_000 })].map((g) => {
-      const n = perTopic.get(g.topic) ?? 0;
-      perTopic.set(g.topic, n + 1);
-      return { ...fromGenerated(g), partition: n % PARTITIONS };
-    }),
-  );
-
+  const spread = [...generateEvents({ events: EVENTS, seed: 20251122, oversizedBytes: 200_000 })].map((g) => {
+    const n = perTopic.get(g.topic) ?? 0;
+    perTopic.set(g.topic, n + 1);
+    return { ...fromGenerated(g), partition: n % PARTITIONS };
+  });
+  const records = withOffsets(spread.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition));
   const bytes = records.reduce((n, r) => n + (r.value?.length ?? 0), 0);
   let t = performance.now();
   await produceAll(broker.bootstrap, records);

@@ -3,8 +3,9 @@
 //
 // Rewrites the small data files of each partition (plan.ts) into target-size Parquet files with the table's own
 // write settings (schema, codec, metrics modes), sorted by the table's sort order when a group is small enough to
-// sort in memory (`sortMaxBytes`), and commits them in ONE snapshot per table through Transaction.replaceFiles:
-// operation=replace, the same record count asserted (by us per group, and by replaceFiles overall).
+// sort in memory (`sortMaxBytes`), and commits them through Transaction.replaceFiles: operation=replace, the same
+// record count asserted (by us per group, and by replaceFiles per commit). One snapshot per table, or one per
+// `commitEveryBytes` of input (default 2 GiB) so that a large backlog keeps its progress if the task stops.
 //
 // Exactly once: the snapshot carries every `shoplake.*` key of the snapshot the pipeline reads its offsets from,
 // recomputed against the newest base on every attempt (protocol.ts carriedSummary), and the commit goes through
@@ -27,6 +28,7 @@ import {
 } from '../iceberg/parquet/index.js';
 import type { Compression } from '../iceberg/parquet/index.js';
 import { currentSchema } from '../iceberg/scan/plan-files.js';
+import type { FileScanTask } from '../iceberg/scan/plan-files.js';
 import { readTaskRows } from '../iceberg/scan/read-rows.js';
 import type { Row } from '../iceberg/scan/read-rows.js';
 import type { DataFile } from '../iceberg/spec/manifest.js';
@@ -43,11 +45,23 @@ import { sortComparator } from './sort-rows.js';
 export const DEFAULT_SORT_MAX_BYTES = 32 * 1024 * 1024;
 /** Buffered bytes per row group of the compacted files (bounds the writer's memory). */
 export const DEFAULT_COMPACTION_ROW_GROUP_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_READ_CONCURRENCY = 8;
+/** Parquet bytes of the files being read ahead at most (beyond the one being written out). */
+const READ_AHEAD_BYTES = 32 * 1024 * 1024;
+/** Input bytes rewritten per replace commit (partial progress for large backlogs). */
+export const DEFAULT_COMMIT_EVERY_BYTES = 2 * 1024 * 1024 * 1024;
 
 export interface CompactOptions extends PlanOptions {
   /** Sort a group's rows by the table's sort order when its input is at most this many bytes (0: never sort). */
   sortMaxBytes?: number;
   rowGroupBytes?: number;
+  /** Small files read at once (default 8): reading is latency-bound on S3. */
+  readConcurrency?: number;
+  /**
+   * Commit after this many input bytes were rewritten (default 2 GiB), so a long compaction keeps its progress;
+   * a table whose small files add up to less gets one snapshot.
+   */
+  commitEveryBytes?: number;
   /** Plan only: report what would be rewritten, write and commit nothing. */
   dryRun?: boolean;
 }
@@ -75,8 +89,11 @@ export interface CompactResult {
   dataFilesAfter: number;
   bytesAfter: number;
   manifestsAfter: number;
+  /** The last replace snapshot committed. */
   snapshotId?: bigint;
-  /** Commit attempts (more than 1: a concurrent writer committed first). */
+  /** Replace snapshots committed (more than 1 when the rewrite passed commitEveryBytes). */
+  commits: number;
+  /** Commit attempts over all commits (more than `commits`: a concurrent writer committed first). */
   attempts: number;
 }
 
@@ -104,6 +121,7 @@ export async function compactTable(
     dataFilesAfter: plan.dataFiles,
     bytesAfter: plan.dataBytes,
     manifestsAfter: plan.manifests,
+    commits: 0,
     attempts: 0,
   };
   if (plan.groups.length === 0) return result;
@@ -114,48 +132,68 @@ export async function compactTable(
   }
 
   const rewriter = await GroupRewriter.open(table, options, plan.targetFileBytes);
-  const added: DataFile[] = [];
-  try {
-    for (const group of plan.groups) {
-      const files = await rewriter.rewrite(group);
-      added.push(...files);
+  const commitEvery = options.commitEveryBytes ?? DEFAULT_COMMIT_EVERY_BYTES;
+  let current = table;
+  let pending: { removed: DataFile[]; added: DataFile[]; bytes: number } = { removed: [], added: [], bytes: 0 };
+  for (const [i, group] of plan.groups.entries()) {
+    let files: DataFile[];
+    try {
+      files = await rewriter.rewrite(group);
       const written = files.reduce((n, f) => n + f.record_count, 0);
       if (written !== group.records) {
+        await deleteQuietly(table, files);
         throw new Error(`${name}: rewrote ${group.records} records of ${group.tasks.length} files into ${written}`);
       }
+    } catch (e) {
+      await deleteQuietly(table, pending.added);
+      throw e;
     }
-  } catch (e) {
-    await deleteQuietly(table, added);
-    throw e;
+    pending.removed.push(...group.tasks.map((t) => t.file));
+    pending.added.push(...files);
+    pending.bytes += group.bytes;
+    result.addedFiles += files.length;
+    result.addedBytes += files.reduce((n, f) => n + f.file_size_in_bytes, 0);
+    if (pending.bytes >= commitEvery || i === plan.groups.length - 1) {
+      const tx = await commitReplace(catalog, current, pending.removed, pending.added);
+      current = tx.committed;
+      result.commits++;
+      result.attempts += tx.attempts;
+      result.snapshotId = tx.snapshotId;
+      pending = { removed: [], added: [], bytes: 0 };
+    }
   }
   result.sortedGroups = rewriter.sortedGroups;
-  result.addedFiles = added.length;
-  result.addedBytes = added.reduce((n, f) => n + f.file_size_in_bytes, 0);
-
-  const removed = plan.groups.flatMap((g) => g.tasks.map((t) => t.file));
-  const tx = new Transaction(guardCatalog(catalog), table, { deleteAddedFilesOnFailure: true });
-  tx.replaceFiles(removed, added, { summary: (base: TableMetadata) => carriedSummary(base) });
-  let committed: LoadedTable;
-  try {
-    committed = await tx.commit();
-  } catch (e) {
-    const guard = guardErrorOf(e);
-    if (guard) {
-      // The guard refused the swap, so nothing references the new files.
-      await deleteQuietly(table, added);
-      throw guard;
-    }
-    throw e;
-  }
-  result.attempts = tx.attempts;
-  result.snapshotId = tx.snapshotIds.at(-1);
-  const snap = committed.metadata.snapshots?.find((s) => s['snapshot-id'] === result.snapshotId);
+  const snap = current.metadata.snapshots?.find((s) => s['snapshot-id'] === result.snapshotId);
   if (snap) {
     result.dataFilesAfter = Number(snap.summary['total-data-files'] ?? NaN);
     result.bytesAfter = Number(snap.summary['total-files-size'] ?? NaN);
-    result.manifestsAfter = (await readManifestList(committed.io, snap['manifest-list'])).length;
+    result.manifestsAfter = (await readManifestList(current.io, snap['manifest-list'])).length;
   }
   return result;
+}
+
+/**
+ * One replace snapshot carrying the base's `shoplake.*` keys (recomputed per attempt), through the guard. On a
+ * definite failure the transaction deletes the new files (deleteAddedFilesOnFailure); when the guard refused the
+ * swap nothing references them either, so they are deleted here.
+ */
+async function commitReplace(
+  catalog: Catalog,
+  table: LoadedTable,
+  removed: DataFile[],
+  added: DataFile[],
+): Promise<{ committed: LoadedTable; attempts: number; snapshotId: bigint | undefined }> {
+  const tx = new Transaction(guardCatalog(catalog), table, { deleteAddedFilesOnFailure: true });
+  tx.replaceFiles(removed, added, { summary: (base: TableMetadata) => carriedSummary(base) });
+  try {
+    const committed = await tx.commit();
+    return { committed, attempts: tx.attempts, snapshotId: tx.snapshotIds.at(-1) };
+  } catch (e) {
+    const guard = guardErrorOf(e);
+    if (!guard) throw e;
+    await deleteQuietly(table, added);
+    throw guard;
+  }
 }
 
 /** Reads a group's files and writes their rows into the group's partition with the table's write settings. */
@@ -202,9 +240,12 @@ class GroupRewriter {
       sortOrderId: sort ? this.sortOrderId : 0,
     });
     try {
+      const files = readAhead(group.tasks, options.readConcurrency ?? DEFAULT_READ_CONCURRENCY, READ_AHEAD_BYTES, (t) =>
+        readTaskRows(table.io, t, schema),
+      );
       if (sort) {
         const rows: Row[] = [];
-        for (const task of group.tasks) for (const r of await readTaskRows(table.io, task, schema)) rows.push(r);
+        for await (const fileRows of files) for (const r of fileRows) rows.push(r);
         rows.sort(this.compare);
         for (const r of rows) {
           writer.write(r);
@@ -212,8 +253,8 @@ class GroupRewriter {
         }
         this.sortedGroups++;
       } else {
-        for (const task of group.tasks) {
-          for (const r of await readTaskRows(table.io, task, schema)) {
+        for await (const fileRows of files) {
+          for (const r of fileRows) {
             writer.write(r);
             if (writer.needsDrain) await writer.drain();
           }
@@ -224,6 +265,40 @@ class GroupRewriter {
       await deleteQuietly(table, await writer.abort().catch(() => []));
       throw e;
     }
+  }
+}
+
+/**
+ * `read` of each task, in order, with up to `concurrency` reads in flight and at most `maxBytes` of their Parquet
+ * bytes (one read always runs): small files on S3 are latency-bound, but a "small" file can be tens of MiB. A
+ * failed read rethrows when its turn comes; reads still in flight then settle unobserved.
+ */
+async function* readAhead<R>(
+  tasks: readonly FileScanTask[],
+  concurrency: number,
+  maxBytes: number,
+  read: (task: FileScanTask) => Promise<R>,
+): AsyncGenerator<R> {
+  const inFlight: { bytes: number; rows: Promise<R> }[] = [];
+  let bytes = 0;
+  let next = 0;
+  const fill = () => {
+    while (next < tasks.length && inFlight.length < concurrency) {
+      const size = tasks[next]!.file.file_size_in_bytes;
+      if (inFlight.length > 0 && bytes + size > maxBytes) break;
+      const rows = read(tasks[next++]!);
+      rows.catch(() => undefined); // observed when awaited below
+      inFlight.push({ bytes: size, rows });
+      bytes += size;
+    }
+  };
+  fill();
+  while (inFlight.length > 0) {
+    const head = inFlight.shift()!;
+    const value = await head.rows;
+    bytes -= head.bytes;
+    fill();
+    yield value;
   }
 }
 

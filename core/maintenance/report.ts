@@ -67,7 +67,11 @@ export function formatRunReport(report: RunReport): string {
       r.table,
       r.status,
       c ? `${formatCount(c.dataFilesBefore)} -> ${formatCount(c.dataFilesAfter)}` : '',
-      c ? `${formatBytes(c.bytesBefore)} -> ${formatBytes(c.bytesAfter)}` : '',
+      c
+        ? c.dryRun
+          ? formatBytes(c.bytesBefore)
+          : `${formatBytes(c.bytesBefore)} -> ${formatBytes(c.bytesAfter)}`
+        : '',
       c ? formatCount(c.rewrittenFiles) : '',
       x ? `${formatCount(x.expiredSnapshotIds.length)} of ${formatCount(x.snapshotsBefore)}` : '',
       o ? formatCount(o.dryRun ? o.orphans.length : o.removed.length) : '',
@@ -95,7 +99,7 @@ export function formatRunReport(report: RunReport): string {
     `${report.dryRun ? 'dry run: ' : ''}${t.tables} tables (${t.failed} failed, ${t.missing} not created yet)` +
       (report.operations.includes('compact')
         ? `; data files ${formatCount(t.dataFilesBefore)} -> ${formatCount(t.dataFilesAfter)}, ` +
-          `${formatBytes(t.bytesBefore)} -> ${formatBytes(t.bytesAfter)}`
+          (report.dryRun ? formatBytes(t.bytesBefore) : `${formatBytes(t.bytesBefore)} -> ${formatBytes(t.bytesAfter)}`)
         : '') +
       (report.operations.includes('expire') ? `; ${formatCount(t.snapshotsExpired)} snapshots expired` : '') +
       (report.operations.includes('remove-orphans')

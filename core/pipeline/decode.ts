@@ -92,10 +92,15 @@ const fromBase64 = (s: string | null | undefined): Uint8Array | null =>
 /** The record an MSK event source mapping delivers, as a PipelineRecord. */
 export function fromMskRecord(r: MSKRecord): PipelineRecord {
   const headers: KafkaHeader[] = [];
-  for (const h of r.headers ?? []) {
-    for (const key in h) {
-      const bytes = h[key];
-      headers.push({ key, value: bytes ? new Uint8Array(bytes) : null });
+  const list = r.headers;
+  if (list) {
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i]!;
+      const keys = Object.keys(h);
+      for (let j = 0; j < keys.length; j++) {
+        const bytes = h[keys[j]!];
+        headers.push({ key: keys[j]!, value: bytes ? Buffer.from(bytes) : null });
+      }
     }
   }
   const ts = r.timestamp;

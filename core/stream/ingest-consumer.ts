@@ -582,6 +582,7 @@ export class IngestConsumer {
         lastCommitAgoMs: this.lastCommitAt === undefined ? null : Date.now() - this.lastCommitAt,
         lastActivityAgoMs: sinceAlive,
         lag: this.positions.lag(),
+        memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
       },
     };
   }

@@ -11,7 +11,8 @@ import { planFiles } from '../../../core/iceberg/scan/plan-files.js';
 import { readRows } from '../../../core/iceberg/scan/read-rows.js';
 import { createDuckDBView } from '../../../core/iceberg/scan/duckdb-view.js';
 import { createPipeline } from '../../../core/pipeline/index.js';
-import type { Pipeline, PipelineOptions, PipelineRecord } from '../../../core/pipeline/index.js';
+import type { BatchResult, Pipeline, PipelineOptions, PipelineRecord } from '../../../core/pipeline/index.js';
+import { expect } from 'vitest';
 import { generatedRecords, tempDir } from '../../support/lake-audit.js';
 
 export const SALT = 'maintenance-salt-0123456789abcdef';
@@ -116,4 +117,17 @@ export async function filesUnder(dir: string): Promise<string[]> {
 export async function backdate(dir: string, ms: number): Promise<void> {
   const t = new Date(ms);
   for (const f of await filesUnder(dir)) await fs.utimes(f, t, t);
+}
+
+/**
+ * A replay landed nothing anywhere: every record was already in bronze, and no silver, child or quarantine row
+ * was written (a resend of an event is counted as a duplicate again, everything else as already committed).
+ */
+export function expectNothingLanded(result: BatchResult, records: number): void {
+  expect(result.recordsIn).toBe(records);
+  expect(result.bronze).toEqual({ landed: 0, alreadyCommitted: records });
+  expect(result.landed).toBe(0);
+  expect(result.quarantined).toBe(0);
+  expect(result.alreadyCommitted + result.duplicates).toBe(records);
+  for (const [name, t] of Object.entries(result.tables)) expect(t.rows, name).toBe(0);
 }
