@@ -87,8 +87,8 @@ function subcommand(name: string, operations: MaintenanceOperation[], descriptio
     )
     .option(
       '--table <ns.name>',
-      'only this table (repeatable; default: every bronze, silver and ops table; namespaces from ' +
-        'SHOPLAKE_NAMESPACE_BRONZE/_SILVER/_OPS)',
+      'only this table (repeatable; default: every bronze, silver and ops table); bronze, silver and ops stand ' +
+        'for the namespaces SHOPLAKE_NAMESPACE_BRONZE/_SILVER/_OPS name',
       collect,
     )
     .option('--dry-run', 'report what would be rewritten, expired or removed; change nothing')

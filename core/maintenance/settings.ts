@@ -3,7 +3,8 @@
 // error naming the variable. Catalog and namespaces are read exactly as the ingest pipeline reads them
 // (core/pipeline/config.ts settingsFromEnv), so maintenance opens the same tables the consumers write.
 //   SHOPLAKE_WAREHOUSE, SHOPLAKE_CATALOG, SHOPLAKE_NAMESPACE_BRONZE/_SILVER/_OPS   as the pipeline
-//   SHOPLAKE_MAINTENANCE_TABLES        ns.name[,ns.name…] (default: every bronze, silver and ops table)
+//   SHOPLAKE_MAINTENANCE_TABLES        ns.name[,ns.name…] (default: every bronze, silver and ops table); a layer
+//                                      name (bronze, silver, ops) stands for that layer's namespace
 //   SHOPLAKE_MAINTENANCE_OPERATIONS    compact,expire,remove-orphans (default: all three)
 //   SHOPLAKE_MAINTENANCE_DRY_RUN       true | false (default false)
 //   SHOPLAKE_COMPACTION_WINDOW_DAYS    compact only files added in the last N days (CDK; default: all)
@@ -77,7 +78,12 @@ export function maintenanceSettingsFromEnv(env: Record<string, string | undefine
   let tables: TableIdentifier[] | undefined;
   if (tablesRaw !== undefined) {
     try {
-      tables = tablesRaw.split(',').map(parseTableName);
+      // A layer name stands for that layer's namespace: `silver.page_viewed` is shoplake_prod_silver.page_viewed.
+      const layers = base.namespaces as unknown as Record<string, string>;
+      tables = tablesRaw.split(',').map((t) => {
+        const id = parseTableName(t);
+        return Object.hasOwn(layers, id.namespace) ? { ...id, namespace: layers[id.namespace]! } : id;
+      });
     } catch (e) {
       throw new Error(`SHOPLAKE_MAINTENANCE_TABLES: ${(e as Error).message}`, { cause: e });
     }

@@ -139,6 +139,7 @@ export class IngestConsumer {
       auth: k.auth,
       warehouse: s.pipeline.warehouse,
       catalog: s.pipeline.catalog,
+      unknownFields: s.pipeline.unknownFields,
       targetBatchBytes: s.targetBatchBytes,
       commitIntervalMs: s.commitIntervalMs,
       maxBufferedBytes: s.maxBufferedBytes,
@@ -159,6 +160,7 @@ export class IngestConsumer {
       namespaces: s.pipeline.namespaces,
       allowedLatenessSeconds: s.pipeline.allowedLatenessSeconds,
       dedupWindowDays: s.pipeline.dedupWindowDays,
+      unknownFields: s.pipeline.unknownFields,
     });
     if (this.stopRequested) return;
 
@@ -180,6 +182,8 @@ export class IngestConsumer {
       maxWaitTimeInMs: k.maxWaitTimeMs,
       maxBytesPerPartition: k.fetchPartitionBytes,
       maxBytes: k.fetchMaxBytes,
+      // The topics exist (the CDK app creates them); a typo must fail, not create a topic (nor need CreateTopic).
+      allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
     this.listen(consumer);
@@ -438,6 +442,7 @@ export class IngestConsumer {
       duplicates: result.duplicates,
       late: result.late,
       alreadyCommitted: result.alreadyCommitted,
+      unknownFields: result.unknownFields,
       bronze: result.bronze,
       reasons: result.reasons,
       offsets: result.offsets,

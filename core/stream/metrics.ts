@@ -15,6 +15,7 @@ export const PIPELINE_METRICS = {
   commitLatency: 'commit_latency_ms',
   batchBytes: 'batch_bytes',
   alreadyCommitted: 'records_already_committed',
+  unknownFields: 'events_with_unknown_fields',
 } as const;
 
 export const STREAM_METRICS = {
@@ -41,6 +42,7 @@ export function publishBatchMetrics(metrics: Metrics, result: BatchResult, lag: 
   metrics.addMetric(PIPELINE_METRICS.duplicates, MetricUnit.Count, result.duplicates);
   metrics.addMetric(PIPELINE_METRICS.late, MetricUnit.Count, result.late);
   metrics.addMetric(PIPELINE_METRICS.alreadyCommitted, MetricUnit.Count, result.alreadyCommitted);
+  metrics.addMetric(PIPELINE_METRICS.unknownFields, MetricUnit.Count, result.unknownFields);
   metrics.addMetric(PIPELINE_METRICS.batchBytes, MetricUnit.Bytes, result.bytesIn);
   if (Object.keys(result.tables).length > 0) {
     metrics.addMetric(PIPELINE_METRICS.commitLatency, MetricUnit.Milliseconds, result.commitLatencyMs);

@@ -1,30 +1,33 @@
 // Run by zstd-interop.test.ts on Node 22 (`node --import tsx zstd-interop-child.ts <dir>`): writes the native-zstd
-// file next to the wasm-zstd one its parent wrote, reads both with hyparquet (readDataFile) and DuckDB, and leaves
-// what it saw in <dir>/node22-report.json for the parent to compare.
+// files next to the wasm-zstd ones its parent wrote, reads all of them with hyparquet (readDataFile) and DuckDB,
+// and leaves what it saw in <dir>/node22-report.json for the parent to compare.
 import { writeFile as writeText } from 'node:fs/promises';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadCompression, nativeZstdAvailable } from '../../core/iceberg/parquet/compression.js';
-import { duckDigest, NATIVE_FILE, readDigest, REPORT_FILE, WASM_FILE, writeFile } from './zstd-interop-data.js';
+import { duckDigest, fileName, LAYOUTS, readDigest, REPORT_FILE, writeFile } from './zstd-interop-data.js';
+import type { Layout } from './zstd-interop-data.js';
 
 const dir = process.argv[2];
-if (!dir) throw new Error('usage: zstd-interop-child.ts <dir holding wasm-zstd.parquet>');
-const wasm = join(dir, WASM_FILE);
-const native = join(dir, NATIVE_FILE);
+if (!dir) throw new Error('usage: zstd-interop-child.ts <dir holding the wasm-zstd files>');
 
 const compression = await loadCompression('ZSTD');
-await writeFile(native, compression);
 const db = await (await DuckDBInstance.create(':memory:')).connect();
+const read: Record<string, { hyparquet: string; duckdb: { rows: number; md5: string } }> = {};
+for (const layout of Object.keys(LAYOUTS) as Layout[]) {
+  await writeFile(join(dir, fileName('native', layout)), compression, layout);
+  for (const zstd of ['wasm', 'native'] as const) {
+    const file = join(dir, fileName(zstd, layout));
+    read[fileName(zstd, layout)] = { hyparquet: await readDigest(file), duckdb: await duckDigest(db, file) };
+  }
+}
+db.closeSync();
 const report = {
   node: process.version,
   zlibZstd: typeof (zlib as unknown as Record<string, unknown>).zstdCompressSync === 'function',
   nativeZstdAvailable: nativeZstdAvailable(),
   implementation: compression.implementation,
-  read: {
-    wasm: { hyparquet: await readDigest(wasm), duckdb: await duckDigest(db, wasm) },
-    native: { hyparquet: await readDigest(native), duckdb: await duckDigest(db, native) },
-  },
+  read,
 };
-db.closeSync();
 await writeText(join(dir, REPORT_FILE), JSON.stringify(report, null, 2));

@@ -9,9 +9,22 @@ import { readDataFile } from '../../core/iceberg/parquet/read-data-file.js';
 import { LocalFileIO } from '../../core/iceberg/io/local-file-io.js';
 import type { Schema } from '../../core/iceberg/spec/types.js';
 
-export const WASM_FILE = 'wasm-zstd.parquet';
-export const NATIVE_FILE = 'native-zstd.parquet';
 export const REPORT_FILE = 'node22-report.json';
+
+/**
+ * Two page layouts: many small pages and row groups (many zstd frames), and one page per column chunk (frames of
+ * several MB, where zstd 1.5.7's one-shot and streaming compressors, i.e. the wasm and node:zlib paths, emit
+ * different bytes).
+ */
+export const LAYOUTS = {
+  small: { pageSize: 16 * 1024, rowGroupBytes: 1024 * 1024 },
+  large: { pageSize: 64 * 1024 * 1024, rowGroupBytes: 64 * 1024 * 1024 },
+} as const;
+export type Layout = keyof typeof LAYOUTS;
+
+export function fileName(zstd: 'wasm' | 'native', layout: Layout): string {
+  return `${zstd}-zstd-${layout}.parquet`;
+}
 
 export const schema: Schema = {
   type: 'struct',
@@ -31,10 +44,22 @@ export const schema: Schema = {
       required: false,
       type: { type: 'list', 'element-id': 10, 'element-required': false, element: 'string' },
     },
+    { id: 11, name: 'payload', required: true, type: 'string' },
   ],
 };
 
 const T0 = Date.UTC(2026, 0, 1) * 1000;
+
+/** Pseudo-random hex (an LCG, so the same on both sides): a column that compresses only about 2:1. */
+function payload(i: number): string {
+  let s = (i * 2654435761) >>> 0;
+  let out = '';
+  for (let k = 0; k < 20; k++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out += s.toString(16).padStart(8, '0');
+  }
+  return out;
+}
 
 /** Rows in the representation readDataFile returns (decimals as strings, timestamps as epoch microseconds). */
 export const rows: Record<string, unknown>[] = Array.from({ length: 30_000 }, (_, i) => ({
@@ -47,13 +72,11 @@ export const rows: Record<string, unknown>[] = Array.from({ length: 30_000 }, (_
   at: T0 + i * 1_000_003,
   day: i % 17 === 0 ? null : 20_454 + (i % 400),
   tags: i % 9 === 0 ? null : i % 4 === 0 ? [] : [`t${i % 5}`, null, `u${i % 1000}`],
+  payload: payload(i),
 }));
 
-/** Small pages and row groups, so that each file holds many zstd frames. */
-export const WRITE_OPTIONS = { pageSize: 16 * 1024, rowGroupBytes: 1024 * 1024 };
-
-export async function writeFile(location: string, compression: Compression): Promise<void> {
-  const w = new DataFileWriter({ io: new LocalFileIO(), schema, location, compression, ...WRITE_OPTIONS });
+export async function writeFile(location: string, compression: Compression, layout: Layout): Promise<void> {
+  const w = new DataFileWriter({ io: new LocalFileIO(), schema, location, compression, ...LAYOUTS[layout] });
   for (const r of rows) w.write(r);
   await w.close();
 }

@@ -109,11 +109,11 @@ process.once('exit', () => {
 export async function startConsumer(
   env: Record<string, string>,
   name = 'consumer',
-  options: { nodeArgs?: string[]; minify?: boolean } = {},
+  options: { nodeArgs?: string[]; minify?: boolean; node?: string } = {},
 ): Promise<ConsumerProcess> {
   const bundle = await ingestBundle({ minify: options.minify });
   const args = [...(options.nodeArgs ?? []), '--enable-source-maps', bundle];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.node ?? process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const lines: LogLine[] = [];
   const other: string[] = [];
@@ -155,7 +155,9 @@ export async function startConsumer(
     }),
   );
   const dump = (): string =>
-    [...lines.filter((l) => l._aws === undefined).map((l) => JSON.stringify(l)), ...other].map((l) => `[${name}] ${l.slice(0, 600)}`).join('\n');
+    [...lines.filter((l) => l._aws === undefined).map((l) => JSON.stringify(l)), ...other]
+      .map((l) => `[${name}] ${l.slice(0, 600)}`)
+      .join('\n');
   const waitFor = (match: (l: LogLine) => boolean, timeoutMs = 60_000, what = 'a matching log line') => {
     const seen = lines.find(match);
     if (seen) return Promise.resolve(seen);

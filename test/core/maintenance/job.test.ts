@@ -5,9 +5,11 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maintenanceCommand } from '../../../bin/commands/maintenance.js';
 import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
-import { MAINTENANCE_METRICS, maintainedTables } from '../../../core/maintenance/index.js';
+import { MAINTENANCE_METRICS, maintainedTables, runMaintenance } from '../../../core/maintenance/index.js';
 import { committedState } from '../../../core/pipeline/index.js';
 import { bundleStreamJobs } from '../../../stream-jobs/bundle.js';
 import { shoplake } from '../../bin/cli.js';
@@ -115,6 +117,16 @@ describe('stream-jobs/maintenance.ts (the scheduled ECS task)', () => {
     expect(failed.lines.find((l) => l.table === 'bronze.behaviour')).toMatchObject({ status: 'ok' });
   }, 120_000);
 
+  it('stops between tables when aborted (what SIGTERM does)', async () => {
+    const dir = await newDir(dirs, 'maintenance-abort-');
+    const catalog = new LocalCatalog(dir);
+    await ingest(catalog, batches.slice(0, 2));
+    const stop = new AbortController();
+    const report = await runMaintenance(catalog, { signal: stop.signal, onTable: () => stop.abort() });
+    expect(report.stopped).toBe(true);
+    expect(report.tables.map((t) => t.table)).toEqual(['bronze.behaviour']);
+  });
+
   it('exits 2 on bad settings, naming the variable', async () => {
     const { code, lines } = await runJob({ SHOPLAKE_WAREHOUSE: os.tmpdir(), SHOPLAKE_ORPHAN_AGE: '10m' });
     expect(code).toBe(2);
@@ -123,13 +135,36 @@ describe('stream-jobs/maintenance.ts (the scheduled ECS task)', () => {
   });
 });
 
-describe('shoplake maintenance (CLI)', () => {
-  it('documents its subcommands, dry-runs without changing anything, and names a bad flag', async () => {
-    const help = await shoplake(['maintenance', '--help']);
-    expect(help.code).toBe(0);
-    for (const c of ['run', 'compact', 'expire', 'remove-orphans'])
-      expect(help.stdout).toMatch(new RegExp(`\\b${c}\\b`));
+/** `shoplake <args>` with the maintenance command parsed in this process (stdout, stderr and exit code captured). */
+async function inProcess(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const program = new Command('shoplake').addCommand(maintenanceCommand());
+  const configure = (c: Command): void => {
+    c.exitOverride().configureOutput({ writeOut: (x) => (stdout += x), writeErr: (x) => (stderr += x) });
+    c.commands.forEach(configure);
+  };
+  configure(program);
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((x: string | Uint8Array) => ((stdout += String(x)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((x: string | Uint8Array) => ((stderr += String(x)), true)) as typeof process.stderr.write;
+  const before = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'shoplake', ...args]);
+    return { error: undefined as Error | undefined, exitCode: process.exitCode, stdout, stderr };
+  } catch (e) {
+    return { error: e as Error, exitCode: process.exitCode, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.exitCode = before;
+  }
+}
 
+describe('shoplake maintenance (CLI)', () => {
+  it('runs from the real CLI entry: a dry run reports and changes nothing', async () => {
     const dir = await newDir(dirs, 'maintenance-cli-');
     await ingest(new LocalCatalog(dir), batches.slice(0, 4));
     const disk = await filesUnder(dir);
@@ -150,11 +185,24 @@ describe('shoplake maintenance (CLI)', () => {
       tables: { table: string; compact?: { groups: number; rewrittenFiles: number } }[];
     };
     expect(report.dryRun).toBe(true);
-    const behaviour = report.tables.find((t) => t.table === 'bronze.behaviour')!;
-    expect(behaviour.compact).toMatchObject({ groups: 1, rewrittenFiles: 4 });
+    expect(report.tables.find((t) => t.table === 'bronze.behaviour')!.compact).toMatchObject({
+      groups: 1,
+      rewrittenFiles: 4,
+    });
     expect(await filesUnder(dir)).toEqual(disk);
+  }, 60_000);
 
-    const compact = await shoplake([
+  it('documents its subcommands, compacts one table, and names a bad flag', async () => {
+    const help = await inProcess(['maintenance', '--help']);
+    for (const c of ['run', 'compact', 'expire', 'remove-orphans'])
+      expect(help.stdout).toMatch(new RegExp(`\\b${c}\\b`));
+    const expireHelp = await inProcess(['maintenance', 'expire', '--help']);
+    expect(expireHelp.stdout).toMatch(/--older-than/);
+    expect(expireHelp.stdout).not.toMatch(/--orphan-age|--min-input-files/);
+
+    const dir = await newDir(dirs, 'maintenance-cli2-');
+    await ingest(new LocalCatalog(dir), batches.slice(0, 4));
+    const compact = await inProcess([
       'maintenance',
       'compact',
       '--warehouse',
@@ -164,15 +212,15 @@ describe('shoplake maintenance (CLI)', () => {
       '--min-input-files',
       '2',
     ]);
-    expect(compact.code).toBe(0);
+    expect(compact.error).toBeUndefined();
+    expect(compact.exitCode).toBeUndefined();
     expect(compact.stdout).toMatch(/bronze\.behaviour\s+ok\s+4 -> 1/);
     expect(compact.stderr).toMatch(/bronze\.behaviour: ok/);
+    expect((await dataFiles(await new LocalCatalog(dir).loadTable(id('bronze.behaviour')))).length).toBe(1);
 
-    const bad = await shoplake(['maintenance', 'expire', '--warehouse', dir, '--older-than', '5']);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/--older-than \(SHOPLAKE_EXPIRE_OLDER_THAN\)="5" is not a duration/);
-    const missing = await shoplake(['maintenance', 'run', '--warehouse', path.join(dir, 'nope')]);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/is not a directory/);
-  }, 120_000);
+    const bad = await inProcess(['maintenance', 'expire', '--warehouse', dir, '--older-than', '5']);
+    expect(bad.error?.message).toMatch(/--older-than \(SHOPLAKE_EXPIRE_OLDER_THAN\)="5" is not a duration/);
+    const missing = await inProcess(['maintenance', 'run', '--warehouse', path.join(dir, 'nope')]);
+    expect(missing.error?.message).toMatch(/is not a directory/);
+  }, 60_000);
 });

@@ -32,6 +32,19 @@ describe('maintenanceSettingsFromEnv', () => {
     expect(runOptionsOf(s)).toMatchObject({ namespaces: s.namespaces, operations: s.operations, dryRun: false });
   });
 
+  it('maps a layer name in SHOPLAKE_MAINTENANCE_TABLES to its namespace', () => {
+    const s = maintenanceSettingsFromEnv({
+      ...base,
+      SHOPLAKE_NAMESPACE_SILVER: 'shoplake_dev_silver',
+      SHOPLAKE_MAINTENANCE_TABLES: 'silver.page_viewed,shoplake_dev_ops.quarantine,gold.fact_orders',
+    });
+    expect(s.tables).toEqual([
+      { namespace: 'shoplake_dev_silver', name: 'page_viewed' },
+      { namespace: 'shoplake_dev_ops', name: 'quarantine' },
+      { namespace: 'gold', name: 'fact_orders' },
+    ]);
+  });
+
   it('takes the optional overrides', () => {
     const s = maintenanceSettingsFromEnv({
       SHOPLAKE_WAREHOUSE: '/tmp/wh',
