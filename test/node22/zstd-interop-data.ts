@@ -11,11 +11,8 @@ import type { Schema } from '../../core/iceberg/spec/types.js';
 
 export const REPORT_FILE = 'node22-report.json';
 
-/**
- * Two page layouts: many small pages and row groups (many zstd frames), and one page per column chunk (frames of
- * several MB, where zstd 1.5.7's one-shot and streaming compressors, i.e. the wasm and node:zlib paths, emit
- * different bytes).
- */
+/** Two page layouts: many small pages and row groups (many zstd frames), and one page per column chunk (frames of
+ * several MB: beyond zstd's 2 MB window at level 3, and past node:zlib's 16 KB output chunks). */
 export const LAYOUTS = {
   small: { pageSize: 16 * 1024, rowGroupBytes: 1024 * 1024 },
   large: { pageSize: 64 * 1024 * 1024, rowGroupBytes: 64 * 1024 * 1024 },
@@ -50,13 +47,14 @@ export const schema: Schema = {
 
 const T0 = Date.UTC(2026, 0, 1) * 1000;
 
-/** Pseudo-random hex (an LCG, so the same on both sides): a column that compresses only about 2:1. */
-function payload(i: number): string {
-  let s = (i * 2654435761) >>> 0;
+let lcg = 1;
+
+/** 200 pseudo-random characters of 40 from one LCG stream (the same on both sides): compresses about 3:2. */
+function payload(): string {
   let out = '';
-  for (let k = 0; k < 20; k++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out += s.toString(16).padStart(8, '0');
+  for (let k = 0; k < 200; k++) {
+    lcg = (Math.imul(lcg, 1103515245) + 12345) >>> 0;
+    out += String.fromCharCode(48 + ((lcg >>> 24) % 40));
   }
   return out;
 }
@@ -72,7 +70,7 @@ export const rows: Record<string, unknown>[] = Array.from({ length: 30_000 }, (_
   at: T0 + i * 1_000_003,
   day: i % 17 === 0 ? null : 20_454 + (i % 400),
   tags: i % 9 === 0 ? null : i % 4 === 0 ? [] : [`t${i % 5}`, null, `u${i % 1000}`],
-  payload: payload(i),
+  payload: payload(),
 }));
 
 export async function writeFile(location: string, compression: Compression, layout: Layout): Promise<void> {

@@ -202,6 +202,48 @@ describe('compaction racing other writers', () => {
     },
   );
 
+  it(
+    'an ingest batch in flight while a compaction commits: the batch commits on top of it, nothing lost',
+    { timeout: 120_000 },
+    async () => {
+      const reference = new LocalCatalog(await newDir(dirs, 'compact-inflight-ref-'));
+      await ingest(reference, batches.slice(0, 7));
+      const catalog = new LocalCatalog(await newDir(dirs, 'compact-inflight-'));
+      await ingest(catalog, batches.slice(0, 6));
+
+      // The pipeline's catalog: just before the batch's first swap of bronze.behaviour, a compaction of that table
+      // commits (the batch has read its offsets and written its files by then).
+      let compacted: Awaited<ReturnType<typeof compactTable>> | undefined;
+      const racing = new Proxy(catalog, {
+        get(target, prop, receiver) {
+          if (prop === 'commitTable') {
+            return async (...args: Parameters<Catalog['commitTable']>) => {
+              const [base] = args;
+              if (!compacted && base.identifier.namespace === 'bronze' && base.identifier.name === 'behaviour') {
+                compacted = await compactTable(target, await target.loadTable(base.identifier), { minInputFiles: 2 });
+              }
+              return target.commitTable(...args);
+            };
+          }
+          const v: unknown = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+      const result = await ingest(racing, []).then((p) => p.process(batches[6]!));
+      expect(compacted?.groups).toBeGreaterThan(0);
+      expect(result.bronze.landed).toBe(batches[6]!.length);
+      const after = await catalog.loadTable(id('bronze.behaviour'));
+      const current = after.metadata.snapshots!.find(
+        (s) => s['snapshot-id'] === after.metadata['current-snapshot-id'],
+      )!;
+      const parent = after.metadata.snapshots!.find((s) => s['snapshot-id'] === current['parent-snapshot-id'])!;
+      expect([parent.summary.operation, current.summary.operation]).toEqual(['replace', 'append']);
+      expect(compareAudits(await auditLake(catalog), await auditLake(reference))).toEqual([]);
+      const landed = batches.slice(0, 7).flat();
+      expectNothingLanded(await (await ingest(catalog, [])).process(landed), landed.length);
+    },
+  );
+
   it('a compaction that loses to another compaction of the same files fails cleanly, leaving no file behind', async () => {
     const dir = await newDir(dirs, 'compact-twice-');
     const catalog = new LocalCatalog(dir);
