@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     const batch = (i: number) => all.slice(i * BATCH, (i + 1) * BATCH);
     const t0 = performance.now();
     for (let i = 0; i < BATCHES; i++) await pipeline.process(batch(i));
-    console.log(`ingest: ${BATCHES} batches of ${BATCH} behaviour records in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+    console.log(
+      `ingest: ${BATCHES} batches of ${BATCH} behaviour records in ${fmt((performance.now() - t0) / 1000, 1)} s`,
+    );
 
     const id = { namespace: 'silver', name: 'page_viewed' };
     const bronze = { namespace: 'bronze', name: 'behaviour' };

@@ -10,16 +10,19 @@
 // - bare: a kafkajs consumer group (in this process, same fetch sizes as the consumer) reads them all: eachBatch,
 //   counting value bytes; timed from GROUP_JOIN to the last record;
 // - end to end: the bundled stream-jobs/ingest (dist/ingest.mjs, as the image runs it) in a child process with a new
-//   group and a fresh warehouse; timed from its GROUP_JOIN to the commit that covers the last record. As soon as
-//   every record is taken (health endpoint), it gets SIGTERM, so the tail batch is committed at once instead of
-//   waiting for the commit interval. Its CPU time and peak RSS (VmHWM) come from /proc.
+//   group and a fresh warehouse (once on this Node 20, once on Node 22 from scripts/node22.sh, the image's runtime);
+//   timed from its GROUP_JOIN to the commit that covers the last record. As soon as every record is taken (health
+//   endpoint), it gets SIGTERM, so the tail batch is committed at once instead of waiting for the commit interval.
+//   Its CPU time and peak RSS (VmHWM) come from /proc.
 // Rates are per wall-clock second and per CPU second (the machine is shared: the CPU rate is the steadier one).
 // BENCH_STREAM_EVENTS (default 200000), BENCH_STREAM_ROUNDS (default 3), BENCH_STREAM_PROFILE=<dir>: one more
 // end-to-end run with --cpu-prof into <dir> (an unminified bundle), and its self time by module and function;
 // BENCH_STREAM_NODE_ARGS: node flags for the consumer (e.g. --max-old-space-size=256).
+import { execFileSync } from 'node:child_process';
 import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { contracts } from '../core/contracts/index.js';
 import { generateEvents } from '../core/generator/generate-events.js';
 import { createKafka, type Kafka } from '../core/kafka/index.js';
@@ -117,6 +120,7 @@ async function endToEnd(
   total: number,
   limits: { target: number; max: number },
   nodeArgs: string[] = [],
+  node?: string,
 ): Promise<EndToEnd> {
   const warehouse = await tempDir('bench-stream-wh-');
   try {
@@ -131,7 +135,7 @@ async function endToEnd(
         extra: { SHOPLAKE_KAFKA_LOG_LEVEL: 'warn' },
       }),
       groupId,
-      { nodeArgs: [...NODE_ARGS, ...nodeArgs], minify: !nodeArgs.includes('--cpu-prof') },
+      { nodeArgs: [...NODE_ARGS, ...nodeArgs], minify: !nodeArgs.includes('--cpu-prof'), ...(node ? { node } : {}) },
     );
     const url = await c.healthUrl();
     const join = await c.waitFor(isMessage('joined the consumer group'), 120_000, 'a group join');
@@ -223,6 +227,11 @@ function profileSummary(file: string, n = 20): { functions: string[]; modules: s
   return { functions: top(fns), modules: top(mods) };
 }
 
+/** Node 22 (scripts/node22.sh): what the image runs; its node:zlib has zstd (Node 20 compresses with wasm). */
+const NODE22 = execFileSync('bash', [fileURLToPath(new URL('../scripts/node22.sh', import.meta.url))], {
+  encoding: 'utf8',
+}).trim();
+
 const load0 = loadavg();
 const broker = await startKafkaBroker({ brokers: 3, topics: Object.fromEntries(TOPICS.map((t) => [t, PARTITIONS])) });
 try {
@@ -263,15 +272,19 @@ try {
   const small = { target: 16 * MiB, max: 24 * MiB };
   const bares: Rate[] = [];
   const e2es: EndToEnd[] = [];
+  const e2es22: EndToEnd[] = [];
+  const show = (e: EndToEnd) =>
+    `${fmt(e.wall)} ev/s (${fmt(e.cpu)}/CPU-s), ${e.batches} commits (p50 ${fmt(e.commitP50)} ms), peak RSS ${mb(e.peakRss)}`;
   for (let r = 0; r < ROUNDS; r++) {
     const b = await bare(kafka, `bare-${r}`, EVENTS);
     const e = await endToEnd(broker.bootstrap, `e2e-${r}`, EVENTS, limits);
+    const e22 = await endToEnd(broker.bootstrap, `e2e22-${r}`, EVENTS, limits, [], NODE22);
     bares.push(b);
     e2es.push(e);
+    e2es22.push(e22);
     console.log(
-      `round ${r}: bare kafkajs ${fmt(b.wall)} ev/s (${fmt(b.cpu)}/CPU-s); end to end ${fmt(e.wall)} ev/s ` +
-        `(${fmt(e.cpu)}/CPU-s), ${e.batches} commits (p50 ${fmt(e.commitP50)} ms), peak RSS ${mb(e.peakRss)}, ` +
-        `load ${loadavg()[0]!.toFixed(1)}`,
+      `round ${r}: bare kafkajs ${fmt(b.wall)} ev/s (${fmt(b.cpu)}/CPU-s); end to end node 20 ${show(e)}; ` +
+        `node 22 ${show(e22)}; load ${loadavg()[0]!.toFixed(1)}`,
     );
   }
   const s = await endToEnd(broker.bootstrap, 'e2e-small', EVENTS, small);
@@ -295,6 +308,12 @@ try {
     `  end to end: Kafka -> committed bronze + silver + quarantine ${fmt(ew).padStart(8)} ev/s  ${fmt(ec).padStart(8)} ev/CPU-s`,
   );
   console.log(`  ratio end to end / bare: ${(ew / bw).toFixed(2)} (wall), ${(ec / bc).toFixed(2)} (CPU)`);
+  const ew22 = median(e2es22.map((x) => x.wall));
+  const ec22 = median(e2es22.map((x) => x.cpu));
+  console.log(
+    `  end to end on Node 22 (the image's runtime: node:zlib zstd)   ${fmt(ew22).padStart(8)} ev/s  ${fmt(ec22).padStart(8)} ev/CPU-s` +
+      `  (${(ec22 / ec).toFixed(2)}x Node 20 per CPU-s); peak RSS ${mb(median(e2es22.map((x) => x.peakRss)))}`,
+  );
   console.log(
     `  peak RSS ${mb(peak)} with maxBufferedBytes ${mb(limits.max)} (after start ${mb(base)}); ${mb(s.peakRss)} with ` +
       `${mb(small.max)}: ~${slope.toFixed(2)} x the limit + ${mb(peak - slope * limits.max)}`,

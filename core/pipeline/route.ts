@@ -31,7 +31,7 @@ type EnvelopeReader = (event: unknown) => Row;
  */
 type BronzeBuilder = (
   env: Row | null,
-  payload: string | null,
+  payload: string | Uint8Array | null,
   encoding: 'utf8' | 'base64' | null,
   bytes: number,
   r: PipelineRecord,
@@ -69,7 +69,8 @@ export class Router {
     const r = d.record;
     const env = silverRow ?? (d.failure ? null : this.envelope(d.event));
     if (r.value === null) return this.bronze(env, null, null, d.bytes, r, ingestTimeUs);
-    if (d.text !== null) return this.bronze(env, d.text, 'utf8', d.bytes, r, ingestTimeUs);
+    // valid UTF-8: the value's bytes are the payload column's UTF-8 as they are (no decode and re-encode)
+    if (d.text !== null) return this.bronze(env, r.value, 'utf8', d.bytes, r, ingestTimeUs);
     return this.bronze(env, Buffer.from(r.value).toString('base64'), 'base64', d.bytes, r, ingestTimeUs);
   }
 

@@ -372,8 +372,8 @@ export class IngestConsumer {
       }
       if (!this.batch) {
         this.batch = this.pipeline!.batch();
-        this.batchDeadline = Date.now() + s.commitIntervalMs;
-        this.deadlineTimer = setTimeout(() => this.onDeadline(), s.commitIntervalMs);
+        this.batchDeadline = performance.now() + s.commitIntervalMs;
+        this.armDeadline();
       }
       await this.batch.add(
         verdict.messages.map((m: KafkaMessage) => toPipelineRecord(batch.topic, batch.partition, m)),
@@ -381,14 +381,26 @@ export class IngestConsumer {
     }
     payload.resolveOffset(batch.lastOffset());
     if (this.batch && this.batch.bytes >= this.settings.targetBatchBytes) await this.flushLocked('size');
-    else if (this.batch && Date.now() >= this.batchDeadline) await this.flushLocked('interval');
+    else if (this.batch && performance.now() >= this.batchDeadline) await this.flushLocked('interval');
   }
 
-  /** The commit interval ended while no fetch arrived: flush outside a handler. */
+  /** (Re)arms the commit-interval timer for the in-flight batch. */
+  private armDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+    const ms = Math.max(1, Math.ceil(this.batchDeadline - performance.now()));
+    this.deadlineTimer = setTimeout(() => this.onDeadline(), ms);
+  }
+
+  /**
+   * The commit interval ended while no fetch arrived: flush outside a handler. A timer may fire a little before
+   * its deadline by the clock (and a handler may have flushed meanwhile): then it is armed again, never dropped.
+   */
   private onDeadline(): void {
-    this.exclusive(() =>
-      this.batch && Date.now() >= this.batchDeadline ? this.flushLocked('interval') : Promise.resolve(),
-    ).catch((e: unknown) => this.fail(e, 'flush on commit interval'));
+    this.exclusive(async () => {
+      if (!this.batch) return;
+      if (performance.now() < this.batchDeadline) this.armDeadline();
+      else await this.flushLocked('interval');
+    }).catch((e: unknown) => this.fail(e, 'flush on commit interval'));
   }
 
   // ---------------------------------------------------------------------------------------------- commit

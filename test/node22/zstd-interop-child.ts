@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadCompression, nativeZstdAvailable } from '../../core/iceberg/parquet/compression.js';
-import { duckDigest, fileName, LAYOUTS, readDigest, REPORT_FILE, writeFile } from './zstd-interop-data.js';
-import type { Layout } from './zstd-interop-data.js';
+import { CASES, duckDigest, fileName, readDigest, REPORT_FILE, writeFile } from './zstd-interop-data.js';
+import type { CaseName } from './zstd-interop-data.js';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: zstd-interop-child.ts <dir holding the wasm-zstd files>');
@@ -15,11 +15,12 @@ if (!dir) throw new Error('usage: zstd-interop-child.ts <dir holding the wasm-zs
 const compression = await loadCompression('ZSTD');
 const db = await (await DuckDBInstance.create(':memory:')).connect();
 const read: Record<string, { hyparquet: string; duckdb: { rows: number; md5: string } }> = {};
-for (const layout of Object.keys(LAYOUTS) as Layout[]) {
-  await writeFile(join(dir, fileName('native', layout)), compression, layout);
+for (const name of Object.keys(CASES) as CaseName[]) {
+  const c = CASES[name]();
+  await writeFile(join(dir, fileName('native', name)), compression, c);
   for (const zstd of ['wasm', 'native'] as const) {
-    const file = join(dir, fileName(zstd, layout));
-    read[fileName(zstd, layout)] = { hyparquet: await readDigest(file), duckdb: await duckDigest(db, file) };
+    const file = join(dir, fileName(zstd, name));
+    read[fileName(zstd, name)] = { hyparquet: await readDigest(file, c), duckdb: await duckDigest(db, file) };
   }
 }
 db.closeSync();

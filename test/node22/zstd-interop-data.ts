@@ -1,6 +1,5 @@
-// What both sides of the zstd interop test write and check: one table schema, deterministic rows that spread over
-// several row groups and pages (dictionary and plain encoded columns, nulls, lists), and digests of what the
-// readers return, so that a Node 20 process and a Node 22 process can compare results as plain strings.
+// What both sides of the zstd interop test write and check: deterministic rows in two page layouts, and digests
+// of what the readers return, so that a Node 20 process and a Node 22 process can compare results as strings.
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Compression } from '../../core/iceberg/parquet/compression.js';
@@ -8,22 +7,11 @@ import { DataFileWriter } from '../../core/iceberg/parquet/data-file-writer.js';
 import { readDataFile } from '../../core/iceberg/parquet/read-data-file.js';
 import { LocalFileIO } from '../../core/iceberg/io/local-file-io.js';
 import type { Schema } from '../../core/iceberg/spec/types.js';
+import { ORDER_SCHEMA, orders } from '../../bench/parquet.bench.js';
 
 export const REPORT_FILE = 'node22-report.json';
 
-/** Two page layouts: many small pages and row groups (many zstd frames), and one page per column chunk (frames of
- * several MB: beyond zstd's 2 MB window at level 3, and past node:zlib's 16 KB output chunks). */
-export const LAYOUTS = {
-  small: { pageSize: 16 * 1024, rowGroupBytes: 1024 * 1024 },
-  large: { pageSize: 64 * 1024 * 1024, rowGroupBytes: 64 * 1024 * 1024 },
-} as const;
-export type Layout = keyof typeof LAYOUTS;
-
-export function fileName(zstd: 'wasm' | 'native', layout: Layout): string {
-  return `${zstd}-zstd-${layout}.parquet`;
-}
-
-export const schema: Schema = {
+const interopSchema: Schema = {
   type: 'struct',
   'schema-id': 0,
   fields: [
@@ -60,7 +48,7 @@ function payload(): string {
 }
 
 /** Rows in the representation readDataFile returns (decimals as strings, timestamps as epoch microseconds). */
-export const rows: Record<string, unknown>[] = Array.from({ length: 30_000 }, (_, i) => ({
+const interopRows: Record<string, unknown>[] = Array.from({ length: 30_000 }, (_, i) => ({
   id: i * 7919,
   shop: `shop-${i % 37}`,
   note: i % 5 === 0 ? null : `order ${i} ${'x'.repeat(i % 61)} ${(i * 2654435761) % 1_000_003}`,
@@ -73,9 +61,33 @@ export const rows: Record<string, unknown>[] = Array.from({ length: 30_000 }, (_
   payload: payload(),
 }));
 
-export async function writeFile(location: string, compression: Compression, layout: Layout): Promise<void> {
-  const w = new DataFileWriter({ io: new LocalFileIO(), schema, location, compression, ...LAYOUTS[layout] });
-  for (const r of rows) w.write(r);
+export interface Case {
+  schema: Schema;
+  rows: Record<string, unknown>[];
+  options: { pageSize?: number; rowGroupBytes?: number };
+}
+
+/**
+ * small: the rows above in 16 KiB pages and 1 MiB row groups (many frames); orders: bench/parquet.bench.ts's order
+ * rows with the writer's defaults (1 MiB pages), where today's wasm and node:zlib zstd emit different bytes.
+ */
+export const CASES: Record<'small' | 'orders', () => Case> = {
+  small: () => ({
+    schema: interopSchema,
+    rows: interopRows,
+    options: { pageSize: 16 * 1024, rowGroupBytes: 1024 ** 2 },
+  }),
+  orders: () => ({ schema: ORDER_SCHEMA, rows: [...orders(35_000)], options: {} }),
+};
+export type CaseName = keyof typeof CASES;
+
+export function fileName(zstd: 'wasm' | 'native', name: CaseName): string {
+  return `${zstd}-zstd-${name}.parquet`;
+}
+
+export async function writeFile(location: string, compression: Compression, c: Case): Promise<void> {
+  const w = new DataFileWriter({ io: new LocalFileIO(), schema: c.schema, location, compression, ...c.options });
+  for (const r of c.rows) w.write(r);
   await w.close();
 }
 
@@ -87,16 +99,16 @@ export function digest(value: unknown): string {
 }
 
 /** Digest of the rows hyparquet returns through readDataFile (the reader the pipeline and the tests use). */
-export async function readDigest(location: string): Promise<string> {
-  return digest(await readDataFile(new LocalFileIO(), location, { schema }));
+export async function readDigest(location: string, c: Case): Promise<string> {
+  return digest(await readDataFile(new LocalFileIO(), location, { schema: c.schema }));
 }
 
-/** Row count and a digest of every row as DuckDB reads it (each row cast to text, in id order). */
+/** Row count and a digest of every row as DuckDB reads it (each row cast to text, in file order). */
 export async function duckDigest(db: DuckDBConnection, location: string): Promise<{ rows: number; md5: string }> {
   const [r] = (
     await db.runAndReadAll(
-      `select count(*)::integer as rows, md5(string_agg(t::varchar, e'\\n' order by id)) as md5
-       from read_parquet('${location}') t`,
+      `select count(*)::integer as rows, md5(string_agg(t::varchar, e'\\n' order by file_row_number)) as md5
+       from read_parquet('${location}', file_row_number = true) t`,
     )
   ).getRowObjectsJson();
   return { rows: Number(r!.rows), md5: String(r!.md5) };

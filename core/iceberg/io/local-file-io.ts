@@ -148,9 +148,8 @@ export class LocalFileIO implements FileIO {
   }
 
   private async writeTemp(p: string, data: Uint8Array): Promise<string> {
-    await fs.mkdir(path.dirname(p), { recursive: true });
     const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${randomUUID()}.tmp`);
-    const fh = await fs.open(tmp, 'wx');
+    const fh = await openCreating(tmp);
     try {
       await fh.writeFile(data);
       await fh.sync();
@@ -198,8 +197,7 @@ class LocalOutputFile implements OutputFile {
   private async handle(): Promise<fs.FileHandle> {
     if (this.fh) return this.fh;
     try {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      this.fh = await fs.open(this.tmp, 'wx');
+      this.fh = await openCreating(this.tmp);
     } catch (e) {
       throw mapError(e, this.location);
     }
@@ -249,6 +247,20 @@ class LocalOutputFile implements OutputFile {
     await fh?.close().catch(() => undefined);
     await fs.rm(this.tmp, { force: true }).catch(() => undefined); // e.g. ENOTDIR: it was never created
   }
+}
+
+/**
+ * Opens a new file for writing (exclusive), creating its directory only when it is missing: the directory
+ * exists for almost every file, so this saves a mkdir call per write.
+ */
+async function openCreating(file: string): Promise<fs.FileHandle> {
+  try {
+    return await fs.open(file, 'wx');
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  return fs.open(file, 'wx');
 }
 
 /** `file:///a/b` and `/a/b` to a filesystem path; anything else (s3://…) is an error naming the location. */

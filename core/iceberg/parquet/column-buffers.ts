@@ -6,13 +6,13 @@
 // SchemaMismatchError naming the column and the row, and the buffers are rolled back to the row's start, so the
 // writer stays exactly as it was. Column statistics (Parquet's and the manifest's)
 // are computed once per row group from these buffers; nothing is ever read back from the file.
+import { Buffer, isUtf8 } from 'node:buffer';
 import type { SchemaElement } from 'hyparquet';
 import type { IcebergType, ListType, MapType, NestedField, PrimitiveType, Schema, StructType } from '../spec/types.js';
 import {
   bigintToFixedBytes,
   bytesToBigint,
   bytesToUuid,
-  compareStrings,
   decimalParams,
   decimalToUnscaled,
   describe,
@@ -66,12 +66,12 @@ let rowBytes = 0; // estimated bytes of the row being added (single-threaded)
 // ---------------------------------------------------------------------------------------------------------
 // UTF-8
 
-let utf8Wide = false; // set by encodeUtf8: the string had a code unit >= 0xD800 (JS order may differ from UTF-8's)
+/** Strings at least this long are encoded by Buffer#write (native); shorter ones by the loop below (no call cost). */
+const NATIVE_UTF8_MIN_LENGTH = 24;
 
 /** UTF-8 of `s` into `out` at `pos` (room for 3 bytes per UTF-16 unit assumed); lone surrogates become U+FFFD. */
 function encodeUtf8(s: string, out: Uint8Array, pos: number): number {
   const n = s.length;
-  let wide = false;
   for (let i = 0; i < n; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
@@ -83,27 +83,23 @@ function encodeUtf8(s: string, out: Uint8Array, pos: number): number {
       out[pos++] = 0x80 | (c & 63);
       continue;
     }
-    if (c >= 0xd800) {
-      wide = true;
-      if (c <= 0xdfff) {
-        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          out[pos++] = 0xf0 | (cp >> 18);
-          out[pos++] = 0x80 | ((cp >> 12) & 63);
-          out[pos++] = 0x80 | ((cp >> 6) & 63);
-          out[pos++] = 0x80 | (cp & 63);
-          i++;
-          continue;
-        }
-        c = 0xfffd;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        out[pos++] = 0xf0 | (cp >> 18);
+        out[pos++] = 0x80 | ((cp >> 12) & 63);
+        out[pos++] = 0x80 | ((cp >> 6) & 63);
+        out[pos++] = 0x80 | (cp & 63);
+        i++;
+        continue;
       }
+      c = 0xfffd;
     }
     out[pos++] = 0xe0 | (c >> 12);
     out[pos++] = 0x80 | ((c >> 6) & 63);
     out[pos++] = 0x80 | (c & 63);
   }
-  utf8Wide = wide;
   return pos;
 }
 
@@ -152,19 +148,12 @@ export class LeafBuffer {
   /** bytes used in u8 (bytes kind) */
   len = 0;
   readonly kind: ValueKind;
-  // running min/max of strings (JS strings; `wide` = may contain surrogates, where JS order is not UTF-8 order)
-  private sMin: string | undefined;
-  private sMax: string | undefined;
-  private sMinWide = false;
-  private sMaxWide = false;
+  /** a Buffer over u8's memory, for native UTF-8 encoding of long strings (rebuilt when u8 changes) */
+  private u8buf: Buffer | undefined;
   // row mark, for rollback
   private mLevels = 0;
   private mValues = 0;
   private mLen = 0;
-  private mMin: string | undefined;
-  private mMax: string | undefined;
-  private mMinWide = false;
-  private mMaxWide = false;
   /** the manifest statistics this leaf feeds (leaves outside lists and maps) */
   readonly fieldStats: FieldStats | undefined;
   readonly isString: boolean;
@@ -264,49 +253,36 @@ export class LeafBuffer {
     rowBytes += 4 + v.length;
   }
 
+  /** A string, UTF-8 encoded into the PLAIN bytes (lone surrogates become U+FFFD, as TextEncoder does). */
   putString(s: string): void {
     const at = this.len;
     const need = at + 4 + 3 * s.length;
     if (need > this.u8.length) this.u8 = grown(this.u8, need);
-    const end = encodeUtf8(s, this.u8, at + 4);
+    let end: number;
+    if (s.length < NATIVE_UTF8_MIN_LENGTH) end = encodeUtf8(s, this.u8, at + 4);
+    else {
+      let b = this.u8buf;
+      if (b === undefined || b.buffer !== this.u8.buffer) {
+        b = this.u8buf = Buffer.from(this.u8.buffer, this.u8.byteOffset, this.u8.byteLength);
+      }
+      end = at + 4 + b.write(s, at + 4, 'utf8');
+    }
     writeU32(this.u8, at, end - at - 4);
     this.len = end;
     this.values++;
     rowBytes += end - at;
-    const wide = utf8Wide;
-    if (this.sMin === undefined) {
-      this.sMin = this.sMax = s;
-      this.sMinWide = this.sMaxWide = wide;
-    } else {
-      if (wide || this.sMinWide ? compareStrings(s, this.sMin) < 0 : s < this.sMin) {
-        this.sMin = s;
-        this.sMinWide = wide;
-      }
-      if (wide || this.sMaxWide ? compareStrings(s, this.sMax!) > 0 : s > this.sMax!) {
-        this.sMax = s;
-        this.sMaxWide = wide;
-      }
-    }
   }
 
   mark(): void {
     this.mLevels = this.levels;
     this.mValues = this.values;
     this.mLen = this.len;
-    this.mMin = this.sMin;
-    this.mMax = this.sMax;
-    this.mMinWide = this.sMinWide;
-    this.mMaxWide = this.sMaxWide;
   }
 
   rollback(): void {
     this.levels = this.mLevels;
     this.values = this.mValues;
     this.len = this.mLen;
-    this.sMin = this.mMin;
-    this.sMax = this.mMax;
-    this.sMinWide = this.mMinWide;
-    this.sMaxWide = this.mMaxWide;
   }
 
   /** Statistics of the buffered chunk (physical min/max in the footer's forms), merged into fieldStats. */
@@ -328,8 +304,6 @@ export class LeafBuffer {
   /** Empties the buffers for the next row group (capacity is kept). */
   reset(): void {
     this.levels = this.values = this.len = 0;
-    this.sMin = this.sMax = undefined;
-    this.sMinWide = this.sMaxWide = false;
   }
 
   /** Gives the buffers' memory back to the pool (the leaf is empty afterwards). */
@@ -343,11 +317,7 @@ export class LeafBuffer {
     this.f32 = new Float32Array(0);
     this.f64 = new Float64Array(0);
     this.u8 = new Uint8Array(0);
-  }
-
-  /** String min/max of the chunk, tracked on the way in. */
-  stringMinMax(): [string | undefined, string | undefined] {
-    return [this.sMin, this.sMax];
+    this.u8buf = undefined;
   }
 }
 
@@ -455,39 +425,53 @@ function computeStats(leaf: LeafBuffer): ChunkStats {
       return s;
     }
     case 'bytes': {
-      if (leaf.isString) {
-        const [min, max] = leaf.stringMinMax();
-        s.min = min;
-        s.max = max;
-        return s;
-      }
-      // binary: unsigned byte order over the PLAIN values
+      // unsigned byte order over the PLAIN values (for UTF-8 strings, this is code point order, as Iceberg's)
+      const [minAt, maxAt] = bytesMinMax(leaf.u8, leaf.len);
       const a = leaf.u8;
-      let minAt = 0;
-      let maxAt = 0;
-      for (let p = 0; p < leaf.len;) {
-        if (compareLenPrefixed(a, p, minAt) < 0) minAt = p;
-        else if (compareLenPrefixed(a, p, maxAt) > 0) maxAt = p;
-        p += 4 + readU32(a, p);
-      }
       s.min = a.slice(minAt + 4, minAt + 4 + readU32(a, minAt));
       s.max = a.slice(maxAt + 4, maxAt + 4 + readU32(a, maxAt));
+      if (leaf.isString) {
+        s.min = utf8Text(s.min as Uint8Array);
+        s.max = utf8Text(s.max as Uint8Array);
+      }
       return s;
     }
   }
+}
+
+function utf8Text(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 }
 
 function readU32(a: Uint8Array, p: number): number {
   return (a[p]! | (a[p + 1]! << 8) | (a[p + 2]! << 16) | (a[p + 3]! << 24)) >>> 0;
 }
 
-/** Unsigned byte order of two length-prefixed values at p and q. */
-function compareLenPrefixed(a: Uint8Array, p: number, q: number): number {
-  const lp = readU32(a, p);
-  const lq = readU32(a, q);
-  const n = Math.min(lp, lq);
+/** Positions of the smallest and largest of the PLAIN values in a[0, end) (unsigned byte order). */
+function bytesMinMax(a: Uint8Array, end: number): [number, number] {
+  let minAt = 0;
+  let maxAt = 0;
+  let minLen = readU32(a, 0);
+  let maxLen = minLen;
+  for (let p = 4 + minLen; p < end;) {
+    const len = readU32(a, p);
+    if (compareBytes(a, p + 4, len, minAt + 4, minLen) < 0) {
+      minAt = p;
+      minLen = len;
+    } else if (compareBytes(a, p + 4, len, maxAt + 4, maxLen) > 0) {
+      maxAt = p;
+      maxLen = len;
+    }
+    p += 4 + len;
+  }
+  return [minAt, maxAt];
+}
+
+/** Unsigned byte order of a[p, p + lp) and a[q, q + lq). */
+function compareBytes(a: Uint8Array, p: number, lp: number, q: number, lq: number): number {
+  const n = lp < lq ? lp : lq;
   for (let i = 0; i < n; i++) {
-    const d = a[p + 4 + i]! - a[q + 4 + i]!;
+    const d = a[p + i]! - a[q + i]!;
     if (d !== 0) return d;
   }
   return lp - lq;
@@ -706,11 +690,15 @@ function leafWriter(type: PrimitiveType, leaf: LeafBuffer, required: boolean, dN
       };
     }
     case 'string':
+      // a JS string, or its UTF-8 bytes (written as they are, e.g. a Kafka record value: no decode and re-encode)
       return {
         write(v, r) {
           if (v === null || v === undefined) return missing(r);
-          if (typeof v !== 'string') throw new ValueError(`expected a string, got ${describe(v)}`);
-          leaf.putString(v);
+          if (typeof v === 'string') leaf.putString(v);
+          else if (v instanceof Uint8Array) {
+            if (!isUtf8(v)) throw new ValueError(`expected a string, got ${v.length} bytes that are not valid UTF-8`);
+            leaf.putBinary(v);
+          } else throw new ValueError(`expected a string, got ${describe(v)}`);
           leaf.level(maxDef, r);
         },
         absent,

@@ -217,6 +217,38 @@ function tooDistinct(seen: number, distinct: number): boolean {
   return seen >= 4096 && (seen & (seen - 1)) === 0 && distinct > 0.8 * seen;
 }
 
+/**
+ * Byte-array chunks also give up once `DISTINCT_PROBE_BYTES` of values were read and 90% of those bytes went into
+ * the dictionary: for long unique values (a raw payload, URLs with ids) that is after a few dozen values instead
+ * of 1,024 (hashing them all was most of the cost of trying).
+ */
+const DISTINCT_PROBE_BYTES = 64 * 1024;
+
+/** Hash of the PLAIN value at p (u32 length + bytes): murmur3's 32-bit mixing, four bytes per step. */
+function hashValue(u: Uint8Array, p: number, len: number): number {
+  let h = len;
+  let k = p + 4;
+  const end = k + len;
+  for (const stop = k + (len & ~3); k < stop; k += 4) {
+    let w = u[k]! | (u[k + 1]! << 8) | (u[k + 2]! << 16) | (u[k + 3]! << 24);
+    w = Math.imul(w, 0xcc9e2d51);
+    w = Math.imul((w << 15) | (w >>> 17), 0x1b873593);
+    h ^= w;
+    h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+  }
+  if (k < end) {
+    let w = 0;
+    for (let shift = 0; k < end; k++, shift += 8) w |= u[k]! << shift;
+    w = Math.imul(w, 0xcc9e2d51);
+    h ^= Math.imul((w << 15) | (w >>> 17), 0x1b873593);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /** Pooled scratch arrays of one column chunk, given back once the chunk is written. */
 class Scratch {
   private readonly held: ArrayBuffer[] = [];
@@ -265,8 +297,7 @@ function bytesDictionary(leaf: LeafBuffer, scratch: Scratch): Dictionary | undef
   for (let i = 0, p = 0; i < n; i++) {
     const len = (u[p]! | (u[p + 1]! << 8) | (u[p + 2]! << 16) | (u[p + 3]! << 24)) >>> 0;
     const end = p + 4 + len;
-    let h = 0x811c9dc5 ^ len; // FNV-1a
-    for (let k = p + 4; k < end; k++) h = Math.imul(h ^ u[k]!, 16777619);
+    const h = hashValue(u, p, len);
     let slot = h & (cap - 1);
     let entry = -1;
     for (let t = table[slot]!; t !== 0; t = table[slot]!) {
@@ -299,7 +330,7 @@ function bytesDictionary(leaf: LeafBuffer, scratch: Scratch): Dictionary | undef
       }
     }
     indexes[i] = entry;
-    if (tooDistinct(i + 1, count)) return undefined;
+    if (tooDistinct(i + 1, count) || (end >= DISTINCT_PROBE_BYTES && dictBytes > 0.9 * end)) return undefined;
     p = end;
   }
   if (!dictionaryPays(count, dictBytes, n, leaf.len)) return undefined;

@@ -27,20 +27,22 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
 });
 
-function runJob(env: Record<string, string>): Promise<{ code: number; lines: Record<string, unknown>[] }> {
+function runJob(
+  env: Record<string, string>,
+): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SHOPLAKE_')));
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [bundle],
       { env: { ...clean, ...env }, cwd: os.tmpdir(), maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout) => {
+      (err, stdout, stderr) => {
         if (err && typeof err.code !== 'number') return reject(err);
         const lines = stdout
           .split('\n')
           .filter((l) => l.startsWith('{'))
           .map((l) => JSON.parse(l) as Record<string, unknown>);
-        resolve({ code: err ? (err.code as number) : 0, lines });
+        resolve({ code: err ? (err.code as number) : 0, lines, stderr });
       },
     );
   });
@@ -62,7 +64,7 @@ describe('stream-jobs/maintenance.ts (the scheduled ECS task)', () => {
       });
     }
 
-    const { code, lines } = await runJob({
+    const { code, lines, stderr } = await runJob({
       SHOPLAKE_WAREHOUSE: dir,
       SHOPLAKE_CATALOG: 'local',
       SHOPLAKE_COMPACTION_WINDOW_DAYS: '3',
@@ -73,7 +75,7 @@ describe('stream-jobs/maintenance.ts (the scheduled ECS task)', () => {
       POWERTOOLS_SERVICE_NAME: 'shoplake-test',
       POWERTOOLS_METRICS_NAMESPACE: 'shoplake',
     });
-    expect(code).toBe(0);
+    expect(code, `${JSON.stringify(lines.filter((l) => l.level === 'ERROR'))}\n${stderr}`).toBe(0);
     expect(lines[0]).toMatchObject({ level: 'INFO', message: 'maintenance started', catalog: 'local' });
     const tableLines = lines.filter((l) => typeof l.table === 'string');
     expect(tableLines.map((l) => l.table)).toEqual(maintainedTables().map((t) => `${t.namespace}.${t.name}`));
