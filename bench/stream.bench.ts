@@ -247,7 +247,7 @@ try {
   });
   const records = withOffsets(spread.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition));
   const bytes = records.reduce((n, r) => n + (r.value?.length ?? 0), 0);
-  let t = performance.now();
+  const t = performance.now();
   await produceAll(broker.bootstrap, records);
   const produceS = (performance.now() - t) / 1000;
   const kafka = createKafka({ brokers: broker.bootstrap, clientId: 'bench-stream', auth: 'none', logLevel: 'error' });

@@ -381,11 +381,7 @@ export class Batch {
   private async commitTables(): Promise<BatchResult> {
     const targets = [...this.targets.values()];
     const files = new Map<Target, DataFile[]>();
-    const tClose = performance.now();
     await Promise.all(targets.map(async (t) => files.set(t, await t.writer.close())));
-    (globalThis as any).__phases ??= { add: 0, close: 0 };
-    (globalThis as any).__phases.add += tClose - this.started;
-    (globalThis as any).__phases.close += performance.now() - tClose;
     const written = targets.filter((t) => files.get(t)!.length > 0);
     this.ctx.fault('after-data-files');
 

@@ -99,9 +99,11 @@ describe('MSK IAM auth refused (a TLS listener that answers SaslAuthenticate wit
       expect(logins[i]!.at - logins[i - 1]!.at).toBeGreaterThanOrEqual(delays[i - 1]! - 5);
     }
     // The login carried an MSK IAM token: SASL OAUTHBEARER, a base64url presigned kafka-cluster:Connect URL.
-    const auth = logins[0]!.authBytes!.toString('utf8');
-    const token = /^n,,\x01auth=Bearer ([A-Za-z0-9_-]+)\x01\x01$/.exec(auth)?.[1];
-    expect(token, auth).toBeDefined();
+    // RFC 7628: gs2 header, then kvsep (0x01) separated key=value pairs, ended by two kvseps.
+    const [gs2, bearer, ...rest] = logins[0]!.authBytes!.toString('utf8').split('\u0001');
+    expect([gs2, rest]).toEqual(['n,,', ['', '']]);
+    const token = /^auth=Bearer ([A-Za-z0-9_-]+)$/.exec(bearer ?? '')?.[1];
+    expect(token, bearer).toBeDefined();
     const url = new URL(Buffer.from(token!, 'base64url').toString('utf8'));
     expect(url.host).toBe('kafka.eu-west-1.amazonaws.com');
     expect(url.searchParams.get('Action')).toBe('kafka-cluster:Connect');

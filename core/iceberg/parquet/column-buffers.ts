@@ -36,6 +36,14 @@ export class SchemaMismatchError extends Error {
   }
 }
 
+/** A top-level field's writer failed (carries the field's index to the error message). */
+class FieldFailure {
+  constructor(
+    readonly field: number,
+    readonly error: unknown,
+  ) {}
+}
+
 /** Error raised inside a column writer; `path` grows as it unwinds through nested types. */
 class ValueError extends Error {
   constructor(
@@ -148,8 +156,9 @@ export class LeafBuffer {
   /** bytes used in u8 (bytes kind) */
   len = 0;
   readonly kind: ValueKind;
-  /** a Buffer over u8's memory, for native UTF-8 encoding of long strings (rebuilt when u8 changes) */
+  /** a Buffer over u8's memory, for native UTF-8 encoding of long strings, and the u8 it was made for */
   private u8buf: Buffer | undefined;
+  private u8bufOf: Uint8Array | undefined;
   // row mark, for rollback
   private mLevels = 0;
   private mValues = 0;
@@ -262,8 +271,9 @@ export class LeafBuffer {
     if (s.length < NATIVE_UTF8_MIN_LENGTH) end = encodeUtf8(s, this.u8, at + 4);
     else {
       let b = this.u8buf;
-      if (b === undefined || b.buffer !== this.u8.buffer) {
+      if (this.u8bufOf !== this.u8 || b === undefined) {
         b = this.u8buf = Buffer.from(this.u8.buffer, this.u8.byteOffset, this.u8.byteLength);
+        this.u8bufOf = this.u8;
       }
       end = at + 4 + b.write(s, at + 4, 'utf8');
     }
@@ -317,7 +327,7 @@ export class LeafBuffer {
     this.f32 = new Float32Array(0);
     this.f64 = new Float64Array(0);
     this.u8 = new Uint8Array(0);
-    this.u8buf = undefined;
+    this.u8buf = this.u8bufOf = undefined;
   }
 }
 
@@ -746,6 +756,36 @@ function leafWriter(type: PrimitiveType, leaf: LeafBuffer, required: boolean, dN
   }
 }
 
+type FieldsWriter = (src: Record<string, unknown>, r: number) => void;
+type FieldsWriterFactory = (ws: NodeWriter[], fail: (e: unknown, field: number) => unknown) => FieldsWriter;
+
+const fieldsWriters = new Map<string, FieldsWriterFactory>();
+
+/**
+ * Writes every field of an object through its writer in straight-line code: one constant-key property load and one
+ * call per field, so each load sees one row shape and each call one writer (in a loop over the names both are
+ * megamorphic). `fail(e, i)` gives the error to throw when field i fails. Generated once per list of names.
+ */
+function fieldsWriter(names: string[]): FieldsWriterFactory {
+  const key = JSON.stringify(names);
+  let factory = fieldsWriters.get(key);
+  if (factory) return factory;
+  const lines = names.map((n, i) => `${i ? `i = ${i}; ` : ''}w${i}.write(src[${JSON.stringify(n)}], r);`);
+  const source = `'use strict';
+${names.map((_, i) => `var w${i} = ws[${i}];`).join('\n')}
+return function writeFields(src, r) {
+  var i = 0;
+  try {
+    ${lines.join('\n    ')}
+  } catch (e) {
+    throw fail(e, i);
+  }
+};`;
+  factory = new Function('ws', 'fail', source) as FieldsWriterFactory;
+  fieldsWriters.set(key, factory);
+  return factory;
+}
+
 /** Adds a path segment to a writer error as it unwinds. */
 function prefixed(e: unknown, segment: string): unknown {
   if (e instanceof ValueError) e.path.unshift(segment);
@@ -819,6 +859,7 @@ class Compiler {
     const names = type.fields.map((f) => f.name);
     const ws = type.fields.map((f) => this.node(f.type, f.required, f.id, [...path, parquetName(f.name)], d, rRep));
     const n = ws.length;
+    const writeFields = fieldsWriter(names)(ws, (e, i) => prefixed(e, names[i]!));
     // indexed loops: for...of allocates an iterator result per field on this hot path
     return {
       write(v, r) {
@@ -830,13 +871,7 @@ class Compiler {
         if (typeof v !== 'object' || Array.isArray(v) || v instanceof Map || v instanceof Uint8Array) {
           throw new ValueError(`expected a struct object, got ${describe(v)}`);
         }
-        const src = v as Record<string, unknown>;
-        let i = 0;
-        try {
-          for (; i < n; i++) ws[i]!.write(src[names[i]!], r);
-        } catch (e) {
-          throw prefixed(e, names[i]!);
-        }
+        writeFields(v as Record<string, unknown>, r);
       },
       absent(dd, r) {
         for (let i = 0; i < n; i++) ws[i]!.absent(dd, r);
@@ -977,7 +1012,7 @@ export class ColumnBuffers {
   readonly parquetSchema: SchemaElement[];
   readonly leaves: LeafBuffer[];
   private readonly names: string[];
-  private readonly writers: NodeWriter[];
+  private readonly writeRow: FieldsWriter;
   /** rows buffered in the current row group */
   rows = 0;
   /** bytes of the buffered rows (values as buffered: 4/8 bytes per number, PLAIN bytes, levels) */
@@ -987,7 +1022,10 @@ export class ColumnBuffers {
     this.parquetSchema = parquetSchemaOf(schema);
     const c = new Compiler(this.parquetSchema);
     this.names = schema.fields.map((f) => f.name);
-    this.writers = schema.fields.map((f: NestedField) => c.node(f.type, f.required, f.id, [parquetName(f.name)], 0, 0));
+    const writers = schema.fields.map((f: NestedField) =>
+      c.node(f.type, f.required, f.id, [parquetName(f.name)], 0, 0),
+    );
+    this.writeRow = fieldsWriter(this.names)(writers, (e, i) => new FieldFailure(i, e));
     c.done();
     this.leaves = c.leaves;
   }
@@ -1003,15 +1041,13 @@ export class ColumnBuffers {
     const leaves = this.leaves;
     for (let i = 0; i < leaves.length; i++) leaves[i]!.mark();
     rowBytes = 0;
-    const writers = this.writers;
-    const names = this.names;
-    let i = 0;
     try {
-      for (; i < writers.length; i++) writers[i]!.write(row[names[i]!], 0);
-    } catch (e) {
+      this.writeRow(row, 0);
+    } catch (f) {
       for (let k = 0; k < leaves.length; k++) leaves[k]!.rollback();
-      if (e instanceof ValueError) {
-        const path = [names[i]!, ...e.path].join('.').replace(/\.(\[|\{)/g, '$1');
+      const e = f instanceof FieldFailure ? f.error : f;
+      if (e instanceof ValueError && f instanceof FieldFailure) {
+        const path = [this.names[f.field]!, ...e.path].join('.').replace(/\.(\[|\{)/g, '$1');
         throw new SchemaMismatchError(path, rowNumber, e.message);
       }
       throw e;

@@ -225,12 +225,12 @@ function tooDistinct(seen: number, distinct: number): boolean {
 const DISTINCT_PROBE_BYTES = 64 * 1024;
 
 /** Hash of the PLAIN value at p (u32 length + bytes): murmur3's 32-bit mixing, four bytes per step. */
-function hashValue(u: Uint8Array, p: number, len: number): number {
+function hashValue(u: Uint8Array, dv: DataView, p: number, len: number): number {
   let h = len;
   let k = p + 4;
   const end = k + len;
   for (const stop = k + (len & ~3); k < stop; k += 4) {
-    let w = u[k]! | (u[k + 1]! << 8) | (u[k + 2]! << 16) | (u[k + 3]! << 24);
+    let w = dv.getInt32(k, true);
     w = Math.imul(w, 0xcc9e2d51);
     w = Math.imul((w << 15) | (w >>> 17), 0x1b873593);
     h ^= w;
@@ -287,6 +287,7 @@ function bytesDictionary(leaf: LeafBuffer, scratch: Scratch): Dictionary | undef
   const n = leaf.values;
   if (n < 16) return undefined;
   const u = leaf.u8;
+  const dv = new DataView(u.buffer, u.byteOffset, u.byteLength);
   let cap = 1024;
   let table = scratch.zeroI32(cap); // entry index + 1; 0 = empty
   let starts = scratch.i32(256); // entry -> offset of its length prefix in u
@@ -297,12 +298,12 @@ function bytesDictionary(leaf: LeafBuffer, scratch: Scratch): Dictionary | undef
   for (let i = 0, p = 0; i < n; i++) {
     const len = (u[p]! | (u[p + 1]! << 8) | (u[p + 2]! << 16) | (u[p + 3]! << 24)) >>> 0;
     const end = p + 4 + len;
-    const h = hashValue(u, p, len);
+    const h = hashValue(u, dv, p, len);
     let slot = h & (cap - 1);
     let entry = -1;
     for (let t = table[slot]!; t !== 0; t = table[slot]!) {
       const c = t - 1;
-      if (hashes[c] === h && sameBytes(u, starts[c]!, p, 4 + len)) {
+      if (hashes[c] === h && sameBytes(u, dv, starts[c]!, p, 4 + len)) {
         entry = c;
         break;
       }
@@ -338,13 +339,19 @@ function bytesDictionary(leaf: LeafBuffer, scratch: Scratch): Dictionary | undef
   for (let c = 0, o = 0; c < count; c++) {
     const p = starts[c]!;
     const end = p + 4 + ((u[p]! | (u[p + 1]! << 8) | (u[p + 2]! << 16) | (u[p + 3]! << 24)) >>> 0);
-    for (let k = p; k < end; k++) bytes[o++] = u[k]!; // entries are short: no subarray object per entry
+    if (end - p > 64) {
+      bytes.set(u.subarray(p, end), o);
+      o += end - p;
+    } else for (let k = p; k < end; k++) bytes[o++] = u[k]!; // short entries: no subarray object per entry
   }
   return { count, bytes, indexes };
 }
 
-function sameBytes(u: Uint8Array, a: number, b: number, n: number): boolean {
-  for (let k = 0; k < n; k++) if (u[a + k] !== u[b + k]) return false;
+/** Whether u[a, a + n) and u[b, b + n) hold the same bytes (four at a time). */
+function sameBytes(u: Uint8Array, dv: DataView, a: number, b: number, n: number): boolean {
+  let k = 0;
+  for (const stop = n & ~3; k < stop; k += 4) if (dv.getInt32(a + k, true) !== dv.getInt32(b + k, true)) return false;
+  for (; k < n; k++) if (u[a + k] !== u[b + k]) return false;
   return true;
 }
 
