@@ -13,8 +13,13 @@
 //   the process retains between batches (heap after a full GC at the end of a pass).
 // Both start node with --expose-gc, as the Lambda Node.js runtime does. Every pass lands into a fresh warehouse;
 // pass 0 is a warm-up (JIT, table creation, compressors) and is not counted.
+//
+// BENCH_INGEST_EVENTS (default 60000), BENCH_INGEST_PASSES (default 3), BENCH_INGEST_NODE_ARGS: node flags for both
+// children (e.g. `--max-semi-space-size=16`, as NODE_OPTIONS would set them in Lambda), BENCH_INGEST_PROFILE=<dir>:
+// instead of the measurement, one memory child of an unminified bundle with --cpu-prof into <dir>, and its self
+// time by function and by module.
 import { spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +29,8 @@ import { fmt, mb, median, percentile, rssSampler } from './lib.js';
 const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 60_000);
 const BATCH = 10_000;
 const PASSES = Number(process.env.BENCH_INGEST_PASSES ?? 3);
+const NODE_ARGS = (process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const PROFILE = process.env.BENCH_INGEST_PROFILE;
 
 interface BatchFigures {
   records: number;
@@ -151,8 +158,8 @@ interface ChildResult {
   indexedIds: number;
 }
 
-function runChild(bundle: string, mode: 'ratio' | 'memory', dir: string): ChildResult {
-  const r = spawnSync(process.execPath, ['--expose-gc', bundle, '--child', mode, dir], {
+function runChild(bundle: string, mode: 'ratio' | 'memory', dir: string, extra: string[] = []): ChildResult {
+  const r = spawnSync(process.execPath, ['--expose-gc', ...NODE_ARGS, ...extra, bundle, '--child', mode, dir], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -185,10 +192,22 @@ async function main(): Promise<void> {
       platform: 'node',
       target: `node${process.versions.node.split('.')[0]}`,
       mainFields: ['module', 'main'],
-      minify: true,
+      minify: !PROFILE,
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
       logLevel: 'error',
     });
+    if (PROFILE) {
+      await fs.mkdir(PROFILE, { recursive: true });
+      const before = new Set(readdirSync(PROFILE));
+      runChild(bundle, 'memory', dir, ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`]);
+      const file = readdirSync(PROFILE).find((f) => f.endsWith('.cpuprofile') && !before.has(f))!;
+      const summary = profileSummary(path.join(PROFILE, file));
+      console.log(`${path.join(PROFILE, file)}: self time by function (share of all samples)`);
+      for (const line of summary.functions) console.log(`  ${line}`);
+      console.log('self time by module:');
+      for (const line of summary.modules) console.log(`  ${line}`);
+      return;
+    }
     const loadBefore = os.loadavg()[0]!;
     const ratio = runChild(bundle, 'ratio', dir);
     const memory = runChild(bundle, 'memory', dir);
@@ -196,6 +215,51 @@ async function main(): Promise<void> {
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Self time by function and by bundled module of a .cpuprofile (an unminified esbuild bundle marks modules). */
+function profileSummary(file: string, n = 40): { functions: string[]; modules: string[] } {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    samples: number[];
+  };
+  const starts = new Map<string, { line: number; module: string }[]>();
+  const moduleOf = (url: string, line: number): string => {
+    if (!url.startsWith('file://')) return url ? `(${url.split(':')[0]})` : '(native)';
+    let list = starts.get(url);
+    if (!list) {
+      list = [];
+      readFileSync(new URL(url), 'utf8')
+        .split('\n')
+        .forEach((text, i) => {
+          const m = /^\/\/ ((?:node_modules\/)?\S+\.(?:ts|js|mjs|cjs))$/.exec(text);
+          if (m) list!.push({ line: i, module: m[1]! });
+        });
+      starts.set(url, list);
+    }
+    let found = '(bundle)';
+    for (const s of list) {
+      if (s.line > line) break;
+      found = s.module;
+    }
+    return found.replace(/^node_modules\/(@[^/]+\/[^/]+|[^/]+)\/.*$/, '$1');
+  };
+  const byId = new Map(p.nodes.map((x) => [x.id, x]));
+  const fns = new Map<string, number>();
+  const mods = new Map<string, number>();
+  for (const id of p.samples) {
+    const f = byId.get(id)!.callFrame;
+    const mod = moduleOf(f.url, f.lineNumber);
+    const k = `${f.functionName || '(anonymous)'} [${mod}:${f.lineNumber + 1}]`;
+    fns.set(k, (fns.get(k) ?? 0) + 1);
+    mods.set(mod, (mods.get(mod) ?? 0) + 1);
+  }
+  const top = (m: Map<string, number>): string[] =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${((v / p.samples.length) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  return { functions: top(fns), modules: top(mods) };
 }
 
 function report(ratio: ChildResult, memory: ChildResult, loadBefore: number): void {
