@@ -15,22 +15,26 @@
 // pass 0 is a warm-up (JIT, table creation, compressors) and is not counted.
 //
 // BENCH_INGEST_EVENTS (default 60000), BENCH_INGEST_PASSES (default 3), BENCH_INGEST_NODE_ARGS: node flags for both
-// children (e.g. `--max-semi-space-size=16`, as NODE_OPTIONS would set them in Lambda), BENCH_INGEST_PROFILE=<dir>:
+// children (e.g. `--max-semi-space-size=150 --max-old-space-size=2708`, what the Lambda runtime passes a 3,008 MB
+// function), BENCH_INGEST_PROFILE=<dir>:
 // instead of the measurement, one memory child of an unminified bundle with --cpu-prof into <dir>, and its self
-// time by function and by module.
+// time by function and by module; BENCH_INGEST_BATCHES=<dir>: MSK event files (NNNN.json) to use instead of
+// generating the data set (the same bytes for a before/after comparison).
 import { spawnSync } from 'node:child_process';
 import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MSKEvent } from 'aws-lambda';
-import { fmt, mb, median, percentile, rssSampler } from './lib.js';
+import { fmt, mb, median, percentile } from './lib.js';
 
 const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 60_000);
 const BATCH = 10_000;
 const PASSES = Number(process.env.BENCH_INGEST_PASSES ?? 3);
 const NODE_ARGS = (process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const PROFILE = process.env.BENCH_INGEST_PROFILE;
+/** A folder of MSK batches (NNNN.json) to use instead of generating them. */
+const BATCHES = process.env.BENCH_INGEST_BATCHES;
 
 interface BatchFigures {
   records: number;
@@ -43,9 +47,45 @@ interface BatchFigures {
   landed: number;
 }
 
+/** process.memoryUsage() at the sample with the highest RSS. */
+interface PeakBreakdown {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** Samples process.memoryUsage() every `everyMs` until stopped; returns the sample with the highest RSS. */
+function peakSampler(everyMs: number): { stop(): PeakBreakdown } {
+  const take = (): PeakBreakdown => {
+    const m = process.memoryUsage();
+    return {
+      rss: m.rss,
+      heapTotal: m.heapTotal,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+    };
+  };
+  let peak = take();
+  const t = setInterval(() => {
+    const m = take();
+    if (m.rss > peak.rss) peak = m;
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(t);
+      const m = take();
+      return m.rss > peak.rss ? m : peak;
+    },
+  };
+}
+
 interface PassFigures {
   batches: BatchFigures[];
   peakRss: number;
+  peak: PeakBreakdown;
   baselineRss: number;
   /** Heap used after a full GC at the end of the pass, minus the same before it (memory child). */
   retainedHeap: number;
@@ -97,7 +137,7 @@ async function child(mode: 'ratio' | 'memory', dir: string): Promise<void> {
     gc();
     const baselineRss = process.memoryUsage.rss();
     const baselineHeap = process.memoryUsage().heapUsed;
-    const rss = rssSampler(5);
+    const rss = peakSampler(5);
     const batches: BatchFigures[] = [];
     for (const f of files) {
       const text = await fs.readFile(path.join(dir, f), 'utf8');
@@ -125,11 +165,12 @@ async function child(mode: 'ratio' | 'memory', dir: string): Promise<void> {
       });
       if (mode === 'memory' && pass === 0) ids.push(...eventIds(event));
     }
-    const peakRss = rss.stop();
+    const peak = rss.stop();
+    const peakRss = peak.rss;
     gc();
     // The handler (its pipeline: table handles, dedup indexes, compiled contracts) is still referenced here.
     const retainedHeap = process.memoryUsage().heapUsed - baselineHeap;
-    passes.push({ batches, peakRss, baselineRss, retainedHeap, load: os.loadavg()[0]! });
+    passes.push({ batches, peakRss, peak, baselineRss, retainedHeap, load: os.loadavg()[0]! });
     await fs.rm(warehouse, { recursive: true, force: true });
   }
   process.stdout.write(`RESULT ${JSON.stringify({ startRss, passes, indexedIds: new Set(ids).size })}\n`);
@@ -170,17 +211,24 @@ function runChild(bundle: string, mode: 'ratio' | 'memory', dir: string, extra: 
 }
 
 async function main(): Promise<void> {
-  const { generateEvents } = await import('../core/generator/generate-events.js');
-  const { toMskBatches } = await import('../core/generator/to-msk-batches.js');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-ingest-'));
   try {
-    let i = 0;
-    for (const e of toMskBatches(generateEvents({ events: EVENTS, seed: 20250303 }), {
-      batchSize: BATCH,
-      maxPayloadBytes: 1 << 30,
-    })) {
-      await fs.writeFile(path.join(dir, `${String(i++).padStart(4, '0')}.json`), JSON.stringify(e));
-      if (recordsOf(e) === 0) throw new Error('empty batch');
+    if (BATCHES) {
+      // the same batches as an earlier run (before/after comparisons while the generator changes)
+      for (const f of (await fs.readdir(BATCHES)).filter((x) => x.endsWith('.json'))) {
+        await fs.copyFile(path.join(BATCHES, f), path.join(dir, f));
+      }
+    } else {
+      const { generateEvents } = await import('../core/generator/generate-events.js');
+      const { toMskBatches } = await import('../core/generator/to-msk-batches.js');
+      let i = 0;
+      for (const e of toMskBatches(generateEvents({ events: EVENTS, seed: 20250303 }), {
+        batchSize: BATCH,
+        maxPayloadBytes: 1 << 30,
+      })) {
+        await fs.writeFile(path.join(dir, `${String(i++).padStart(4, '0')}.json`), JSON.stringify(e));
+        if (recordsOf(e) === 0) throw new Error('empty batch');
+      }
     }
     const bundle = path.join(dir, 'ingest-bench.mjs');
     const { build } = await import('esbuild');
@@ -308,6 +356,10 @@ function report(ratio: ChildResult, memory: ChildResult, loadBefore: number): vo
     `  the bundled handler process before any batch: ${mb(memory.startRss)}; peak above it: ${mb(peak - memory.startRss)}`,
   );
   console.log(`  with the bare loop in the same process (ratio child): ${mb(mixedPeak)}`);
+  const at = memory.passes.slice(1).reduce((a, p) => (p.peakRss > a.peakRss ? p : a)).peak;
+  console.log(
+    `  at the peak: V8 heap ${mb(at.heapTotal)} (${mb(at.heapUsed)} used, live or not yet collected), ArrayBuffers ${mb(at.arrayBuffers)} (column buffers, pool, Buffers), other external ${mb(at.external - at.arrayBuffers)}; the rest (${mb(at.rss - at.heapTotal - at.external)}) is code, wasm zstd memory, stacks and the allocator`,
+  );
   const retained = memory.passes.slice(1).map((p) => p.retainedHeap);
   console.log(
     `retained between batches : ${mb(median(retained))} of heap after a full GC (table handles and metadata, compiled contracts, dedup indexes holding ${fmt(memory.indexedIds)} event_ids)`,

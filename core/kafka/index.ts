@@ -44,3 +44,4 @@ export {
   type OAuthBearerProvider,
 } from './msk-iam.js';
 export { produceRecords, type KafkaRecord, type ProduceOptions, type ProduceSummary } from './produce-records.js';
+export { partitionForKey } from './partition-for-key.js';

@@ -33,7 +33,7 @@ import { readTaskRows } from '../iceberg/scan/read-rows.js';
 import type { Row } from '../iceberg/scan/read-rows.js';
 import type { DataFile } from '../iceberg/spec/manifest.js';
 import { partitionToPath } from '../iceberg/spec/transform.js';
-import { PARQUET_COMPRESSION } from '../iceberg/spec/table-properties.js';
+import { dataFolder, PARQUET_COMPRESSION } from '../iceberg/spec/table-properties.js';
 import type { TableMetadata } from '../iceberg/spec/table-metadata.js';
 import { Transaction } from '../iceberg/transaction/transaction.js';
 import { planCompaction } from './plan.js';
@@ -223,8 +223,8 @@ class GroupRewriter {
     const m = table.metadata;
     const schema = currentSchema(m);
     const spec = m['partition-specs'].find((s) => s['spec-id'] === group.specId)!;
+    const dataLocation = dataFolder(m);
     const props = m.properties ?? {};
-    const dataLocation = (props['write.data.path'] ?? `${m.location.replace(/\/+$/, '')}/data`).replace(/\/+$/, '');
     const partitionPath = spec.fields.length > 0 ? `/${partitionToPath(spec, schema, group.partition)}` : '';
     const sort = this.compare !== undefined && group.bytes <= (options.sortMaxBytes ?? DEFAULT_SORT_MAX_BYTES);
     const writer = new RollingDataFileWriter({

@@ -9,7 +9,7 @@
 //   next batch replay (duplicate) or skip (lose) records.
 import type { Catalog, LoadedTable } from '../iceberg/catalog/catalog.js';
 import type { Snapshot, TableMetadata } from '../iceberg/spec/table-metadata.js';
-import { CommitOutcomeUnknownError } from '../iceberg/transaction/errors.js';
+import { CommitStateUnknownError } from '../iceberg/transaction/errors.js';
 import { ancestors, committedState, OFFSETS_PREFIX } from '../pipeline/exactly-once.js';
 import type { CommittedState } from '../pipeline/exactly-once.js';
 
@@ -58,7 +58,7 @@ export class ProtocolGuardError extends Error {
 /** The guard error behind a failed commit, if that is what failed it (the transaction wraps it as unknown). */
 export function guardErrorOf(e: unknown): ProtocolGuardError | undefined {
   if (e instanceof ProtocolGuardError) return e;
-  if (e instanceof CommitOutcomeUnknownError && e.cause instanceof ProtocolGuardError) return e.cause;
+  if (e instanceof CommitStateUnknownError && e.cause instanceof ProtocolGuardError) return e.cause;
   return undefined;
 }
 

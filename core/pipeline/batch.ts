@@ -50,6 +50,11 @@ export interface BatchResult {
   unknownFields: number;
   /** Records their silver or quarantine table had already committed (a replay after a crash or retry). */
   alreadyCommitted: number;
+  /**
+   * Dedup scopes (silver table days) dropped during this batch because a table's index reached `dedupMaxIds`:
+   * duplicates landing there are caught within their batch only. Anything above 0 means the cap is too low.
+   */
+  dedupScopesEvicted: number;
   bronze: { landed: number; alreadyCommitted: number };
   /** Quarantined records per reason code. */
   reasons: Record<string, number>;
@@ -93,6 +98,8 @@ interface SilverTarget extends Target {
   seen: Map<string, number>;
   /** What landed (joins the dedup index once committed). */
   landed: LandedIds;
+  /** The index's eviction count when the batch opened the table. */
+  evictedBefore: number;
   maxEventTime: number;
 }
 
@@ -331,6 +338,7 @@ export class Batch {
     const handle = await this.ctx.tables.open(name);
     await this.ctx.tables.refresh(handle);
     const { offsets, watermark } = handle.state;
+    const evictedBefore = handle.dedup?.evictedScopes ?? 0;
     if (handle.dedup) {
       await handle.dedup.sync(handle.table);
       handle.dedup.prune(watermark);
@@ -342,6 +350,7 @@ export class Batch {
         dedup: handle.dedup,
         seen: new Map(),
         landed: { scopes: [], ids: [], coords: [] },
+        evictedBefore,
         maxEventTime: -Infinity,
       } satisfies Omit<SilverTarget, keyof Target>);
     }
@@ -376,6 +385,14 @@ export class Batch {
       this.state = 'failed';
       throw e;
     }
+  }
+
+  private dedupScopesEvicted(): number {
+    let n = 0;
+    for (const t of this.targets.values()) {
+      if (t.handle.dedup) n += t.handle.dedup.evictedScopes - (t as SilverTarget).evictedBefore;
+    }
+    return n;
   }
 
   private async commitTables(): Promise<BatchResult> {
@@ -452,6 +469,7 @@ export class Batch {
       late: c.late,
       unknownFields: c.unknownFields,
       alreadyCommitted: c.alreadyCommitted,
+      dedupScopesEvicted: this.dedupScopesEvicted(),
       bronze: { landed: c.bronzeLanded, alreadyCommitted: c.bronzeAlready },
       reasons: { ...this.reasons },
       tables,

@@ -7,6 +7,11 @@
 // scan) at the start of each batch. Scopes older than the dedup window (behind the table's watermark) are neither
 // loaded nor kept: events there are deduplicated within their batch only (docs/exactly-once.md).
 //
+// Memory is bounded: each scope's ids live in an IdTable (id-table.ts: a 64-bit hash of the event_id and the
+// coordinate, 18-28 bytes per id), and the index holds at most `maxIds` ids per table. Beyond that it drops its
+// oldest scopes (by day, then by load order), counts them (`evictedScopes`), and does not load them or any
+// older scope again: events there are deduplicated within their batch only, as for scopes behind the window.
+//
 // The index maps event_id -> the coordinate it landed with (partition * 2^40 + offset). A record whose own
 // coordinate is the one indexed is not a duplicate: that is a replay of a record already committed, which the
 // offsets skip per table; its child rows may still be missing (a crash between two tables) and must be written.
@@ -21,9 +26,17 @@ import { bindPartitionSpec } from '../iceberg/spec/transform.js';
 import type { BoundPartitionField } from '../iceberg/spec/transform.js';
 import type { PartitionValues } from '../iceberg/spec/manifest.js';
 import { daysFromCivil } from '../contracts/wire-values.js';
+import { IdTable } from './id-table.js';
 
 const DAY_US = 86_400_000_000;
 const COORD_PARTITION = 2 ** 40;
+
+/**
+ * Default cap on the event_ids one silver table's index holds: 8M ids are 146-219 MB of typed arrays (18.3-27.4 B
+ * per id; for a moment 1.5x more of the largest scope's while it grows), which leaves room for a couple of busy
+ * tables and the batch itself in a 1-3 GB Lambda function or ECS task (docs/exactly-once.md).
+ */
+export const DEFAULT_DEDUP_MAX_IDS = 8_000_000;
 
 /** A record's coordinate in one number (partitions < 4096 and offsets < 2^40 stay exact). */
 export function coordinate(partition: number, offset: number): number {
@@ -46,7 +59,9 @@ export interface LandedIds {
 
 interface ScopeIds {
   day: number | null;
-  ids: Map<string, number>;
+  ids: IdTable;
+  /** Load order (the tie-break between scopes of one day, and the order of scopes without a day). */
+  seq: number;
 }
 
 export class DedupIndex {
@@ -59,8 +74,22 @@ export class DedupIndex {
   private synced = false;
   private lastValue: unknown;
   private lastKey: string | undefined;
+  private loads = 0;
+  /** Scopes evicted for the cap are not loaded again: days up to this one, and keys of scopes without a day. */
+  private evictedThrough: number | null = null;
+  private readonly evictedKeys = new Set<string>();
+  /** Scopes and ids dropped to stay within `maxIds`, over the life of the index. */
+  evictedScopes = 0;
+  evictedIds = 0;
 
-  constructor(readonly windowDays: number) {}
+  constructor(
+    readonly windowDays: number,
+    readonly maxIds: number = DEFAULT_DEDUP_MAX_IDS,
+  ) {
+    if (!(Number.isSafeInteger(maxIds) && maxIds >= 0)) {
+      throw new Error(`dedupMaxIds: ${maxIds} is not a non-negative integer`);
+    }
+  }
 
   /** Scopes held (for tests and logs). */
   get size(): number {
@@ -139,9 +168,14 @@ export class DedupIndex {
     return { key: tupleKey(values), day, values };
   }
 
-  /** Whether a scope is older than the window behind `watermarkUs` (such scopes are not indexed). */
+  /**
+   * Whether a scope is not indexed: older than the window behind `watermarkUs`, or (at or before) a scope
+   * evicted for the cap.
+   */
   outsideWindow(scope: Scope, watermarkUs: number | null): boolean {
-    if (scope.day === null || watermarkUs === null) return false;
+    if (scope.day === null) return this.evictedKeys.has(scope.key);
+    if (this.evictedThrough !== null && scope.day <= this.evictedThrough) return true;
+    if (watermarkUs === null) return false;
     return scope.day < Math.floor(watermarkUs / DAY_US) - this.windowDays;
   }
 
@@ -151,7 +185,7 @@ export class DedupIndex {
     const missing = new Map<string, Scope>();
     for (const s of scopes) if (!this.scopes.has(s.key) && !this.outsideWindow(s, watermarkUs)) missing.set(s.key, s);
     if (missing.size === 0) return;
-    for (const s of missing.values()) this.scopes.set(s.key, { day: s.day, ids: new Map() });
+    for (const s of missing.values()) this.scopes.set(s.key, { day: s.day, ids: new IdTable(), seq: this.loads++ });
     if (this.snapshotId === undefined) return;
     const plan = await planFiles(table, { snapshotId: this.snapshotId, filter: this.filterFor([...missing.values()]) });
     const specId = table.metadata['default-spec-id'];
@@ -176,9 +210,9 @@ export class DedupIndex {
     for (let i = 0; i < rows.ids.length; i++) {
       const k = rows.scopes[i]!;
       if (k !== key) s = this.scopes.get((key = k));
-      const id = rows.ids[i]!;
-      if (s && !s.ids.has(id)) s.ids.set(id, rows.coords[i]!);
+      if (s) s.ids.add(rows.ids[i]!, rows.coords[i]!);
     }
+    this.enforceCap();
     if (this.synced && parentSnapshotId === this.snapshotId) this.snapshotId = snapshotId;
   }
 
@@ -189,8 +223,39 @@ export class DedupIndex {
     return n;
   }
 
+  /** Bytes of the typed arrays over all scopes (the index's footprint but a few object headers). */
+  get byteLength(): number {
+    let n = 0;
+    for (const s of this.scopes.values()) n += s.ids.byteLength;
+    return n;
+  }
+
+  /** Drops the oldest scopes (by day, then load order) while more than `maxIds` ids are held; counts them. */
+  private enforceCap(): void {
+    let held = this.ids;
+    while (held > this.maxIds) {
+      let oldestKey: string | undefined;
+      let oldest: ScopeIds | undefined;
+      for (const [k, s] of this.scopes) {
+        if (!oldest || older(s, oldest)) {
+          oldest = s;
+          oldestKey = k;
+        }
+      }
+      if (!oldest || oldestKey === undefined) return;
+      this.scopes.delete(oldestKey);
+      held -= oldest.ids.size;
+      this.evictedScopes++;
+      this.evictedIds += oldest.ids.size;
+      if (oldest.day === null) this.evictedKeys.add(oldestKey);
+      else this.evictedThrough = Math.max(this.evictedThrough ?? oldest.day, oldest.day);
+    }
+  }
+
   private reset(): void {
     this.scopes.clear();
+    this.evictedThrough = null;
+    this.evictedKeys.clear();
     this.lastKey = undefined;
     this.synced = false;
     this.snapshotId = undefined;
@@ -211,18 +276,26 @@ export class DedupIndex {
     const schema = currentSchema(table.metadata);
     const columns = ['event_id', 'kafka_partition', 'kafka_offset'];
     for (const task of tasks) {
+      const rows = await readTaskRows(table.io, task, schema, { columns });
+      // Looked up after the read: the cap may have evicted the scope meanwhile.
       const scope = this.scopes.get(partitionKey(this.fields, task.file.partition));
       if (!scope) continue;
-      const rows = await readTaskRows(table.io, task, schema, { columns });
       for (const r of rows) {
         const id = r.event_id;
-        if (typeof id !== 'string' || scope.ids.has(id)) continue;
+        if (typeof id !== 'string') continue;
         const p = r.kafka_partition;
         const o = r.kafka_offset;
-        scope.ids.set(id, p === null || o === null ? -1 : coordinate(Number(p), Number(o)));
+        scope.ids.add(id, p === null || o === null ? -1 : coordinate(Number(p), Number(o)));
       }
+      this.enforceCap();
     }
   }
+}
+
+function older(a: ScopeIds, b: ScopeIds): boolean {
+  const da = a.day ?? -Infinity;
+  const db = b.day ?? -Infinity;
+  return da < db || (da === db && a.seq < b.seq);
 }
 
 function currentId(table: LoadedTable): bigint | undefined {

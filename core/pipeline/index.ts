@@ -1,5 +1,6 @@
 // Public API of core/pipeline (see README.md). Consumers import from here only.
 export { createPipeline, Pipeline, DEFAULT_NAMESPACES, DEFAULT_DEDUP_WINDOW_DAYS } from './pipeline.js';
+export { DEFAULT_DEDUP_MAX_IDS } from './dedup.js';
 export type { PipelineOptions } from './pipeline.js';
 export { Batch } from './batch.js';
 export type { BatchResult, TableResult } from './batch.js';

@@ -12,6 +12,7 @@ import type { Catalog } from '../iceberg/catalog/catalog.js';
 import { DataFileNamer, loadCompression } from '../iceberg/parquet/index.js';
 import type { Compression, ParquetCodec } from '../iceberg/parquet/index.js';
 import { Batch } from './batch.js';
+import { DEFAULT_DEDUP_MAX_IDS } from './dedup.js';
 import type { BatchResult } from './batch.js';
 import type { PipelineRecord } from './decode.js';
 import { faultInjector } from './faults.js';
@@ -34,6 +35,11 @@ export interface PipelineOptions {
   allowedLatenessSeconds?: number;
   /** How far behind a table's watermark event_ids are still checked against the table (default 7 days). */
   dedupWindowDays?: number;
+  /**
+   * Most event_ids one silver table's dedup index holds (default 8M, ~150-225 MB); beyond it the oldest scopes
+   * (days) are dropped and counted (BatchResult.dedupScopesEvicted). See dedup.ts.
+   */
+  dedupMaxIds?: number;
   /** Create missing namespaces and tables from the contracts (default true). */
   createTables?: boolean;
   /** Default: the bundled contracts (glue-schemas/). */
@@ -47,6 +53,12 @@ export interface PipelineOptions {
   targetFileBytes?: number;
   /** Rows buffered per table before a row group is encoded (default 8 MiB). */
   bufferBytes?: number;
+  /**
+   * zstd level of tables that set no `write.parquet.compression-level` (default 1: within ~1% of level 3's size
+   * on event JSON at ~3/4 of its CPU, docs/benchmarks.md "## ingest"; compaction in core/maintenance rewrites the
+   * small ingest files at zstd's default level 3).
+   */
+  zstdLevel?: number;
   /** Transactions per table when conflicts outlast one transaction's retries (default 3). */
   commitAttempts?: number;
   /** SHOPLAKE_FAULT value (default: the environment variable), or an injector (in-process tests); see faults.ts. */
@@ -57,13 +69,14 @@ export interface PipelineOptions {
 
 export const DEFAULT_NAMESPACES: Namespaces = { bronze: 'bronze', silver: 'silver', ops: 'ops' };
 export const DEFAULT_DEDUP_WINDOW_DAYS = 7;
+export const DEFAULT_ZSTD_LEVEL = 1;
 
 export class Pipeline {
   readonly tables: Tables;
   readonly contracts: ContractSet;
   private readonly router: Router;
   private readonly fault: FaultInjector;
-  private readonly compressors = new Map<ParquetCodec, Promise<Compression>>();
+  private readonly compressors = new Map<string, Promise<Compression>>();
   private readonly namer = new DataFileNamer();
   private readonly validate: RecordValidator;
   private readonly hashPii: HashPii;
@@ -74,6 +87,7 @@ export class Pipeline {
       namespaces: { ...DEFAULT_NAMESPACES, ...options.namespaces },
       create: options.createTables ?? true,
       dedupWindowDays: options.dedupWindowDays ?? DEFAULT_DEDUP_WINDOW_DAYS,
+      dedupMaxIds: options.dedupMaxIds ?? DEFAULT_DEDUP_MAX_IDS,
     });
     this.router = new Router(this.contracts);
     this.fault =
@@ -98,7 +112,8 @@ export class Pipeline {
         targetFileBytes: o.targetFileBytes ?? 128 * 1024 * 1024,
         bufferBytes: o.bufferBytes ?? 8 * 1024 * 1024,
         namer: this.namer,
-        compression: (codec) => this.compression(codec),
+        zstdLevel: o.zstdLevel ?? DEFAULT_ZSTD_LEVEL,
+        compression: (codec, level) => this.compression(codec, level),
       },
       fault: this.fault,
       commitAttempts: o.commitAttempts ?? 3,
@@ -129,9 +144,13 @@ export class Pipeline {
     return new Map(handle.state.offsets.get(topic) ?? []);
   }
 
-  private compression(codec: ParquetCodec): Promise<Compression> {
-    let c = this.compressors.get(codec);
-    if (!c) this.compressors.set(codec, (c = loadCompression(codec)));
+  private compression(codec: ParquetCodec, level: number | undefined): Promise<Compression> {
+    const key = `${codec}:${level ?? ''}`;
+    let c = this.compressors.get(key);
+    if (!c) {
+      this.compressors.set(key, (c = loadCompression(codec, { level })));
+      c.catch(() => this.compressors.delete(key));
+    }
     return c;
   }
 }

@@ -27,9 +27,10 @@ export class TableHandle {
     readonly def: TableDef,
     public table: LoadedTable,
     dedupWindowDays: number,
+    dedupMaxIds?: number,
   ) {
     this.state = committedState(table.metadata);
-    this.dedup = def.kind === 'silver' ? new DedupIndex(dedupWindowDays) : undefined;
+    this.dedup = def.kind === 'silver' ? new DedupIndex(dedupWindowDays, dedupMaxIds) : undefined;
   }
 
   get id(): TableIdentifier {
@@ -48,6 +49,8 @@ export interface TablesOptions {
   /** Create missing namespaces and tables from the contracts (default true). */
   create: boolean;
   dedupWindowDays: number;
+  /** Cap on the event_ids each silver table's dedup index holds (default DEFAULT_DEDUP_MAX_IDS). */
+  dedupMaxIds?: number;
 }
 
 export class Tables {
@@ -106,7 +109,7 @@ export class Tables {
       if (!(e instanceof NoSuchTableError) || !this.options.create) throw e;
       table = await this.create(id, def);
     }
-    return new TableHandle(name, def, table, this.options.dedupWindowDays);
+    return new TableHandle(name, def, table, this.options.dedupWindowDays, this.options.dedupMaxIds);
   }
 
   private async create(id: TableIdentifier, def: TableDef): Promise<LoadedTable> {

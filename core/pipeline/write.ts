@@ -1,7 +1,9 @@
 // Write: the rows of one table in one batch -> Parquet data files under the table's data location, through
 // core/iceberg/parquet's PartitionedDataFileWriter (one writer per table per batch; fan-out per partition; files
 // roll at the table's target size; buffered bytes bounded). Nothing is committed here: exactly-once.ts does that.
-// The writer follows the table's current schema, default spec and write properties, as the catalog has them.
+// The writer follows the table's current schema, default spec and write properties, as the catalog has them
+// (write.parquet.compression-codec and write.parquet.compression-level included: the table's settings win over the
+// pipeline's default level).
 import type { LoadedTable } from '../iceberg/catalog/catalog.js';
 import { PartitionedDataFileWriter, codecFromProperty, metricsConfigFromProperties } from '../iceberg/parquet/index.js';
 import type { Compression, DataFileNamer, ParquetCodec } from '../iceberg/parquet/index.js';
@@ -15,8 +17,31 @@ export interface TableWriterOptions {
   /** Rows buffered before they are encoded as a row group, over all the table's partitions. */
   bufferBytes: number;
   namer: DataFileNamer;
+  /**
+   * zstd level when the table sets no write.parquet.compression-level (other codecs then use their own default).
+   * Undefined: the codec's default (zstd 3).
+   */
+  zstdLevel?: number;
   /** Loaded compressors, shared by all writers of the process. */
-  compression: (codec: ParquetCodec) => Promise<Compression>;
+  compression: (codec: ParquetCodec, level: number | undefined) => Promise<Compression>;
+}
+
+/** Iceberg's table property for the codec's level (unset: the codec's default). */
+export const PARQUET_COMPRESSION_LEVEL = 'write.parquet.compression-level';
+
+/** The table's compression codec and level, or the pipeline's default zstd level. */
+export function tableCompression(
+  props: Record<string, string>,
+  zstdLevel: number | undefined,
+): { codec: ParquetCodec; level: number | undefined } {
+  const codec = codecFromProperty(props[PARQUET_COMPRESSION]);
+  const raw = props[PARQUET_COMPRESSION_LEVEL]?.trim();
+  if (raw === undefined || raw === '') return { codec, level: codec === 'ZSTD' ? zstdLevel : undefined };
+  const level = Number(raw);
+  if (!Number.isSafeInteger(level)) {
+    throw new Error(`table property ${PARQUET_COMPRESSION_LEVEL}=${JSON.stringify(raw)} is not an integer`);
+  }
+  return { codec, level };
 }
 
 export class TableWriter {
@@ -34,6 +59,7 @@ export class TableWriter {
     const spec = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id']);
     if (!spec) throw new Error(`${name}: default partition spec ${m['default-spec-id']} is missing`);
     const schema = currentSchema(m);
+    const { codec, level } = tableCompression(props, options.zstdLevel);
     const writer = await PartitionedDataFileWriter.open({
       io: table.io,
       schema,
@@ -42,7 +68,7 @@ export class TableWriter {
       targetFileBytes: intProperty(props, 'write.target-file-size-bytes', options.targetFileBytes),
       rowGroupBytes: options.bufferBytes,
       maxBufferedBytes: options.bufferBytes,
-      compression: await options.compression(codecFromProperty(props[PARQUET_COMPRESSION])),
+      compression: await options.compression(codec, level),
       metrics: metricsConfigFromProperties(props, schema),
       namer: options.namer,
     });

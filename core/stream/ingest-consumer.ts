@@ -15,7 +15,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { connectWithRetry, createKafka, kafkaSettings, rootMessage } from '../kafka/index.js';
+import { classifyKafkaError, connectWithRetry, createKafka, kafkaSettings, rootMessage } from '../kafka/index.js';
 import type { Consumer, EachBatchPayload, Kafka, KafkaLogEntry, KafkaMessage } from '../kafka/index.js';
 import { createPipeline, loadPiiSalt, openCatalog, OffsetConflictError } from '../pipeline/index.js';
 import type { Batch, BatchResult, CatalogClients, Pipeline } from '../pipeline/index.js';
@@ -222,8 +222,22 @@ export class IngestConsumer {
     consumer.on(consumer.events.CRASH, (e) => {
       // A crash after a deliberate disconnect is kafkajs' runner starting late (core/kafka/README.md): ignore it.
       if (this.stopRequested || this.finished) return;
-      this.fail(e.payload.error, 'kafka consumer crashed');
+      this.fail(e.payload.error, this.crashCause(e.payload.error));
     });
+  }
+
+  /** What a kafkajs crash means, for the one ERROR line before the exit. */
+  private crashCause(error: unknown): string {
+    const k = this.settings.kafka;
+    const budget = kafkaSettings(this.kafka!).retry.retries + 1;
+    switch (classifyKafkaError(error)) {
+      case 'unreachable':
+        return `Kafka unreachable at ${k.brokers.join(',')} while consuming: retry budget of ${budget} attempts spent`;
+      case 'auth':
+        return `Kafka authentication failed while consuming (auth ${k.auth})`;
+      default:
+        return 'kafka consumer crashed';
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- group

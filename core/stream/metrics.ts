@@ -16,6 +16,7 @@ export const PIPELINE_METRICS = {
   batchBytes: 'batch_bytes',
   alreadyCommitted: 'records_already_committed',
   unknownFields: 'events_with_unknown_fields',
+  dedupScopesEvicted: 'dedup_scopes_evicted',
 } as const;
 
 export const STREAM_METRICS = {
@@ -43,6 +44,7 @@ export function publishBatchMetrics(metrics: Metrics, result: BatchResult, lag: 
   metrics.addMetric(PIPELINE_METRICS.late, MetricUnit.Count, result.late);
   metrics.addMetric(PIPELINE_METRICS.alreadyCommitted, MetricUnit.Count, result.alreadyCommitted);
   metrics.addMetric(PIPELINE_METRICS.unknownFields, MetricUnit.Count, result.unknownFields);
+  metrics.addMetric(PIPELINE_METRICS.dedupScopesEvicted, MetricUnit.Count, result.dedupScopesEvicted);
   metrics.addMetric(PIPELINE_METRICS.batchBytes, MetricUnit.Bytes, result.bytesIn);
   if (Object.keys(result.tables).length > 0) {
     metrics.addMetric(PIPELINE_METRICS.commitLatency, MetricUnit.Milliseconds, result.commitLatencyMs);

@@ -46,6 +46,8 @@ export const METRICS = {
   commitLatency: 'commit_latency_ms',
   batchBytes: 'batch_bytes',
   alreadyCommitted: 'records_already_committed',
+  /** Dedup scopes dropped at the dedupMaxIds cap (core/pipeline/dedup.ts): above 0, raise the cap or the memory. */
+  dedupScopesEvicted: 'dedup_scopes_evicted',
 } as const;
 
 export function createHandler(
@@ -112,6 +114,7 @@ export function createHandler(
     metrics.addMetric(METRICS.late, MetricUnit.Count, result.late);
     metrics.addMetric(METRICS.unknownFields, MetricUnit.Count, result.unknownFields);
     metrics.addMetric(METRICS.alreadyCommitted, MetricUnit.Count, result.alreadyCommitted);
+    metrics.addMetric(METRICS.dedupScopesEvicted, MetricUnit.Count, result.dedupScopesEvicted);
     metrics.addMetric(METRICS.batchBytes, MetricUnit.Bytes, result.bytesIn);
     if (Object.keys(result.tables).length > 0) {
       metrics.addMetric(METRICS.commitLatency, MetricUnit.Milliseconds, result.commitLatencyMs);

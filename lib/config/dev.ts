@@ -42,10 +42,10 @@ export const dev: EnvConfig = {
     accessLogRetentionDays: 30,
   },
   maintenance: {
-    schedule: 'cron(15 3 * * ? *)',
+    schedule: 'rate(1 hour)',
     goldSchedule: 'cron(0 * * * ? *)',
     compactionWindowDays: 2,
-    snapshotRetentionDays: 2,
+    snapshotRetentionDays: 1,
     cpu: 1024,
     memoryMiB: 4096,
   },

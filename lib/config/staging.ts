@@ -36,10 +36,10 @@ export const staging: EnvConfig = {
     accessLogRetentionDays: 90,
   },
   maintenance: {
-    schedule: 'cron(15 3 * * ? *)',
+    schedule: 'rate(1 hour)',
     goldSchedule: 'cron(0 * * * ? *)',
     compactionWindowDays: 3,
-    snapshotRetentionDays: 5,
+    snapshotRetentionDays: 1,
     cpu: 2048,
     memoryMiB: 8192,
   },

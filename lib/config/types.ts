@@ -98,13 +98,16 @@ export interface StorageConfig {
 }
 
 export interface MaintenanceConfig {
-  /** EventBridge Scheduler expression for compaction, snapshot expiry and orphan cleanup. */
+  /** EventBridge Scheduler expression for compaction, snapshot expiry and orphan cleanup (`rate(1 hour)` here). */
   readonly schedule: string;
   /** EventBridge Scheduler expression for the gold (star schema and marts) build. */
   readonly goldSchedule: string;
   /** Compaction rewrites small files written in the last N days. Every retention must be at least this long. */
   readonly compactionWindowDays: number;
-  /** Snapshots older than this are expired (history.expire.max-snapshot-age-ms). */
+  /**
+   * Snapshots older than this are expired (history.expire.max-snapshot-age-ms), in days, fractions allowed: between
+   * 1 hour (1/24) and 1 day, because every commit rewrites metadata.json with every snapshot kept.
+   */
   readonly snapshotRetentionDays: number;
   readonly cpu: number;
   readonly memoryMiB: number;

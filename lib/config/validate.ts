@@ -230,7 +230,16 @@ export function validateConfig(config: EnvConfig): void {
     /^(cron|rate)\(.+\)$/,
     'a Scheduler cron(...) or rate(...) expression',
   );
-  int('maintenance.snapshotRetentionDays', m.snapshotRetentionDays, 1);
+  // Every commit rewrites metadata.json, which lists every snapshot kept (~0.8 KiB each with its Kafka offsets,
+  // docs/benchmarks.md "## maintenance"): at streaming commit rates a retention of days makes it megabytes.
+  const retention = m.snapshotRetentionDays;
+  if (typeof retention !== 'number' || !Number.isFinite(retention) || retention < 1 / 24 || retention > 1) {
+    fail(
+      'maintenance.snapshotRetentionDays',
+      `must be between 1/24 (1 hour) and 1 day, got ${JSON.stringify(retention)}: every commit rewrites ` +
+        'metadata.json with every snapshot kept (docs/maintenance.md "Sizing")',
+    );
+  }
   fargate('maintenance', m.cpu, m.memoryMiB);
 
   // --- observability, athena, removal -------------------------------------------------------------------------

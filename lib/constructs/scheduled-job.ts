@@ -13,7 +13,7 @@ import type { StreamJobsImage } from './stream-jobs-image.js';
 
 export interface ScheduledJobProps {
   readonly jobName: string;
-  /** The command in the image, e.g. `['node', 'dist/maintenance.mjs']`. */
+  /** The command in the image, e.g. `['node', 'dist/maintenance.mjs']` (`streamJobCommand`). */
   readonly command: string[];
   /** A Scheduler `cron(...)` or `rate(...)` expression (UTC). */
   readonly schedule: string;
@@ -62,7 +62,7 @@ export class ScheduledJob extends Construct {
       memoryLimitMiB: props.memoryMiB,
       readonlyRootFilesystem: true,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: props.jobName }),
-      environment: { ...props.environment, SHOPLAKE_JOB: props.jobName },
+      environment: { ...props.environment },
       stopTimeout: Duration.seconds(120),
     });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });

@@ -13,7 +13,7 @@ import type { EcsIngestConfig } from '../config/types.js';
 import { EncryptedLogGroup } from './encrypted-log-group.js';
 import type { KafkaCluster } from './kafka-cluster.js';
 import { kafkaConsumerStatements } from './lake-access.js';
-import type { StreamJobsImage } from './stream-jobs-image.js';
+import { streamJobCommand, type StreamJobsImage } from './stream-jobs-image.js';
 
 /** The port of the consumer's HTTP health endpoint (GET /healthz), inside the task only. */
 export const HEALTH_PORT = 8080;
@@ -80,7 +80,7 @@ export class StreamConsumer extends Construct {
     }).logGroup;
     const container = taskDef.addContainer('ingest', {
       image: ecs.ContainerImage.fromDockerImageAsset(props.image.asset),
-      command: ['node', 'dist/ingest.mjs'],
+      command: streamJobCommand('ingest'),
       user: '1000:1000',
       memoryLimitMiB: s.memoryMiB,
       readonlyRootFilesystem: true,

@@ -8,6 +8,14 @@ import { readFileSync } from 'node:fs';
 import { REPO_ROOT } from './bundling.js';
 
 export const DOCKERFILE = 'stream-jobs/Dockerfile';
+
+/** The jobs the image holds: stream-jobs/<job>.ts, bundled by stream-jobs/bundle.ts to /app/dist/<job>.mjs. */
+export type StreamJobName = 'ingest' | 'maintenance' | 'gold';
+
+/** The container command that runs one job of the image (WORKDIR /app). */
+export function streamJobCommand(job: StreamJobName): string[] {
+  return ['node', `dist/${job}.mjs`];
+}
 export const DOCKERIGNORE = 'stream-jobs/.dockerignore';
 
 /** The patterns of stream-jobs/.dockerignore (comments and blank lines dropped). */

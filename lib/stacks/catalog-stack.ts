@@ -48,7 +48,7 @@ export class CatalogStack extends ShoplakeStack {
       }),
     ) as Record<LakeLayer, glue.CfnDatabase>;
 
-    const snapshotAgeMs = String(config.maintenance.snapshotRetentionDays * 24 * 3_600_000);
+    const snapshotAgeMs = String(Math.round(config.maintenance.snapshotRetentionDays * 24 * 3_600_000));
     for (const table of model.tables) {
       const cfn = new glue.CfnTable(this, `Table-${table.namespace}-${table.name}`, {
         catalogId: this.account,

@@ -53,3 +53,11 @@ export type BucketRole = 'bronze' | 'silver' | 'gold' | 'ops' | 'athena-results'
 export function bucketName(config: EnvConfig, role: BucketRole): string {
   return `shoplake-${config.name}-${config.account}-${config.region}-${role}`;
 }
+
+/** Namespace of the EMF metrics the consumers and the maintenance task publish (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'shoplake';
+
+/** The `service` dimension of those metrics in this environment (POWERTOOLS_SERVICE_NAME), e.g. `shoplake-prod`. */
+export function serviceName(config: EnvConfig): string {
+  return `shoplake-${config.name}`;
+}

@@ -14,9 +14,17 @@ import type { KafkaCluster } from '../constructs/kafka-cluster.js';
 import { glueStatements, s3Statements } from '../constructs/lake-access.js';
 import { ScheduledJob } from '../constructs/scheduled-job.js';
 import { StreamConsumer } from '../constructs/stream-consumer.js';
-import { StreamJobsImage } from '../constructs/stream-jobs-image.js';
+import { StreamJobsImage, streamJobCommand, type StreamJobName } from '../constructs/stream-jobs-image.js';
 import type { LakeTable } from '../schemas/model.js';
-import { bucketName, databaseName, removalPolicy, ShoplakeStack, type ShoplakeStackProps } from './common.js';
+import {
+  bucketName,
+  databaseName,
+  METRICS_NAMESPACE,
+  removalPolicy,
+  serviceName,
+  ShoplakeStack,
+  type ShoplakeStackProps,
+} from './common.js';
 
 export interface IngestStackProps extends ShoplakeStackProps {
   readonly tables: readonly LakeTable[];
@@ -65,8 +73,14 @@ export class IngestStack extends ShoplakeStack {
     const removal = removalPolicy(config);
     const logRetentionDays = config.observability.logRetentionDays;
     const ns = (layer: string) => databaseName(config, layer);
-    const runtimeEnv: Record<string, string> = {
-      SHOPLAKE_ENV: config.name,
+    // Exactly the variables the runtime reads (core/pipeline/config.ts, core/stream/settings.ts,
+    // core/maintenance/settings.ts); test/lib/runtime-contract.ts checks both directions against the code.
+    const telemetryEnv = {
+      // The `service` dimension and namespace of every EMF metric (observability-stack.ts reads the same).
+      POWERTOOLS_SERVICE_NAME: serviceName(config),
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    };
+    const catalogEnv = {
       SHOPLAKE_CATALOG: 'glue',
       // Default location for tables created at runtime; existing tables keep the location Glue records (one
       // bucket per layer, see lib/stacks/catalog-stack.ts).
@@ -74,11 +88,13 @@ export class IngestStack extends ShoplakeStack {
       SHOPLAKE_NAMESPACE_BRONZE: ns('bronze'),
       SHOPLAKE_NAMESPACE_SILVER: ns('silver'),
       SHOPLAKE_NAMESPACE_OPS: ns('ops'),
-      SHOPLAKE_NAMESPACE_GOLD: ns('gold'),
+    };
+    /** The consumers (Lambda and ECS): the pipeline's settings. */
+    const runtimeEnv: Record<string, string> = {
+      ...catalogEnv,
       SHOPLAKE_SALT_SECRET_ARN: props.piiSalt.secretArn,
       SHOPLAKE_ALLOWED_LATENESS_SECONDS: String(config.ingest.allowedLatenessSeconds),
-      POWERTOOLS_SERVICE_NAME: `shoplake-${config.name}`,
-      POWERTOOLS_METRICS_NAMESPACE: 'shoplake',
+      ...telemetryEnv,
     };
 
     const byRuntime = (runtime: 'lambda' | 'ecs') =>
@@ -179,27 +195,30 @@ export class IngestStack extends ShoplakeStack {
       removalPolicy: removal,
     });
     const m = config.maintenance;
-    const r = config.storage.retentionDays;
-    const jobEnv = {
-      ...runtimeEnv,
+    const maintenanceEnv = {
+      ...catalogEnv,
       SHOPLAKE_COMPACTION_WINDOW_DAYS: String(m.compactionWindowDays),
+      // The age for tables without history.expire.max-snapshot-age-ms (catalog-stack.ts sets it to the same value).
       SHOPLAKE_SNAPSHOT_RETENTION_DAYS: String(m.snapshotRetentionDays),
-      SHOPLAKE_RETENTION_DAYS_BRONZE: String(r.bronze),
-      SHOPLAKE_RETENTION_DAYS_SILVER: String(r.silver),
-      SHOPLAKE_RETENTION_DAYS_GOLD: String(r.gold),
-      SHOPLAKE_RETENTION_DAYS_OPS: String(r.ops),
-      SHOPLAKE_WAREHOUSE_GOLD: `s3://${bucketName(config, 'gold')}/`,
+      ...telemetryEnv,
     };
-    const job = (id: string, jobName: string, schedule: string) =>
+    // The gold build is not written yet (stream-jobs/gold.ts): what it will need, reserved here.
+    const goldEnv = {
+      ...catalogEnv,
+      SHOPLAKE_NAMESPACE_GOLD: ns('gold'),
+      SHOPLAKE_WAREHOUSE_GOLD: `s3://${bucketName(config, 'gold')}/`,
+      ...telemetryEnv,
+    };
+    const job = (id: string, jobName: StreamJobName, schedule: string, environment: Record<string, string>) =>
       new ScheduledJob(this, id, {
         jobName,
-        command: ['node', `dist/${jobName}.mjs`],
+        command: streamJobCommand(jobName),
         schedule,
         cluster: this.cluster,
         image,
         cpu: m.cpu,
         memoryMiB: m.memoryMiB,
-        environment: jobEnv,
+        environment,
         vpc: props.vpc,
         subnets: props.subnets,
         group,
@@ -208,8 +227,8 @@ export class IngestStack extends ShoplakeStack {
         logRetentionDays,
         removalPolicy: removal,
       });
-    this.maintenance = job('Maintenance', 'maintenance', m.schedule);
-    this.gold = job('GoldBuild', 'gold', m.goldSchedule);
+    this.maintenance = job('Maintenance', 'maintenance', m.schedule, maintenanceEnv);
+    this.gold = job('GoldBuild', 'gold', m.goldSchedule, goldEnv);
 
     // Maintenance rewrites and expires every contract table (compaction, snapshot expiry, orphan files).
     for (const st of [

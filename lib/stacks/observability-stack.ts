@@ -11,17 +11,33 @@ import type { Construct } from 'constructs';
 import type { IngestFunction } from '../constructs/ingest-function.js';
 import { LakeKey } from '../constructs/lake-key.js';
 import { maxOffsetLag, type StreamConsumer } from '../constructs/stream-consumer.js';
-import { removalPolicy, ShoplakeStack, type ShoplakeStackProps } from './common.js';
+import { METRICS_NAMESPACE, removalPolicy, serviceName, ShoplakeStack, type ShoplakeStackProps } from './common.js';
 
-/** The EMF metrics the consumers publish (namespace `shoplake`, dimension `service` = `shoplake-<env>`). */
+/**
+ * The EMF metrics the consumers publish (namespace `shoplake`, dimension `service` = `shoplake-<env>`): the names of
+ * lambdas/ingest/handler.ts METRICS and core/stream/metrics.ts PIPELINE_METRICS (test/lib/runtime-contract.ts checks
+ * every name charted or alarmed on against the runtime's constants).
+ */
 export const PIPELINE_METRICS = [
   'records_in',
   'records_landed',
   'records_quarantined',
   'duplicates_skipped',
   'late_events',
+  'events_with_unknown_fields',
   'commit_latency_ms',
   'batch_bytes',
+] as const;
+
+/** The EMF metrics one maintenance run publishes (core/maintenance/metrics.ts MAINTENANCE_METRICS), same namespace. */
+export const MAINTENANCE_METRICS = [
+  'maintenance_tables',
+  'maintenance_tables_failed',
+  'maintenance_data_files_before',
+  'maintenance_data_files_after',
+  'maintenance_snapshots_expired',
+  'maintenance_orphans_removed',
+  'maintenance_duration_ms',
 ] as const;
 
 export interface ObservabilityStackProps extends ShoplakeStackProps {
@@ -40,7 +56,7 @@ export class ObservabilityStack extends ShoplakeStack {
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const service = `shoplake-${config.name}`;
+    const service = serviceName(config);
     const o = config.observability;
 
     const alarmsKey = new LakeKey(this, 'AlarmsKey', {
@@ -108,15 +124,20 @@ export class ObservabilityStack extends ShoplakeStack {
     }
 
     // --- pipeline EMF metrics -------------------------------------------------------------------------------------
-    const pipeline = (name: (typeof PIPELINE_METRICS)[number], statistic = 'Sum') =>
+    const emf = (
+      name: (typeof PIPELINE_METRICS)[number] | (typeof MAINTENANCE_METRICS)[number],
+      statistic = 'Sum',
+      period = Duration.minutes(5),
+    ) =>
       new cloudwatch.Metric({
-        namespace: 'shoplake',
+        namespace: METRICS_NAMESPACE,
         metricName: name,
         dimensionsMap: { service },
         statistic,
-        period: Duration.minutes(5),
+        period,
         label: name,
       });
+    const pipeline = (name: (typeof PIPELINE_METRICS)[number], statistic = 'Sum') => emf(name, statistic);
     alarm('NothingLanded', {
       alarmDescription: `No record landed in ${service} for 30 minutes (stale tables or stopped consumers)`,
       metric: pipeline('records_landed').with({ period: Duration.minutes(30) }),
@@ -145,7 +166,7 @@ export class ObservabilityStack extends ShoplakeStack {
     });
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
-        markdown: `# shoplake ${config.name}\nConsumers: ${config.ingest.runtime}. Metrics from namespace \`shoplake\`, service \`${service}\`.`,
+        markdown: `# shoplake ${config.name}\nConsumers: ${config.ingest.runtime}. Metrics from namespace \`${METRICS_NAMESPACE}\`, service \`${service}\`.`,
         width: 24,
         height: 2,
       }),
@@ -170,6 +191,28 @@ export class ObservabilityStack extends ShoplakeStack {
         title: 'Commit latency (ms) and batch size (bytes)',
         left: [pipeline('commit_latency_ms', 'p50'), pipeline('commit_latency_ms', 'p99')],
         right: [pipeline('batch_bytes', 'Average')],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        // Keys no contract declares are dropped (SHOPLAKE_UNKNOWN_FIELDS=ignore, the default) or quarantined
+        // (reject): a rise means producers send a field the contracts should declare.
+        title: 'Events with unknown fields (keys no contract declares)',
+        left: [pipeline('events_with_unknown_fields'), pipeline('records_in')],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Table maintenance (hourly): tables, failures, data files before and after, snapshots expired',
+        left: (
+          [
+            'maintenance_tables',
+            'maintenance_tables_failed',
+            'maintenance_data_files_before',
+            'maintenance_data_files_after',
+          ] as const
+        ).map((n) => emf(n, 'Sum', Duration.hours(1))),
+        right: [emf('maintenance_snapshots_expired', 'Sum', Duration.hours(1))],
         width: 12,
       }),
     );
@@ -227,6 +270,27 @@ export class ObservabilityStack extends ShoplakeStack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
+    // --- table maintenance (EMF from stream-jobs/maintenance.ts, one document per run) ----------------------------
+    alarm('MaintenanceTablesFailed', {
+      alarmDescription:
+        'A table maintenance run failed on at least one table (compaction, snapshot expiry or orphan removal); ' +
+        'the task log names the table, the operation and the cause',
+      metric: emf('maintenance_tables_failed', 'Maximum', Duration.hours(1)),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('MaintenanceNotRunning', {
+      alarmDescription:
+        'No table maintenance run finished in 3 hours (task not started, crashed or killed before publishing): ' +
+        'small files and snapshots pile up and every commit slows down (docs/maintenance.md)',
+      metric: emf('maintenance_tables', 'SampleCount', Duration.hours(3)),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
     alarm('ScheduledJobFailures', {
       alarmDescription: 'EventBridge Scheduler could not start a maintenance or gold-build task',
       metric: new cloudwatch.Metric({

@@ -9,10 +9,12 @@ import { afterAll, expect, it } from 'vitest';
 import { contracts } from '../../core/contracts/index.js';
 import { LocalCatalog } from '../../core/iceberg/catalog/local-catalog.js';
 import { generateEvents } from '../../core/generator/generate-events.js';
+import { createKafka } from '../../core/kafka/index.js';
 import { createPipeline, FAULT_EXIT_CODE } from '../../core/pipeline/index.js';
 import { useKafkaBroker } from '../support/kafka-broker.js';
 import { auditLake, compareAudits, tempDir } from '../support/lake-audit.js';
 import {
+  bronzeCheckpoints,
   commits,
   consumerEnv,
   fromGenerated,
@@ -47,6 +49,37 @@ const PART_A = RECORDS.slice(0, A.length);
 const PART_B = RECORDS.slice(A.length);
 const bytesA = PART_A.reduce((n, r) => n + (r.value?.length ?? 0), 0);
 
+/** The group's committed Kafka offsets (the next offset to read; -1 when none), per topic and partition. */
+async function groupOffsets(): Promise<Map<string, Map<number, number>>> {
+  const admin = createKafka({ brokers: broker.bootstrap, clientId: 'check', auth: 'none', logLevel: 'warn' }).admin();
+  await admin.connect();
+  try {
+    const out = new Map<string, Map<number, number>>();
+    for (const { topic, partitions } of await admin.fetchOffsets({ groupId: GROUP, topics: TOPICS }))
+      out.set(topic, new Map(partitions.map((p) => [p.partition, Number(p.offset)])));
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Kafka offsets are committed only after the Iceberg commit: at any moment, even after a crash, the group offset of
+ * every partition is at most its bronze checkpoint + 1 (and none without a checkpoint). Returns the partitions whose
+ * group offset is ahead.
+ */
+async function offsetsAheadOfBronze(warehouse: string): Promise<string[]> {
+  const [group, bronze] = await Promise.all([groupOffsets(), bronzeCheckpoints(warehouse, TOPICS)]);
+  const ahead: string[] = [];
+  for (const [topic, parts] of group) {
+    for (const [p, offset] of parts) {
+      const limit = (bronze.get(topic)?.get(p) ?? -1) + 1;
+      if (offset > limit) ahead.push(`${topic}/${p}: ${offset} > ${limit}`);
+    }
+  }
+  return ahead;
+}
+
 const dirs: string[] = [];
 afterAll(async () => {
   await removeBundles();
@@ -71,6 +104,9 @@ it(
     const firstExit = await first.exited;
     expect(firstExit.code, first.dump()).toBe(FAULT_EXIT_CODE);
     expect(first.other.join('\n')).toMatch(/injected crash at after-commit/);
+    // One table committed, bronze did not: no Kafka offset was committed either.
+    expect(await offsetsAheadOfBronze(warehouse)).toEqual([]);
+    expect([...(await groupOffsets()).values()].flatMap((m) => [...m.values()]).every((o) => o === -1)).toBe(true);
 
     // 2. The next consumer replays from the bronze checkpoint; its first batch flushes by size (~60% of part A) and
     //    the rest of part A waits in its next batch (the commit interval is long) when it is killed.
@@ -94,6 +130,12 @@ it(
     expect(await second.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const secondCommits = commits(second);
     expect(secondCommits).toHaveLength(1);
+    // Its one commit was the target size's (the commit interval is far off), over many partitions at once.
+    expect(secondCommits[0]).toMatchObject({ reason: 'size' });
+    expect(Number(secondCommits[0]!.bytesIn)).toBeGreaterThanOrEqual(Math.floor(bytesA * 0.6));
+    const covered = Object.values(secondCommits[0]!.offsets as Record<string, Record<string, number>>);
+    expect(covered.reduce((n, parts) => n + Object.keys(parts).length, 0)).toBeGreaterThan(1);
+    expect(await offsetsAheadOfBronze(warehouse)).toEqual([]);
     // The table that committed before the crash skipped its records of the replay.
     expect(Number(secondCommits[0]!.alreadyCommitted)).toBeGreaterThan(0);
 
@@ -106,6 +148,14 @@ it(
     expect(
       third.lines.find(isMessage('partitions assigned: resuming each at its bronze checkpoint + 1')),
     ).toBeDefined();
+    // After the clean stop the group offsets caught up with bronze: exactly checkpoint + 1 everywhere.
+    const last = lastOffsets(RECORDS);
+    for (const [topic, parts] of await groupOffsets()) {
+      for (const [p, offset] of parts) {
+        const expected = last.get(topic)?.get(p);
+        expect([topic, p, offset]).toEqual([topic, p, expected === undefined ? -1 : expected + 1]);
+      }
+    }
 
     // Every table: exactly the keys of one crash-free run.
     const refCatalog = new LocalCatalog(refDir);

@@ -25,6 +25,7 @@ import {
   isMessage,
   lastOffsets,
   produceAll,
+  reached,
   removeBundles,
   startConsumer,
   TEST_SALT,
@@ -128,6 +129,12 @@ beforeAll(async () => {
     }),
   );
   await waitForCheckpoints(warehouse, lastOffsets(RECORDS), 40_000, () => consumer.dump().slice(-8000));
+  // Bronze is visible a moment before the consumer has taken note of its commit: ask for its health after that.
+  await consumer.waitFor(
+    () => reached(committedOffsets(commits(consumer)), lastOffsets(RECORDS)),
+    30_000,
+    'the commit of the last records',
+  );
   healthWhileRunning = await health(await consumer.healthUrl());
   consumer.kill('SIGTERM');
   exit = await consumer.exited;
@@ -138,6 +145,18 @@ afterAll(async () => {
   await broker?.stop();
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
 });
+
+/** Per topic and partition, the highest offset the consumer's commits covered. */
+function committedOffsets(cs: LogLine[]): Map<string, Map<number, number>> {
+  const out = new Map<string, Map<number, number>>();
+  for (const c of cs) {
+    for (const [topic, parts] of Object.entries(c.offsets as Record<string, Record<string, number>>)) {
+      const m = out.get(topic) ?? out.set(topic, new Map()).get(topic)!;
+      for (const [p, o] of Object.entries(parts)) m.set(Number(p), Math.max(m.get(Number(p)) ?? -1, o));
+    }
+  }
+  return out;
+}
 
 interface Emf {
   CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
@@ -211,6 +230,24 @@ describe('the stream consumer lands a topic set end to end', () => {
       (r) => r.kafka_partition === POISON_PARTITION && Number(r.kafka_offset) > POISON.at(-1)!.offset,
     );
     expect(landedAfter.length).toBeGreaterThan(0);
+  });
+
+  it('flushes a batch at the target size, or at the commit interval when that comes first', () => {
+    const cs = commits(consumer);
+    const by = (reason: string) => cs.filter((c) => c.reason === reason);
+    // 2.3 MB against a 200 kB target and a 210 kB buffer limit: batches end by size (or the limit).
+    expect(by('size').length + by('max-buffered').length).toBeGreaterThan(0);
+    for (const c of by('size')) expect(Number(c.bytesIn), JSON.stringify(c)).toBeGreaterThanOrEqual(TARGET);
+    // A batch the interval ended had not reached the target (it would have been flushed by size at once).
+    for (const c of by('interval')) expect(Number(c.bytesIn), JSON.stringify(c)).toBeLessThan(TARGET);
+    expect(cs.filter((c) => !['size', 'max-buffered', 'interval'].includes(String(c.reason)))).toEqual([]);
+    // One commit covers every partition its batch took records from: here, batches span topics and partitions.
+    const partitions = (c: LogLine) =>
+      Object.values(c.offsets as Record<string, Record<string, number>>).reduce(
+        (n, parts) => n + Object.keys(parts).length,
+        0,
+      );
+    expect(Math.max(...cs.map(partitions))).toBeGreaterThan(PARTITIONS);
   });
 
   it('pauses fetching when the buffer limit is reached, and resumes after the commit', () => {

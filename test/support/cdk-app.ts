@@ -24,8 +24,11 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 export interface SynthOptions {
   readonly controlTower?: boolean;
-  /** Bundle NodejsFunctions with esbuild (slower); default false. */
-  readonly bundling?: boolean;
+  /**
+   * Bundle NodejsFunctions with esbuild (slower): true for every stack, or the stack parts to bundle (e.g.
+   * `['streaming']`); default false.
+   */
+  readonly bundling?: boolean | readonly string[];
   /** Use this config instead of lib/config/<env>.ts (already validated by the caller). */
   readonly config?: EnvConfig;
 }
@@ -53,11 +56,14 @@ export interface SynthResult {
 
 export function synthEnv(env: string, opts: SynthOptions = {}): SynthResult {
   const outdir = mkdtempSync(join(tmpdir(), `shoplake-cdk-${env}-`));
+  const config = opts.config ?? loadConfig(env);
+  // CDK's own switch: only stacks whose path matches a pattern here are bundled (default `**`).
+  const bundlingStacks =
+    opts.bundling === true ? undefined : (opts.bundling || []).map((part) => `${config.name}-${part}`);
   const app = new App({
     outdir,
-    context: { ...cdkJsonContext(), ...(opts.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    context: { ...cdkJsonContext(), ...(bundlingStacks ? { 'aws:cdk:bundling-stacks': bundlingStacks } : {}) },
   });
-  const config = opts.config ?? loadConfig(env);
   const model = loadSchemaModel(REPO_ROOT);
   addCompliancePlugins(app, { controlTower: opts.controlTower ?? false });
   const shoplake = buildShoplake(app, config, model);

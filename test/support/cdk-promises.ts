@@ -1,5 +1,5 @@
-// The promises the CDK app makes, asserted on one synthesized environment. test/lib/stacks/dev.test.ts and
-// prod.test.ts call describePromises(); staging runs through test/lib/app.test.ts.
+// The promises the CDK app makes, asserted on one synthesized environment. test/lib/app.test.ts calls
+// describePromises() for every environment.
 import { describe, expect, it } from 'vitest';
 import { asArray, iamStatements, resourcesOf, type Resources, type SynthResult } from './cdk-app.js';
 

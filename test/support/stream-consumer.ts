@@ -109,11 +109,27 @@ process.once('exit', () => {
 export async function startConsumer(
   env: Record<string, string>,
   name = 'consumer',
-  options: { nodeArgs?: string[]; minify?: boolean; node?: string } = {},
+  options: {
+    nodeArgs?: string[];
+    minify?: boolean;
+    node?: string;
+    /** Run this bundle (a path relative to `cwd`, as the image's `node dist/ingest.mjs`) instead of building one. */
+    bundle?: string;
+    cwd?: string;
+    /** Run as this user and group (the image's 1000:1000; needs root). */
+    uid?: number;
+    gid?: number;
+  } = {},
 ): Promise<ConsumerProcess> {
-  const bundle = await ingestBundle({ minify: options.minify });
+  const bundle = options.bundle ?? (await ingestBundle({ minify: options.minify }));
   const args = [...(options.nodeArgs ?? []), '--enable-source-maps', bundle];
-  const child = spawn(options.node ?? process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.node ?? process.execPath, args, {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
+  });
   running.add(child);
   const lines: LogLine[] = [];
   const other: string[] = [];

@@ -1,7 +1,9 @@
 // Catalog errors beside CommitConflictError (catalog.ts): each names the namespace or table and the cause.
 import type { TableIdentifier } from './catalog.js';
 
-const name = (id: TableIdentifier): string => `${id.namespace}.${id.name}`;
+/** `namespace.table`, as every catalog and transaction error names a table. */
+export const tableName = (id: TableIdentifier): string => `${id.namespace}.${id.name}`;
+const name = tableName;
 
 export class NoSuchTableError extends Error {
   constructor(
@@ -48,17 +50,22 @@ export function checkName(kind: 'namespace' | 'table', value: string): void {
 }
 
 /**
- * The catalog call failed in a way that leaves it unknown whether the commit landed (e.g. a lost response that
- * a re-check could not settle). Do not retry blindly and do not delete the new metadata file: reload the table.
+ * It is unknown whether a commit landed (Java's CommitStateUnknownException): the catalog call failed without
+ * saying "conflict" (a lost response, a 5xx, a network error) and a re-check could not settle it. Thrown by the
+ * catalogs (with the new metadata file) and by Transaction (when reloading the table did not show its snapshots).
+ * The files the commit wrote are kept, because the table may reference them: reload the table before retrying.
  */
 export class CommitStateUnknownError extends Error {
   constructor(
     readonly table: TableIdentifier,
-    readonly metadataLocation: string,
+    /** The metadata file the commit tried to make current, when the failing layer knows it. */
+    readonly metadataLocation: string | undefined,
     options?: { cause?: unknown },
   ) {
+    const file = metadataLocation === undefined ? '' : `: ${metadataLocation} may or may not be the current metadata`;
+    const cause = options?.cause instanceof Error ? ` (${options.cause.message})` : '';
     super(
-      `commit state unknown for ${name(table)}: ${metadataLocation} may or may not be the current metadata; reload the table before retrying`,
+      `commit state unknown for ${name(table)}${file}${cause}; its files were kept: reload the table before retrying`,
       options,
     );
     this.name = 'CommitStateUnknownError';

@@ -2,14 +2,16 @@
 // GlueTableOperations do, so Athena, Spark and Trino see the same tables:
 // - a namespace is a Glue database; a table is a Glue table of TableType EXTERNAL_TABLE whose parameters hold
 //   table_type=ICEBERG, metadata_location and previous_metadata_location;
-// - metadata files are <location>/metadata/<NNNNN>-<uuid>.metadata.json (write.metadata.path overrides the folder);
+// - metadata files are <location>/metadata/<NNNNN>-<uuid>.metadata.json (write.metadata.path, absolute or relative
+//   to the location, overrides the folder);
 // - commit = write the new metadata file, GetTable, check metadata_location is still the base's, then UpdateTable
 //   with the VersionId read as a compare-and-swap: Glue answers ConcurrentModificationException if another writer
 //   updated the table in between (-> CommitConflictError, and our new metadata file is deleted);
 // - SkipArchive (default true, as Java's glue.skip-archive): Glue then keeps no old table version per commit.
 //   Without it every commit adds a Glue table version, and a busy table reaches Glue's versions-per-table quota;
-// - StorageDescriptor.Location and Columns (with iceberg.field.* parameters) follow the Iceberg schema so Athena
-//   shows them;
+// - StorageDescriptor.Location and Columns (with iceberg.field.* parameters) follow the Iceberg schema on every
+//   commit so Athena shows them; the Glue table's other parameters, its Description (unless the `comment` property
+//   sets one) and column comments made in Glue are kept, as Java's GlueTableOperations keeps them;
 // - when the UpdateTable outcome is unknown (5xx or network error) the table is re-read: if it points at our file
 //   the commit succeeded, otherwise CommitStateUnknownError (the file is kept; it may be live).
 import { randomUUID } from 'node:crypto';
@@ -32,6 +34,7 @@ import type { FileIO } from '../io/file-io.js';
 import { fileIOFor } from '../io/file-io-for.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { newTableMetadata } from '../spec/new-table-metadata.js';
+import { metadataFolder } from '../spec/table-properties.js';
 import { CommitConflictError } from './catalog.js';
 import type { Catalog, CreateTableRequest, LoadedTable, TableIdentifier } from './catalog.js';
 import {
@@ -214,7 +217,8 @@ export class GlueCatalog implements Catalog {
 
   async commitTable(base: LoadedTable, next: TableMetadata): Promise<LoadedTable> {
     const id = base.identifier;
-    if (next['table-uuid'] !== base.metadata['table-uuid']) {
+    // A v1 table may have no uuid (''): upgrading it to v2 assigns one.
+    if (base.metadata['table-uuid'] !== '' && next['table-uuid'] !== base.metadata['table-uuid']) {
       throw new CommitConflictError(
         id,
         `table-uuid changed from ${base.metadata['table-uuid']} to ${next['table-uuid']}`,
@@ -253,12 +257,17 @@ export class GlueCatalog implements Catalog {
           DatabaseName: id.namespace,
           VersionId: current.VersionId,
           SkipArchive: this.skipArchive,
-          TableInput: tableInput(id, committed, {
-            ...(current.Parameters ?? {}),
-            [TABLE_TYPE]: ICEBERG,
-            [METADATA_LOCATION]: file,
-            [PREVIOUS_METADATA_LOCATION]: base.metadataLocation,
-          }),
+          TableInput: tableInput(
+            id,
+            committed,
+            {
+              ...(current.Parameters ?? {}),
+              [TABLE_TYPE]: ICEBERG,
+              [METADATA_LOCATION]: file,
+              [PREVIOUS_METADATA_LOCATION]: base.metadataLocation,
+            },
+            current,
+          ),
         }),
       );
     } catch (e) {
@@ -312,8 +321,7 @@ export class GlueCatalog implements Catalog {
 
 /** <metadata folder>/<NNNNN>-<uuid>.metadata.json, as Java's BaseMetastoreTableOperations names them. */
 export function metadataFileLocation(metadata: TableMetadata, version: number): string {
-  const dir = (metadata.properties?.['write.metadata.path'] ?? `${metadata.location}/metadata`).replace(/\/+$/, '');
-  return `${dir}/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
+  return `${metadataFolder(metadata)}/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
 }
 
 /** The leading number of <NNNNN>-<uuid>.metadata.json; -1 when the name has none (then the next file is 00000). */
@@ -323,14 +331,23 @@ export function parseVersion(location: string): number {
   return m ? Number(m[1]) : -1;
 }
 
-function tableInput(id: TableIdentifier, metadata: TableMetadata, parameters: Record<string, string>): TableInput {
-  const comment = metadata.properties?.comment;
+/** The TableInput of a create (no `existing`) or of an update of the Glue table `existing`. */
+function tableInput(
+  id: TableIdentifier,
+  metadata: TableMetadata,
+  parameters: Record<string, string>,
+  existing?: Table,
+): TableInput {
+  const description = metadata.properties?.comment ?? existing?.Description;
   return {
     Name: id.name,
     TableType: 'EXTERNAL_TABLE',
-    ...(comment ? { Description: comment } : {}),
+    ...(description ? { Description: description } : {}),
     Parameters: parameters,
-    StorageDescriptor: { Location: metadata.location, Columns: glueColumns(metadata) },
+    StorageDescriptor: {
+      Location: metadata.location,
+      Columns: glueColumns(metadata, existing?.StorageDescriptor?.Columns),
+    },
   };
 }
 

@@ -167,7 +167,8 @@ export class LocalCatalog implements Catalog {
         `table ${id.namespace}.${id.name}: cannot commit on top of ${base.metadataLocation}: not a v<N>.metadata.json file`,
       );
     }
-    if (next['table-uuid'] !== base.metadata['table-uuid']) {
+    // A v1 table may have no uuid (''): upgrading it to v2 assigns one.
+    if (base.metadata['table-uuid'] !== '' && next['table-uuid'] !== base.metadata['table-uuid']) {
       throw new CommitConflictError(
         id,
         `table-uuid changed from ${base.metadata['table-uuid']} to ${next['table-uuid']}`,

@@ -68,6 +68,12 @@ export function newTableMetadata(opts: NewTableMetadataOptions): TableMetadata {
   // Order id 0 is reserved for the unsorted order.
   const sortOrder: SortOrder = { 'order-id': sortFields.length === 0 ? 0 : 1, fields: sortFields };
 
+  // format-version is reserved (Java's TableProperties.FORMAT_VERSION): it picks the version, it is never stored.
+  const { 'format-version': version, ...properties } = opts.properties ?? {};
+  if (version !== undefined && version.trim() !== '2') {
+    fail('properties.format-version', `is ${JSON.stringify(version)}: shoplake creates format-version 2 tables only`);
+  }
+
   const metadata: TableMetadata = {
     'format-version': 2,
     'table-uuid': opts.tableUuid ?? randomUUID(),
@@ -80,7 +86,7 @@ export function newTableMetadata(opts: NewTableMetadataOptions): TableMetadata {
     'partition-specs': [spec],
     'default-spec-id': 0,
     'last-partition-id': Math.max(999, ...spec.fields.map((f) => f['field-id'])),
-    properties: { ...NEW_TABLE_PROPERTIES, ...opts.properties },
+    properties: { ...NEW_TABLE_PROPERTIES, ...properties },
     'current-snapshot-id': null,
     snapshots: [],
     'snapshot-log': [],

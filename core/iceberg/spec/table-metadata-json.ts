@@ -1,5 +1,6 @@
 // metadata.json <-> TableMetadata (format/spec.md "Table Metadata" and Appendix C). Reads v2 and, where cheap,
-// v1 (filling the v2 defaults of Appendix E, so a v1 table comes back in v2 shape); writes v2 only.
+// v1 (filling the v2 defaults of Appendix E, so a v1 table comes back in v2 shape, its format-version kept at 1);
+// writes v2 only, and refuses v1 metadata rather than upgrading a table silently.
 // Snapshot ids stay exact (bigint). Every problem is an InvalidMetadataError naming the file and the key.
 import { InvalidMetadataError, JsonObject } from './json-object.js';
 import { parseLosslessJson, stringifyLosslessJson } from './lossless-json.js';
@@ -46,7 +47,7 @@ export function parseTableMetadata(text: string, source: string): TableMetadata 
       : root.array('sort-orders', (x, path) => parseSortOrderJson(x, source, path));
 
   const m: TableMetadata = {
-    'format-version': 2,
+    'format-version': v1 ? 1 : 2,
     'table-uuid': v1 ? (root.optString('table-uuid') ?? '') : root.string('table-uuid'),
     location: root.string('location'),
     'last-sequence-number': v1
@@ -94,6 +95,14 @@ export function parseTableMetadata(text: string, source: string): TableMetadata 
 /** Writes v2 metadata.json text (compact, keys in the order Iceberg Java writes them). Validates first. */
 export function serializeTableMetadata(m: TableMetadata): string {
   validateTableMetadata(m, 'table metadata to write');
+  if (m['format-version'] !== 2) {
+    throw new InvalidMetadataError(
+      'table metadata to write',
+      'format-version',
+      `is ${m['format-version']}: writing v1 metadata is not supported; upgrade the table at ${m.location} to ` +
+        `format-version 2 first (set the table property format-version=2)`,
+    );
+  }
   if (m['table-uuid'] === '') {
     throw new InvalidMetadataError(
       'table metadata to write',
@@ -143,7 +152,9 @@ export function validateTableMetadata(m: TableMetadata, source: string): void {
   const fail = (path: string, reason: string): never => {
     throw new InvalidMetadataError(source, path, reason);
   };
-  if (m['format-version'] !== 2) fail('format-version', `must be 2, got ${String(m['format-version'])}`);
+  if (m['format-version'] !== 1 && m['format-version'] !== 2) {
+    fail('format-version', `must be 1 or 2, got ${String(m['format-version'])}`);
+  }
   if (
     !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(m['table-uuid']) &&
     m['table-uuid'] !== ''
@@ -285,9 +296,16 @@ function sortOrderToJson(order: SortOrder) {
   };
 }
 
+/**
+ * "There is always a `main` branch reference pointing to the `current-snapshot-id`": written first, also when
+ * the metadata was built without it (validateTableMetadata already refused a main that disagrees).
+ */
 function refsToJson(m: TableMetadata): Record<string, unknown> {
+  const current = m['current-snapshot-id'] ?? null;
+  const all: Record<string, SnapshotRef> =
+    current === null || m.refs?.main ? { ...m.refs } : { main: { 'snapshot-id': current, type: 'branch' }, ...m.refs };
   const refs: Record<string, unknown> = {};
-  for (const [name, r] of Object.entries(m.refs ?? {})) {
+  for (const [name, r] of Object.entries(all)) {
     refs[name] = {
       'snapshot-id': r['snapshot-id'],
       type: r.type,

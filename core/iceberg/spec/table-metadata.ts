@@ -1,5 +1,7 @@
 // Table metadata v2 (format/spec.md "Table Metadata"), in the exact JSON shape of metadata.json.
 // Snapshot ids are 63-bit: they are bigint here and must be parsed and written losslessly.
+// A v1 table is held in this v2 shape (Appendix E defaults) with 'format-version': 1 kept, so that nothing writes
+// it back as v2 unless the table is upgraded on purpose (transaction/set-properties.ts, `format-version`).
 import type { Schema } from './types.js';
 import type { PartitionSpec, SortOrder } from './partition-spec.js';
 
@@ -37,7 +39,8 @@ export interface MetadataLogEntry {
 }
 
 export interface TableMetadata {
-  'format-version': 2;
+  /** The table's format version as read; shoplake writes only 2 (a v1 table must be upgraded first). */
+  'format-version': 1 | 2;
   'table-uuid': string;
   location: string;
   'last-sequence-number': number;

@@ -8,6 +8,8 @@ export const METADATA_PREVIOUS_VERSIONS_MAX = 'write.metadata.previous-versions-
 export const MANIFEST_TARGET_SIZE_BYTES = 'commit.manifest.target-size-bytes';
 export const MANIFEST_MIN_MERGE_COUNT = 'commit.manifest.min-count-to-merge';
 export const MANIFEST_MERGE_ENABLED = 'commit.manifest-merge.enabled';
+export const WRITE_DATA_PATH = 'write.data.path';
+export const WRITE_METADATA_PATH = 'write.metadata.path';
 
 /** Iceberg Java's defaults for the properties above (what a table without the property behaves as). */
 export const PROPERTY_DEFAULTS: Readonly<Record<string, string>> = {
@@ -47,4 +49,25 @@ export function boolProperty(properties: Record<string, string> | undefined, key
   const v = raw.toLowerCase();
   if (v !== 'true' && v !== 'false') throw new Error(`table property ${key}=${JSON.stringify(raw)} is not a boolean`);
   return v === 'true';
+}
+
+/**
+ * The folder new metadata files (metadata.json, manifest lists, manifests) go to, by format/spec.md Appendix F
+ * "Path Construction": write.metadata.path as is when absolute (a URI such as s3://… or file:…, or a path starting
+ * with `/`), joined to the table location with `/` when relative, else `<location>/metadata`. No trailing `/`.
+ */
+export function metadataFolder(m: { location: string; properties?: Record<string, string> }): string {
+  return tableFolder(m, WRITE_METADATA_PATH, 'metadata');
+}
+
+/** The folder new data files go to: write.data.path (absolute or relative, as metadataFolder), else `<location>/data`. */
+export function dataFolder(m: { location: string; properties?: Record<string, string> }): string {
+  return tableFolder(m, WRITE_DATA_PATH, 'data');
+}
+
+function tableFolder(m: { location: string; properties?: Record<string, string> }, key: string, dflt: string): string {
+  const set = m.properties?.[key]?.trim();
+  const dir = set ? set : dflt;
+  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:/.test(dir) || dir.startsWith('/');
+  return (absolute ? dir : `${m.location.replace(/\/+$/, '')}/${dir}`).replace(/\/+$/, '');
 }

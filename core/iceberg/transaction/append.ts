@@ -9,11 +9,11 @@
 // retry only re-lists the manifests. The manifest of the added files is written once and reused by every attempt;
 // a merged manifest is reused while the manifests it merged are still the ones to merge.
 import type { LoadedTable } from '../catalog/catalog.js';
-import type { DataFile, ManifestEntry, ManifestFile } from '../spec/manifest.js';
-import { DataContent, EntryStatus } from '../spec/manifest.js';
+import type { DataFile, ManifestFile } from '../spec/manifest.js';
+import { DataContent } from '../spec/manifest.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { ValidationError } from './errors.js';
-import { checkDataFiles, mergeManifests, readManifestFiles, writeManifestFile } from './manifests.js';
+import { addedEntry, checkDataFiles, mergeManifests, readManifestFiles, writeManifestFile } from './manifests.js';
 import type { CommitContext, Operation } from './operation.js';
 import { newSnapshotId } from './snapshot-id.js';
 import { checkSummaryProperties, currentSnapshot, produceSnapshot } from './snapshot-producer.js';
@@ -80,13 +80,7 @@ export class AppendOperation implements Operation {
 
   private async addedManifest(base: TableMetadata, ctx: CommitContext): Promise<ManifestFile> {
     if (this.written) return this.written;
-    const entries: ManifestEntry[] = this.files.map((f) => ({
-      status: EntryStatus.Added,
-      snapshot_id: this.snapshotId,
-      sequence_number: null,
-      file_sequence_number: null,
-      data_file: f,
-    }));
+    const entries = this.files.map((f) => addedEntry(f, this.snapshotId));
     this.written = await writeManifestFile(base, ctx, this.specId, entries, this.snapshotId);
     return this.written;
   }

@@ -1,7 +1,9 @@
 // Why a commit did not happen. Every message names the table and the cause.
 import type { TableIdentifier } from '../catalog/catalog.js';
+import { tableName } from '../catalog/errors.js';
 
-export const tableName = (id: TableIdentifier): string => `${id.namespace}.${id.name}`;
+// One definition each, in catalog/ (the lowest layer that throws them); re-exported for the transaction's callers.
+export { CommitStateUnknownError, tableName } from '../catalog/errors.js';
 
 /**
  * An operation cannot be applied to the table as it now is (format/spec.md "Commit Conflict Resolution and Retry"):
@@ -32,25 +34,5 @@ export class CommitFailedError extends Error {
       options,
     );
     this.name = 'CommitFailedError';
-  }
-}
-
-/**
- * The catalog failed with something other than a conflict (network, permissions, a full disk, or the catalog's
- * own CommitStateUnknownError), and reloading the table did not show the new snapshots, so whether the commit
- * landed is unknown. The files the commit wrote are kept, because the table may reference them; reload the table
- * to find out. Mirrors Java's CommitStateUnknownException.
- */
-export class CommitOutcomeUnknownError extends Error {
-  constructor(
-    readonly table: TableIdentifier,
-    options: { cause: unknown },
-  ) {
-    super(
-      `commit to ${tableName(table)} ended in an unknown state (${(options.cause as Error).message}); ` +
-        `its files were kept: reload the table to see whether the commit landed`,
-      options,
-    );
-    this.name = 'CommitOutcomeUnknownError';
   }
 }

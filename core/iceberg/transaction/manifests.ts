@@ -41,6 +41,20 @@ export async function readEntries(io: FileIO, manifest: ManifestFile): Promise<M
   return entries.map((e) => ({ ...e, snapshot_id: e.snapshot_id ?? manifest.added_snapshot_id }));
 }
 
+/**
+ * The entry of a file added by snapshot `snapshotId` (format/spec.md "Sequence Number Inheritance"): status ADDED,
+ * the snapshot id written (as Java does), data and file sequence numbers null, inherited from the manifest list.
+ */
+export function addedEntry(file: DataFile, snapshotId: bigint): ManifestEntry {
+  return {
+    status: EntryStatus.Added,
+    snapshot_id: snapshotId,
+    sequence_number: null,
+    file_sequence_number: null,
+    data_file: file,
+  };
+}
+
 /** Writes a manifest of `entries` for `specId` into the table's metadata folder and records it in `ctx.files`. */
 export async function writeManifestFile(
   base: TableMetadata,

@@ -3,6 +3,7 @@
 import type { FileIO } from '../io/file-io.js';
 import type { LoadedTable, TableIdentifier } from '../catalog/catalog.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
+import { dataFolder, metadataFolder } from '../spec/table-properties.js';
 
 /**
  * One staged change. `apply` is called once per commit attempt, each time on the newest base (the table as the
@@ -76,7 +77,10 @@ export class WrittenFiles {
   }
 }
 
-/** `<location>/<folder>/<name>`, for local paths and URIs alike. */
-export function tableFile(metadata: TableMetadata, folder: string, name: string): string {
-  return `${metadata.location.replace(/\/+$/, '')}/${folder}/${name}`;
+/**
+ * A new file of the table: `<metadata folder>/<name>` or `<data folder>/<name>`, the folders honouring
+ * write.metadata.path / write.data.path (spec/table-properties.ts), for local paths and URIs alike.
+ */
+export function tableFile(metadata: TableMetadata, folder: 'metadata' | 'data', name: string): string {
+  return `${folder === 'metadata' ? metadataFolder(metadata) : dataFolder(metadata)}/${name}`;
 }

@@ -28,6 +28,7 @@ import type { Schema } from '../spec/types.js';
 import { ValidationError } from './errors.js';
 import { snapshotsSince } from './history.js';
 import {
+  addedEntry,
   currentSchema,
   readEntries,
   readManifestFiles,
@@ -142,7 +143,7 @@ export class OverwriteOperation implements Operation {
       const spec = specById(base, task.specId);
       const partitionDir = spec.fields.length > 0 ? `${partitionToPath(spec, schema, task.file.partition)}/` : '';
       const name = `${partitionDir}${this.rewriteId}-${String(this.fileCounter++).padStart(5, '0')}.parquet`;
-      const location = dataLocation(base, name);
+      const location = tableFile(base, 'data', name);
       ctx.files.wroteData(location);
       const writer = await DataFileWriter.open({
         io: ctx.io,
@@ -228,13 +229,7 @@ export class OverwriteOperation implements Operation {
     const bySpec = new Map<number, ManifestEntry[]>();
     for (const f of this.added) {
       const specId = this.addedSpec.get(f.file_path)!;
-      const entry: ManifestEntry = {
-        status: EntryStatus.Added,
-        snapshot_id: this.snapshotId,
-        sequence_number: null,
-        file_sequence_number: null,
-        data_file: f,
-      };
+      const entry = addedEntry(f, this.snapshotId);
       bySpec.set(specId, [...(bySpec.get(specId) ?? []), entry]);
     }
     const manifests: ManifestFile[] = [];
@@ -244,10 +239,4 @@ export class OverwriteOperation implements Operation {
     this.addedManifests = { manifests, count: this.added.length };
     return manifests;
   }
-}
-
-/** Where new data files go: write.data.path if set, else `<location>/data`. */
-function dataLocation(m: TableMetadata, name: string): string {
-  const dir = m.properties?.['write.data.path'];
-  return dir ? `${dir.replace(/\/+$/, '')}/${name}` : tableFile(m, 'data', name);
 }

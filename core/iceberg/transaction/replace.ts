@@ -10,11 +10,11 @@
 // reused by a retry while the base still lists that manifest); the added files get one new manifest.
 import type { LoadedTable } from '../catalog/catalog.js';
 import type { DataFile, ManifestEntry, ManifestFile } from '../spec/manifest.js';
-import { DataContent, EntryStatus, ManifestContent } from '../spec/manifest.js';
+import { DataContent, ManifestContent } from '../spec/manifest.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { ValidationError } from './errors.js';
 import { snapshotsSince } from './history.js';
-import { checkDataFiles, readManifestFiles, rewriteWithout, writeManifestFile } from './manifests.js';
+import { addedEntry, checkDataFiles, readManifestFiles, rewriteWithout, writeManifestFile } from './manifests.js';
 import type { CommitContext, Operation } from './operation.js';
 import { newSnapshotId } from './snapshot-id.js';
 import { checkSummaryProperties, currentSnapshot, produceSnapshot } from './snapshot-producer.js';
@@ -142,13 +142,7 @@ export class ReplaceFilesOperation implements Operation {
 
   private async addedManifest(base: TableMetadata, ctx: CommitContext): Promise<ManifestFile> {
     if (this.written) return this.written;
-    const entries: ManifestEntry[] = this.add.map((f) => ({
-      status: EntryStatus.Added,
-      snapshot_id: this.snapshotId,
-      sequence_number: null,
-      file_sequence_number: null,
-      data_file: f,
-    }));
+    const entries = this.add.map((f) => addedEntry(f, this.snapshotId));
     this.written = await writeManifestFile(base, ctx, this.specId, entries, this.snapshotId);
     return this.written;
   }

@@ -9,15 +9,17 @@
 //   table = await tx.commit();
 //
 // A failed commit leaves the table exactly as it was and deletes the manifests and manifest lists it wrote.
+// shoplake writes format-version 2 only: a commit to a v1 table is refused (nothing written) unless the
+// transaction upgrades it with setProperties({ 'format-version': '2' }), as Java keeps a table's version unless asked.
 import { randomUUID } from 'node:crypto';
 import { CommitConflictError } from '../catalog/catalog.js';
 import type { Catalog, LoadedTable } from '../catalog/catalog.js';
-import type { FileIO } from '../io/file-io.js';
+import { deleteQuietly } from '../catalog/metadata-file.js';
 import type { DataFile } from '../spec/manifest.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { AppendOperation } from './append.js';
 import type { AppendOptions } from './append.js';
-import { CommitFailedError, CommitOutcomeUnknownError, ValidationError, tableName } from './errors.js';
+import { CommitFailedError, CommitStateUnknownError, ValidationError, tableName } from './errors.js';
 import { ExpireSnapshotsOperation } from './expire.js';
 import type { ExpireOptions, ExpireResult } from './expire.js';
 import { WrittenFiles, tableFile } from './operation.js';
@@ -27,7 +29,7 @@ import type { OverwriteOptions } from './overwrite.js';
 import { ReplaceFilesOperation } from './replace.js';
 import type { ReplaceOptions } from './replace.js';
 import { backoffMs, retryPolicy } from './retry.js';
-import { SetPropertiesOperation } from './set-properties.js';
+import { SetPropertiesOperation, WRITTEN_FORMAT_VERSION } from './set-properties.js';
 import { UpdateSchemaOperation } from './update-schema.js';
 import type { SchemaChange } from './update-schema.js';
 
@@ -138,6 +140,7 @@ export class Transaction {
       const ctx = this.context(attempt);
       let next: TableMetadata;
       try {
+        this.checkFormatVersion(base);
         this.files.startAttempt();
         this.ownSnapshotIds.clear();
         next = base.metadata;
@@ -183,6 +186,24 @@ export class Transaction {
     }
   }
 
+  /** Refuses to write to a table of another format version unless this transaction upgrades it. */
+  private checkFormatVersion(base: LoadedTable): void {
+    const version = base.metadata['format-version'];
+    if (version === WRITTEN_FORMAT_VERSION) return;
+    const upgrade = this.ops.some(
+      (op) => op instanceof SetPropertiesOperation && op.formatVersion === WRITTEN_FORMAT_VERSION,
+    );
+    if (upgrade) return;
+    throw new ValidationError(
+      base.identifier,
+      'commit',
+      `it is a format-version ${version} table (${base.metadataLocation}) and shoplake writes format-version ` +
+        `${WRITTEN_FORMAT_VERSION} only; it will not upgrade the table silently. Upgrade it explicitly (v1 readers ` +
+        `can no longer read it afterwards): new Transaction(catalog, table).setProperties({ 'format-version': ` +
+        `'${WRITTEN_FORMAT_VERSION}' }).commit(), or ALTER TABLE … SET TBLPROPERTIES ('format-version'='2') in Spark`,
+    );
+  }
+
   /**
    * The catalog failed without saying "conflict": the new metadata may or may not be current. If the reloaded
    * table has this attempt's snapshots the commit landed; otherwise the state stays unknown and nothing is deleted.
@@ -198,7 +219,9 @@ export class Transaction {
         return reloaded;
       }
     }
-    throw new CommitOutcomeUnknownError(this.table.identifier, { cause: error });
+    // The catalog's own unknown-state error already names the table and its metadata file: pass it on as is.
+    if (error instanceof CommitStateUnknownError) throw error;
+    throw new CommitStateUnknownError(this.table.identifier, undefined, { cause: error });
   }
 
   private async cleanUpFailure(): Promise<void> {
@@ -223,11 +246,6 @@ export class Transaction {
       now: (m) => Math.max(Date.now(), m['last-updated-ms']),
     };
   }
-}
-
-/** Best effort: a leftover unreferenced file is harmless, and the commit outcome is already decided. */
-async function deleteQuietly(io: FileIO, locations: string[]): Promise<void> {
-  await Promise.all(locations.map((l) => io.delete(l).catch(() => undefined)));
 }
 
 function sleep(ms: number): Promise<void> {

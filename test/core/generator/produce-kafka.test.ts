@@ -1,6 +1,6 @@
 // `--brokers`: generated records produced through core/kafka to the real-protocol test broker land on the
 // partition the generator computed (same murmur2 partitioner), with their bytes, key, headers and timestamp intact.
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from '../../../core/kafka/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../core/kafka/index.js';
 import { generateEvents } from '../../../core/generator/generate-events.js';

@@ -55,7 +55,7 @@ describe('orphan files left by crashed ingest', () => {
           if (p === point) throw new Crash(point);
         },
       });
-      // after-manifests surfaces as the transaction's CommitOutcomeUnknownError (files kept: they may be live).
+      // after-manifests surfaces as CommitStateUnknownError (files kept: they may be live).
       await expect(crashing.process(batches[2]!)).rejects.toThrow(point);
     }
     await ingest(catalog, batches.slice(2));

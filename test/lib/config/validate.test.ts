@@ -123,6 +123,24 @@ describe('lib/config', () => {
     ]);
   });
 
+  it('runs maintenance hourly with a snapshot retention of at most one day in every environment', () => {
+    for (const name of Object.keys(ENVIRONMENTS)) {
+      const m = loadConfig(name).maintenance;
+      expect(m.schedule, name).toBe('rate(1 hour)');
+      expect(m.snapshotRetentionDays, name).toBeGreaterThan(0);
+      expect(m.snapshotRetentionDays, name).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('rejects a snapshot retention above one day or below one hour, naming the key and the cost', () => {
+    for (const bad of [2, 7, 0, 0.02, -1]) {
+      expect(problemsOf(variant('dev', (c) => (c.maintenance.snapshotRetentionDays = bad)))).toEqual([
+        `maintenance.snapshotRetentionDays: must be between 1/24 (1 hour) and 1 day, got ${bad}: every commit rewrites metadata.json with every snapshot kept (docs/maintenance.md "Sizing")`,
+      ]);
+    }
+    expect(problemsOf(variant('dev', (c) => (c.maintenance.snapshotRetentionDays = 0.25)))).toEqual([]);
+  });
+
   it('rejects invalid combinations', () => {
     expect(problemsOf(variant('staging', (c) => delete c.topics.orders!.consumer))).toEqual([
       "topics.orders.consumer: ingest.runtime is 'both', so each topic must say which consumer reads it ('lambda' or 'ecs')",

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { GetTableCommand, GetTableVersionsCommand } from '@aws-sdk/client-glue';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import { GlueCatalog, parseVersion } from '../../../../core/iceberg/catalog/glue-catalog.js';
+import { glueColumns } from '../../../../core/iceberg/catalog/glue-columns.js';
+import { newTableMetadata } from '../../../../core/iceberg/spec/new-table-metadata.js';
 import { CommitConflictError } from '../../../../core/iceberg/catalog/catalog.js';
 import type { LoadedTable } from '../../../../core/iceberg/catalog/catalog.js';
 import {
@@ -135,6 +137,28 @@ describe('GlueCatalog (through the real GlueClient, against GlueStub)', () => {
     );
   });
 
+  it('comments columns from field docs, else from the existing Glue column; an empty doc is no comment', () => {
+    const m = newTableMetadata({
+      location: '/t',
+      schema: {
+        type: 'struct',
+        'schema-id': 0,
+        fields: [
+          { id: 1, name: 'a', required: true, type: 'long', doc: '' },
+          { id: 2, name: 'b', required: false, type: 'string', doc: 'from iceberg' },
+          { id: 3, name: 'c', required: false, type: 'string' },
+        ],
+      },
+    });
+    const existing = [
+      { Name: 'b', Type: 'string', Comment: 'from glue' },
+      { Name: 'c', Type: 'string', Comment: 'first' },
+      { Name: 'c', Type: 'string', Comment: 'second' },
+    ];
+    expect(glueColumns(m).map((c) => c.Comment)).toEqual([undefined, 'from iceberg', undefined]);
+    expect(glueColumns(m, existing).map((c) => c.Comment)).toEqual([undefined, 'from iceberg', 'first']);
+  });
+
   it('places tables under the database LocationUri when it has one', async () => {
     await catalog.createNamespace('gold', { location: `${dir}/gold-root/` });
     const t = await catalog.createTable({ namespace: 'gold', name: 'daily' }, { schema });
@@ -165,6 +189,21 @@ describe('GlueCatalog (through the real GlueClient, against GlueStub)', () => {
     // SkipArchive=true by default: Glue kept no old versions.
     const versions = await glue.send(new GetTableVersionsCommand({ DatabaseName: 'silver', TableName: 'commits' }));
     expect(versions.TableVersions).toEqual([]);
+  });
+
+  it('puts metadata files under write.metadata.path, a relative one joined to the table location', async () => {
+    const id = { namespace: 'silver', name: 'meta_path' };
+    const t0 = await catalog.createTable(id, { schema, properties: { 'write.metadata.path': 'meta/' } });
+    const t1 = await catalog.commitTable(t0, withProperty(t0, 'a', '1'));
+    // Before, the property was used as is: Glue's metadata_location became the relative "meta/00001-….metadata.json".
+    expect(t1.metadataLocation).toMatch(
+      new RegExp(`^${t0.metadata.location}/meta/00001-[0-9a-f-]{36}\\.metadata\\.json$`),
+    );
+    expect((await glueTable('meta_path')).Parameters?.metadata_location).toBe(t1.metadataLocation);
+    expect((await catalog.loadTable(id)).metadata.properties?.a).toBe('1');
+    const abs = `${dir}/elsewhere`;
+    const t2 = await catalog.commitTable(t1, withProperty(t1, 'write.metadata.path', abs));
+    expect(t2.metadataLocation).toMatch(new RegExp(`^${abs}/00002-`));
   });
 
   it('refreshTable keeps the loaded table while Glue points at its file, and reads the newer one otherwise', async () => {

@@ -3,6 +3,7 @@ import { parse as losslessParse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { InvalidMetadataError } from '../../../../core/iceberg/spec/json-object.js';
 import { parseTableMetadata, serializeTableMetadata } from '../../../../core/iceberg/spec/table-metadata-json.js';
+import type { TableMetadata } from '../../../../core/iceberg/spec/table-metadata.js';
 import { FIXTURE_TABLES, ICEBERG_FIXTURES, fixtureMetadataFiles } from '../../../support/iceberg-fixtures.js';
 
 const oracle = (text: string): Record<string, unknown> =>
@@ -255,9 +256,9 @@ describe('v1 metadata', () => {
     ],
   }).replaceAll('"@ID@"', '3051729675574597004'); // the spec's example id, beyond 2^53
 
-  it('comes back in v2 shape with the Appendix E defaults', () => {
+  it('comes back in v2 shape with the Appendix E defaults, keeping format-version 1', () => {
     const m = parseTableMetadata(v1, 'v1.json');
-    expect(m['format-version']).toBe(2);
+    expect(m['format-version']).toBe(1);
     expect(m['last-sequence-number']).toBe(0);
     expect(m.schemas).toHaveLength(1);
     expect(m['current-schema-id']).toBe(0);
@@ -269,6 +270,16 @@ describe('v1 metadata', () => {
     expect(m.snapshots![0]!['sequence-number']).toBe(0);
     expect(m['current-snapshot-id']).toBe(3051729675574597004n);
     expect(m.refs).toEqual({ main: { 'snapshot-id': 3051729675574597004n, type: 'branch' } });
+  });
+
+  it('is never written back as v2 silently: serializing v1 metadata is refused until it is upgraded', () => {
+    const m = parseTableMetadata(v1, 'v1.json');
+    expect(() => serializeTableMetadata(m)).toThrow(
+      /'format-version' is 1: writing v1 metadata is not supported; upgrade the table at s3:\/\/b\/wh\/data\.db\/table to format-version 2 first/,
+    );
+    const upgraded = JSON.parse(serializeTableMetadata({ ...m, 'format-version': 2 })) as Record<string, unknown>;
+    expect(upgraded['format-version']).toBe(2);
+    expect(upgraded['table-uuid']).toBe('fb072c92-a02b-11e9-ae9c-1bb7bc9eca94');
   });
 
   it('refuses v1 snapshots that list manifests inline', () => {
@@ -294,6 +305,27 @@ describe('serializeTableMetadata', () => {
     ]); // prettier-ignore
     expect(text).toContain('"current-snapshot-id":-1');
     expect(text).not.toContain('\n');
+  });
+
+  it('always writes the main branch of the current snapshot, as the spec requires of refs', () => {
+    const m = parseTableMetadata(athenaText, athena);
+    const current = m['current-snapshot-id']!;
+    // Metadata built in code (not parsed) may leave refs out or hold only tags; before, main was then missing.
+    const variants: TableMetadata['refs'][] = [undefined, {}, { audit: { 'snapshot-id': current, type: 'tag' } }];
+    for (const refs of variants) {
+      const written = oracle(serializeTableMetadata({ ...m, refs }));
+      expect((written.refs as Record<string, unknown>).main).toEqual({ 'snapshot-id': current, type: 'branch' });
+    }
+    const tagged = oracle(
+      serializeTableMetadata({ ...m, refs: { audit: { 'snapshot-id': current, type: 'tag', 'max-ref-age-ms': 5 } } }),
+    );
+    expect(Object.keys(tagged.refs as object)).toEqual(['main', 'audit']);
+    // No current snapshot: no main.
+    const empty = parseTableMetadata(
+      readFileSync(`${ICEBERG_FIXTURES}/java/bunnies/metadata/v1.metadata.json`, 'utf8'),
+      'v1',
+    );
+    expect(oracle(serializeTableMetadata({ ...empty, refs: undefined })).refs).toEqual({});
   });
 
   it('refuses metadata whose references dangle', () => {

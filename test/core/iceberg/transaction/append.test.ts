@@ -143,6 +143,18 @@ describe('fastAppend', () => {
     expect(await readManifestList(table.io, currentSnapshot(table)['manifest-list'])).toHaveLength(3);
   });
 
+  it('writes manifests and manifest lists under write.metadata.path (relative to the table location)', async () => {
+    let table = await createOrders(wh.catalog, 'append_meta_path', { 'write.metadata.path': 'avro-meta' });
+    table = await append(wh.catalog, table, orders(0, 10));
+    const snapshot = currentSnapshot(table);
+    const metaDir = `${table.metadata.location}/avro-meta/`;
+    // Before, they went to <location>/metadata whatever the property said.
+    expect(snapshot['manifest-list'].startsWith(metaDir)).toBe(true);
+    const manifests = await manifestsOf(table, snapshot);
+    expect(manifests.map((m) => m.manifest.manifest_path.startsWith(metaDir))).toEqual([true]);
+    expect(await ids(table)).toEqual(range(0, 10));
+  });
+
   it('computes a summary function on every attempt from the newest base, and aborts cleanly when it throws', async () => {
     const base = await createOrders(wh.catalog, 'append_summary_fn', { 'commit.retry.min-wait-ms': '1' });
     const seen: (bigint | undefined)[] = [];

@@ -30,7 +30,8 @@ describe('setProperties', () => {
     const table = await createOrders(wh.catalog, 'props_bad');
     const disk = await tree(wh.dir);
     const tx = (): Transaction => new Transaction(wh.catalog, table);
-    expect(() => tx().setProperties({ 'format-version': '3' })).toThrow(/format-version is reserved/);
+    expect(() => tx().setProperties({ 'format-version': '3' })).toThrow(/format-version 3 is not supported/);
+    expect(() => tx().setProperties({ uuid: 'x' })).toThrow(/uuid is reserved/);
     expect(() => tx().setProperties({ n: 5 as unknown as string })).toThrow(/property n must be a string/);
     expect(() => tx().setProperties({ a: '1' }, ['a'])).toThrow(/both set and removed/);
     await expect(tx().setProperties({ 'commit.retry.num-retries': 'many' }).commit()).rejects.toThrow(

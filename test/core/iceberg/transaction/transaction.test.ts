@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog, LoadedTable } from '../../../../core/iceberg/catalog/catalog.js';
 import { LocalCatalog } from '../../../../core/iceberg/catalog/local-catalog.js';
 import { LocalFileIO } from '../../../../core/iceberg/io/local-file-io.js';
+import { CommitStateUnknownError as CatalogCommitStateUnknownError } from '../../../../core/iceberg/catalog/errors.js';
 import {
   CommitFailedError,
-  CommitOutcomeUnknownError,
+  CommitStateUnknownError,
   ValidationError,
 } from '../../../../core/iceberg/transaction/errors.js';
 import { Transaction } from '../../../../core/iceberg/transaction/transaction.js';
@@ -184,12 +185,42 @@ describe('Transaction', () => {
       .fastAppend(files)
       .commit()
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CommitOutcomeUnknownError);
-    expect((err as Error).message).toMatch(/unknown state \(socket hang up\).*reload the table/);
+    expect(err).toBeInstanceOf(CommitStateUnknownError);
+    expect((err as CommitStateUnknownError).table).toEqual(table.identifier);
+    expect((err as Error).message).toMatch(
+      /commit state unknown for db\.unknown_state \(socket hang up\).*reload the table/,
+    );
     const now = await wh.catalog.loadTable(table.identifier);
     expect(now.metadata).toEqual(table.metadata);
     // Kept: the commit might have landed, and deleting files a committed snapshot references would corrupt it.
     expect((await unreferenced(now)).filter((f) => f.endsWith('.avro'))).toHaveLength(2);
+  });
+
+  it("passes the catalog's own unknown-state error through: one class, caught the same from catalog/ or transaction/", async () => {
+    expect(CommitStateUnknownError).toBe(CatalogCommitStateUnknownError);
+    const table = await createOrders(wh.catalog, 'unknown_state_catalog');
+    const files = await writeRows(table, orders(0, 10));
+    const lost = new CatalogCommitStateUnknownError(table.identifier, `${table.metadata.location}/metadata/v2.json`, {
+      cause: new Error('Glue 500, re-check failed'),
+    });
+    const broken = new HookedCatalog(wh.catalog, async () => {
+      throw lost;
+    });
+    const err = await new Transaction(broken, table)
+      .fastAppend(files)
+      .commit()
+      .catch((e: unknown) => e);
+    // Before, the transaction wrapped it in a second class (CommitOutcomeUnknownError) that catalog callers' instanceof
+    // missed, and the metadata file it names was only reachable through `cause`.
+    expect(err).toBe(lost);
+    expect(err).toBeInstanceOf(CatalogCommitStateUnknownError);
+    expect((err as CommitStateUnknownError).metadataLocation).toBe(`${table.metadata.location}/metadata/v2.json`);
+    expect((err as Error).message).toMatch(
+      /v2\.json may or may not be the current metadata \(Glue 500, re-check failed\)/,
+    );
+    expect(
+      (await unreferenced(await wh.catalog.loadTable(table.identifier))).filter((f) => f.endsWith('.avro')),
+    ).toHaveLength(2);
   });
 
   it('recognises a commit that landed although the catalog reported an error (lost response)', async () => {
