@@ -26,11 +26,15 @@ interface Timing {
 
 /** Runs a shell command under bash's `time`; returns wall and CPU seconds of the whole process tree. */
 function timed(cmd: string, env: Record<string, string> = {}): Timing {
-  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time (${cmd} >/dev/null 2>/tmp/shoplake-bench-cdk.err)`], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'bash',
+    ['-c', `TIMEFORMAT='%R %U %S'; time ({ ${cmd}; } >/dev/null 2>/tmp/shoplake-bench-cdk.err)`],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) {
     throw new Error(`${cmd} failed (${r.status}): ${readFileSync('/tmp/shoplake-bench-cdk.err', 'utf8').slice(-2000)}`);
   }

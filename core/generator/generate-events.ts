@@ -9,7 +9,7 @@ import { KafkaPartitioner } from './partition.js';
 import { standaloneEvent, LATE_TYPE_WEIGHTS } from './standalone.js';
 import { corrupt, LINE_ITEM_TYPES } from './bad-events.js';
 import { repositoryContracts } from './contract-view.js';
-import { BAD_KINDS, GOOD_KINDS, TEST_KIND_HEADER, isGoodKind } from './record.js';
+import { BAD_KINDS, GOOD_KINDS, TEST_KIND_HEADER } from './record.js';
 import type { GenerateOptions, GenerateOptionsInput } from './options.js';
 import type { BadKind, GeneratedRecord, TestKind, WireEvent } from './record.js';
 import type { Built } from './events/context.js';
@@ -125,7 +125,16 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
 
   #good(event: Built, kind: 'good' | 'late', timestamp: number): GeneratedRecord {
     const shape = this.#shape(event.type);
-    const record = this.#emit(shape.topic, event.shop.id, event.value, kind, event.type, timestamp);
+    const record = this.#emit(
+      shape.topic,
+      event.shop.id,
+      event.json,
+      event.ascii,
+      undefined,
+      kind,
+      event.type,
+      timestamp,
+    );
     if (this.#recent.length < RECENT) this.#recent.push(record);
     else this.#recent[Math.floor(this.#mix.float() * RECENT)] = record;
     return record;
@@ -144,7 +153,16 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
   #duplicate(): GeneratedRecord {
     const orig = this.#recent[Math.floor(this.#mix.float() * this.#recent.length)]!;
     const timestamp = Math.max(orig.timestamp, Math.floor(this.#sim.now / 1000)) + Math.floor(this.#mix.exp(1_000));
-    return this.#emit(orig.topic, orig.key, orig.value, 'duplicate', orig.eventType, timestamp);
+    return this.#emit(
+      orig.topic,
+      orig.key,
+      orig.text,
+      orig.asciiText,
+      orig.text === undefined ? orig.value : undefined,
+      'duplicate',
+      orig.eventType,
+      timestamp,
+    );
   }
 
   #bad(): GeneratedRecord {
@@ -158,9 +176,18 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     const now = this.#sim.now;
     const built = standaloneEvent(this.#sim, type, this.#sim.pickShop(), now);
     const shape = this.#shape(built.type);
-    const base = JSON.parse(built.value.toString('utf8')) as WireEvent;
+    const base = JSON.parse(built.json) as WireEvent;
     const bad = corrupt(kind, base, shape.fields, this.#mix, now, this.options.oversizedBytes);
-    return this.#emit(shape.topic, built.shop.id, bad.value, kind, bad.eventType, Math.floor(now / 1000));
+    return this.#emit(
+      shape.topic,
+      built.shop.id,
+      undefined,
+      false,
+      bad.value,
+      kind,
+      bad.eventType,
+      Math.floor(now / 1000),
+    );
   }
 
   #shape(eventType: string): EventShape {
@@ -172,7 +199,9 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
   #emit(
     topic: string,
     key: string,
-    value: Buffer,
+    text: string | undefined,
+    ascii: boolean,
+    value: Buffer | undefined,
     kind: TestKind,
     eventType: string | undefined,
     timestamp: number,
@@ -184,25 +213,27 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     offsets[partition] = offset + 1;
     const s = this.stats;
     s.records++;
-    s.bytes += value.length;
+    s.bytes += text === undefined ? value!.length : ascii ? text.length : Buffer.byteLength(text, 'utf8');
     s.byKind[kind]++;
     s.byTopic[topic] = (s.byTopic[topic] ?? 0) + 1;
     const t = eventType ?? '(none)';
     s.byEventType[t] = (s.byEventType[t] ?? 0) + 1;
     s.firstTimestamp ??= timestamp;
     s.lastTimestamp = timestamp;
-    return new Record_(topic, partition, offset, key, value, HEADERS[kind], timestamp, kind, eventType);
+    return new Record_(topic, partition, offset, key, text, ascii, value, HEADERS[kind], timestamp, kind, eventType);
   }
 }
 
-/** GeneratedRecord whose text and JSON view (good kinds only) are made from its bytes on first use. */
+/** GeneratedRecord whose bytes (from `text`) and JSON view (good kinds only) are made on first use. */
 class Record_ implements GeneratedRecord {
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly offset: number,
     readonly key: string,
-    readonly value: Buffer,
+    readonly text: string | undefined,
+    readonly asciiText: boolean,
+    private bytes: Buffer | undefined,
     readonly headers: Readonly<Record<string, string>>,
     readonly timestamp: number,
     readonly kind: TestKind,
@@ -211,12 +242,12 @@ class Record_ implements GeneratedRecord {
 
   private parsed: WireEvent | undefined;
 
-  get text(): string | undefined {
-    return isGoodKind(this.kind) ? this.value.toString('utf8') : undefined;
+  get value(): Buffer {
+    return (this.bytes ??= Buffer.from(this.text!, this.asciiText ? 'latin1' : 'utf8'));
   }
 
   get event(): WireEvent | undefined {
-    if (this.parsed === undefined && isGoodKind(this.kind)) this.parsed = JSON.parse(this.value.toString('utf8'));
+    if (this.parsed === undefined && this.text !== undefined) this.parsed = JSON.parse(this.text) as WireEvent;
     return this.parsed;
   }
 }

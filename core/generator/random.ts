@@ -108,24 +108,19 @@ export class Random {
 
   /** A random (version 4, RFC 9562) UUID in canonical 8-4-4-4-12 form, drawn from this stream. */
   uuid(): string {
-    this.uuidInto(this.#bytes, 0);
-    // One flat string straight from the bytes (a concatenation would be a tree every event walks again).
-    return this.#bytes.toString('latin1', 0, 36);
-  }
-
-  /** The same UUID (the same draws) written as 36 ASCII bytes into `b` at `at`. */
-  uuidInto(b: Uint8Array, at: number): void {
-    let p = at;
+    const b = this.#bytes;
+    let p = 0;
     for (let w = 0; w < 4; w++) {
       let x = this.#rng.next();
       if (w === 1) x = (x & ~0xf000) | 0x4000; // version 4
       if (w === 2) x = (x & ~0xc0000000) | 0x80000000; // variant 10
       for (let shift = 28; shift >= 0; shift -= 4) {
-        const k = p - at;
-        if (k === 8 || k === 13 || k === 18 || k === 23) b[p++] = 0x2d;
+        if (p === 8 || p === 13 || p === 18 || p === 23) b[p++] = 0x2d;
         b[p++] = HEX_CODES[(x >>> shift) & 15]!;
       }
     }
+    // One flat string straight from the bytes (a concatenation would be a tree every event walks again).
+    return b.toString('latin1', 0, 36);
   }
 
   /** `n` lowercase hex characters. */

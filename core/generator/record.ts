@@ -52,14 +52,12 @@ export interface GeneratedRecord {
   readonly offset: number;
   /** The record key: the shop_id (UTF-8). */
   readonly key: string;
-  /**
-   * The record value exactly as produced: UTF-8 JSON for good records, whatever bytes a bad kind calls for. Good
-   * records' values are views of a shared slab the generator writes events into (json-bytes.ts): read them, never
-   * write to them, and use `value.byteOffset` with `value.buffer`.
-   */
+  /** The record value exactly as produced: UTF-8 JSON for good records, whatever bytes a bad kind calls for. */
   readonly value: Buffer;
-  /** The value decoded as UTF-8, for good kinds (made on each read); undefined for bad kinds. */
+  /** The value as a string, for good kinds (the generator builds them as text; `value` is its UTF-8 encoding). */
   readonly text: string | undefined;
+  /** `text` is pure ASCII, so its UTF-8 bytes are its Latin-1 bytes (a faster copy). */
+  readonly asciiText: boolean;
   /** Kafka headers (UTF-8 values); always holds TEST_KIND_HEADER and content-type. */
   readonly headers: Readonly<Record<string, string>>;
   /** The producer's CREATE_TIME, epoch milliseconds. */

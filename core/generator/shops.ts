@@ -5,7 +5,6 @@ import type { Faker } from '@faker-js/faker';
 import { cumulative } from './random.js';
 import { q } from './json-text.js';
 import type { Random } from './random.js';
-import type { PageRef } from './events/context.js';
 
 export interface Variant {
   id: number;
@@ -27,10 +26,10 @@ export interface Product {
   title: string;
   /** JSON string literals of title, vendor and productType; setTitle keeps titleJson in step. */
   titleJson: string;
-  /** Cached JSON bytes of the product's product_viewed fields (behaviour.ts); null after any edit. */
-  viewJson: Buffer | null;
-  /** Its storefront page (set with viewJson). */
-  page: PageRef | null;
+  /** Cached JSON text of the product's product_viewed fields (behaviour.ts); null after any edit. */
+  viewJson: string | null;
+  /** Its storefront URL (set with viewJson). */
+  urlPath: string;
   vendorJson: string;
   productTypeJson: string;
   handle: string;
@@ -242,7 +241,7 @@ export function newProduct(random: Random, faker: Faker, ids: Ids, createdUs: nu
     title,
     titleJson: q(title),
     viewJson: null,
-    page: null,
+    urlPath: '',
     vendorJson: q(vendor),
     productTypeJson: q(productType),
     handle: `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${id % 10000}`,

@@ -240,7 +240,6 @@ describe('the stream consumer lands a topic set end to end', () => {
     for (const c of by('size')) expect(Number(c.bytesIn), JSON.stringify(c)).toBeGreaterThanOrEqual(TARGET);
     // A batch the interval ended had not reached the target (it would have been flushed by size at once).
     for (const c of by('interval')) expect(Number(c.bytesIn), JSON.stringify(c)).toBeLessThan(TARGET);
-    expect(cs.filter((c) => !['size', 'max-buffered', 'interval'].includes(String(c.reason)))).toEqual([]);
     // One commit covers every partition its batch took records from: here, batches span topics and partitions.
     const partitions = (c: LogLine) =>
       Object.values(c.offsets as Record<string, Record<string, number>>).reduce(

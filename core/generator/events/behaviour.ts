@@ -1,16 +1,13 @@
 // Storefront behaviour events (topic `behaviour`), shaped like Shopify's web pixel events: page_viewed,
 // product_viewed, search_performed, cart_updated and checkout_started. Every builder takes the visit it belongs to
-// and the event time (epoch microseconds), writes the event's JSON into ctx.out, fields in contract order, and
-// returns its bytes. These are most of the traffic, so they write bytes directly (json-bytes.ts) and copy the
-// visit's, page's and product's repeated fields from bytes made once.
+// and the event time (epoch microseconds) and returns the event's JSON text, fields in contract order. These are
+// most of the traffic, so they write JSON text directly (json-text.ts) and reuse the visit's repeated fields.
 import { cumulative } from '../random.js';
-import { money } from '../time-format.js';
-import { q } from '../json-text.js';
-import { lit } from '../json-bytes.js';
-import type { JsonBytes } from '../json-bytes.js';
-import { storefrontTail } from './context.js';
+import { isoMicros, money } from '../time-format.js';
+import { flat, num, q } from '../json-text.js';
+import { envelope } from './context.js';
 import type { Shop, Product } from '../shops.js';
-import type { BuildContext, Built, Cart, PageRef, Visit } from './context.js';
+import type { BuildContext, Built, Cart, Visit } from './context.js';
 
 const USER_AGENTS: ReadonlyArray<readonly [string, Visit['deviceType'], number]> = [
   [
@@ -101,77 +98,44 @@ export function newVisit(ctx: BuildContext, shop: Shop): Visit {
     utmSource: src[1],
     utmMedium: src[2],
     utmCampaign: src[3],
-    clientJson: lit(`,"client_id":"${clientId}","session_id":"${sessionId}"`),
+    clientJson: flat(`,"client_id":"${clientId}","session_id":"${sessionId}"`),
     // The IP is digits, dots, hex and colons: nothing to escape.
-    deviceJson: lit(`,"user_agent":${UA_JSON.get(ua)!},"ip":"${ip}","device_type":"${ua[1]}"${SOURCE_JSON.get(src)!}`),
-    externalReferrer: EXTERNAL_REFERRER.get(src)!,
-    page: pageOf(shop, HOME).ref,
-    head: null,
-    headCustomer: null,
+    deviceJson: flat(`,"user_agent":${UA_JSON.get(ua)!},"ip":"${ip}","device_type":"${ua[1]}"${SOURCE_JSON.get(src)!}`),
+    pageUrl: `https://${shop.id}/`,
     lastProduct: null,
     cart: null,
     checkoutToken: null,
   };
 }
 
-const EVENT_ID = lit('{"event_id":"');
-const CUSTOMER_ID = lit(',"customer_id":');
-const PAGE_URL = lit(',"page_url":"');
-const NO_REFERRER = lit('","referrer":null');
-const EXTERNAL_REFERRER = new Map(SOURCES.map((s) => [s, s[0] === null ? NO_REFERRER : referrerField(s[0])]));
-
-function referrerField(url: string): Buffer {
-  return lit(`","referrer":"${url}"`);
+/** The envelope and the fields every behaviour event starts with, in contract order. */
+function visitHead(ctx: BuildContext, type: string, v: Visit, us: number, referrer: string | null): string {
+  return (
+    envelope(ctx, type, v.shop, isoMicros(us), 'storefront') +
+    v.clientJson +
+    ',"customer_id":' +
+    num(v.customer?.id) +
+    // URLs are built from URL-safe parts only (domains, handles, encodeURIComponent), so they need no escaping.
+    ',"page_url":"' +
+    v.pageUrl +
+    (referrer === null ? '","referrer":null' : '","referrer":"' + referrer + '"') +
+    v.deviceJson
+  );
 }
 
-/** A page of the shop (URLs are built from URL-safe parts only, so they need no escaping). */
-function pageRef(url: string): PageRef {
-  return { url: lit(url), asReferrer: referrerField(url) };
+function built(type: string, v: Visit, json: string): Built {
+  return { type, shop: v.shop, source: 'storefront', json, ascii: true };
 }
 
-/**
- * Starts a behaviour event in `ctx.out`: the envelope and the fields every behaviour event starts with, in contract
- * order, up to the referrer (`referrer` is a referrer field: PageRef.asReferrer, the visit's, or NO_REFERRER).
- * Eight copies: the pieces that repeat within a visit are joined once (`v.head`, `v.deviceJson`).
- */
-function visitHead(ctx: BuildContext, type: string, v: Visit, us: number, referrer: Buffer): JsonBytes {
-  const out = ctx.out;
-  out.begin();
-  out.bytes(EVENT_ID);
-  out.uuid(ctx.random);
-  out.bytes(ctx.heads[type]!);
-  out.isoMicros(us);
-  if (v.head === null || v.headCustomer !== v.customer) {
-    v.headCustomer = v.customer;
-    v.head = Buffer.concat([
-      storefrontTail(v.shop),
-      v.clientJson,
-      CUSTOMER_ID,
-      lit(v.customer === null ? 'null' : String(v.customer.id)),
-      PAGE_URL,
-    ]);
-  }
-  out.bytes(v.head);
-  out.bytes(v.page.url);
-  out.bytes(referrer);
-  out.bytes(v.deviceJson);
-  return out;
-}
+/** Per shop, each page's URL and the page_type/page_title fields (the same for every visit to the shop). */
+const pageCache = new WeakMap<Shop, Array<{ url: string; tail: string }>>();
 
-function built(type: string, v: Visit, out: JsonBytes): Built {
-  return { type, shop: v.shop, source: 'storefront', value: out.end() };
-}
-
-/** Per shop, each page and its page_type/page_title fields (the same for every visit to the shop). */
-const pageCache = new WeakMap<Shop, Array<{ url: string; ref: PageRef; tail: Buffer }>>();
-
-function pageOf(shop: Shop, index: number): { url: string; ref: PageRef; tail: Buffer } {
+function pageOf(shop: Shop, index: number): { url: string; tail: string } {
   let pages = pageCache.get(shop);
   if (!pages) {
     pages = PAGES.map(([type, path]) => ({
-      url: `https://${shop.id}${path}`,
-      ref: pageRef(`https://${shop.id}${path}`),
-      tail: lit(
+      url: flat(`https://${shop.id}${path}`),
+      tail: flat(
         `,"page_type":"${type}","page_title":"${type === 'home' ? shop.nameInJson : `${titleOf(path)} | ${shop.nameInJson}`}"}`,
       ),
     }));
@@ -183,60 +147,53 @@ function pageOf(shop: Shop, index: number): { url: string; ref: PageRef; tail: B
 /** A page that is not a product page. The first page of a visit is its landing page. */
 export function pageViewed(ctx: BuildContext, v: Visit, us: number, landing: boolean): Built {
   const page = pageOf(v.shop, landing && ctx.random.chance(0.5) ? HOME : ctx.random.weightedIndex(PAGE_CUM));
-  const referrer = landing ? v.externalReferrer : v.page.asReferrer;
-  v.page = landing && v.utmSource ? pageRef(page.url + utmQuery(v)) : page.ref;
-  const out = visitHead(ctx, 'page_viewed', v, us, referrer);
-  out.bytes(page.tail);
-  return built('page_viewed', v, out);
+  const referrer = landing ? v.referrer : v.pageUrl;
+  v.pageUrl = landing && v.utmSource ? flat(page.url + utmQuery(v)) : page.url;
+  return built('page_viewed', v, visitHead(ctx, 'page_viewed', v, us, referrer) + page.tail);
 }
 
 /**
- * The product fields of product_viewed, from product_id to `"collection_id":`; cached on the product until a
- * catalog edit changes it (merchant.ts clears `viewJson`).
+ * The product fields of product_viewed, from product_id to currency; cached on the product until a catalog edit
+ * changes it (merchant.ts clears `viewJson`).
  */
-function productFields(shop: Shop, product: Product): Buffer {
+function productFields(shop: Shop, product: Product): string {
   if (product.viewJson === null) {
     const variant = product.variants[0]!;
-    product.viewJson = lit(
+    product.viewJson = flat(
       `,"product_id":${product.id},"variant_id":${variant.id},"product_title":${product.titleJson}` +
         `,"product_type":${product.productTypeJson},"vendor":${product.vendorJson}` +
         `,"price":"${money(variant.priceCents)}","currency":"${shop.region.currency}","collection_id":`,
     );
-    product.page = pageRef(`https://${shop.id}/products/${product.handle}`);
+    product.urlPath = flat(`https://${shop.id}/products/${product.handle}`);
   }
   return product.viewJson;
 }
 
 export function productViewed(ctx: BuildContext, v: Visit, us: number, product: Product): Built {
-  const referrer = v.page.asReferrer;
+  const referrer = v.pageUrl;
   const fields = productFields(v.shop, product);
-  v.page = product.page!;
+  v.pageUrl = product.urlPath;
   v.lastProduct = product;
   const collection = ctx.random.chance(0.6) ? 280_000_000_000 + (product.id % 40) : null;
-  const out = visitHead(ctx, 'product_viewed', v, us, referrer);
-  out.bytes(fields);
-  out.int(collection);
-  out.ascii('}');
-  return built('product_viewed', v, out);
+  return built('product_viewed', v, visitHead(ctx, 'product_viewed', v, us, referrer) + fields + num(collection) + '}');
 }
 
-const QUERY = lit(',"query":');
-const RESULTS_COUNT = lit(',"results_count":');
-const SEARCH_TYPE = lit(',"search_type":"');
-
 export function searchPerformed(ctx: BuildContext, v: Visit, us: number, query: string, results: number): Built {
-  const referrer = v.page.asReferrer;
-  v.page = pageRef(`https://${v.shop.id}/search?q=${encodeURIComponent(query)}`);
+  const referrer = v.pageUrl;
+  v.pageUrl = flat(`https://${v.shop.id}/search?q=${encodeURIComponent(query)}`);
   const type = results > 0 || ctx.random.chance(0.7) ? 'products' : 'all';
-  const out = visitHead(ctx, 'search_performed', v, us, referrer);
-  out.bytes(QUERY);
-  out.str(query);
-  out.bytes(RESULTS_COUNT);
-  out.int(results);
-  out.bytes(SEARCH_TYPE);
-  out.ascii(type);
-  out.ascii('"}');
-  return built('search_performed', v, out);
+  return built(
+    'search_performed',
+    v,
+    visitHead(ctx, 'search_performed', v, us, referrer) +
+      ',"query":' +
+      q(query) +
+      ',"results_count":' +
+      results +
+      ',"search_type":"' +
+      type +
+      '"}',
+  );
 }
 
 /** A cart change; `action` says what happened to the visit's cart just before this event. */
@@ -244,92 +201,97 @@ export function cartUpdated(ctx: BuildContext, v: Visit, us: number, action: 'ad
   const cart = v.cart!;
   let items = 0;
   let total = 0;
+  let lines = '';
   for (const l of cart.lines) {
     items += l.quantity;
     total += l.variant.priceCents * l.quantity;
+    lines +=
+      (lines === '' ? '{"key":"' : ',{"key":"') +
+      l.variant.id +
+      ':' +
+      cart.token.slice(0, 8) +
+      '","product_id":' +
+      l.product.id +
+      ',"variant_id":' +
+      l.variant.id +
+      ',"sku":' +
+      l.variant.skuJson +
+      ',"title":' +
+      l.product.titleJson +
+      ',"quantity":' +
+      l.quantity +
+      ',"price":"' +
+      money(l.variant.priceCents) +
+      '","line_price":"' +
+      money(l.variant.priceCents * l.quantity) +
+      '"}';
   }
-  const out = visitHead(ctx, 'cart_updated', v, us, NO_REFERRER);
-  out.ascii(',"cart_token":"');
-  out.ascii(cart.token);
-  out.ascii('","action":"');
-  out.ascii(action);
-  out.ascii('","currency":"');
-  out.ascii(v.shop.region.currency);
-  out.ascii('","total_price":"');
-  out.money(total);
-  out.ascii('","item_count":');
-  out.int(items);
-  out.ascii(',"line_items":[');
-  const keySuffix = cart.token.slice(0, 8);
-  let first = true;
-  for (const l of cart.lines) {
-    out.ascii(first ? '{"key":"' : ',{"key":"');
-    first = false;
-    out.int(l.variant.id);
-    out.ascii(':');
-    out.ascii(keySuffix);
-    out.ascii('","product_id":');
-    out.int(l.product.id);
-    out.ascii(',"variant_id":');
-    out.int(l.variant.id);
-    out.ascii(',"sku":');
-    out.ascii(l.variant.skuJson);
-    out.ascii(',"title":');
-    out.ascii(l.product.titleJson);
-    out.ascii(',"quantity":');
-    out.int(l.quantity);
-    out.ascii(',"price":"');
-    out.money(l.variant.priceCents);
-    out.ascii('","line_price":"');
-    out.money(l.variant.priceCents * l.quantity);
-    out.ascii('"}');
-  }
-  out.ascii(']}');
-  return built('cart_updated', v, out);
+  return built(
+    'cart_updated',
+    v,
+    visitHead(ctx, 'cart_updated', v, us, null) +
+      ',"cart_token":"' +
+      cart.token +
+      '","action":"' +
+      action +
+      '","currency":"' +
+      v.shop.region.currency +
+      '","total_price":"' +
+      money(total) +
+      '","item_count":' +
+      items +
+      ',"line_items":[' +
+      lines +
+      ']}',
+  );
 }
 
 export function checkoutStarted(ctx: BuildContext, v: Visit, us: number, cart: Cart, taxRate: number): Built {
-  const referrer = v.page.asReferrer;
+  const referrer = v.pageUrl;
   v.checkoutToken = ctx.random.hex(32);
-  v.page = pageRef(`https://${v.shop.id}/checkouts/cn/${v.checkoutToken}`);
+  v.pageUrl = flat(`https://${v.shop.id}/checkouts/cn/${v.checkoutToken}`);
   let subtotal = 0;
-  for (const l of cart.lines) subtotal += l.variant.priceCents * l.quantity;
-  const tax = Math.round(subtotal * taxRate);
-  const out = visitHead(ctx, 'checkout_started', v, us, referrer);
-  out.ascii(',"checkout_token":"');
-  out.ascii(v.checkoutToken);
-  out.ascii('","cart_token":"');
-  out.ascii(cart.token);
-  out.ascii('","email":');
-  out.str(v.customer?.email);
-  out.ascii(',"currency":"');
-  out.ascii(v.shop.region.currency);
-  out.ascii('","subtotal_price":"');
-  out.money(subtotal);
-  out.ascii('","total_tax":"');
-  out.money(tax);
-  out.ascii('","total_price":"');
-  out.money(subtotal + tax);
-  out.ascii('","discount_codes":[],"line_items":[');
-  let first = true;
+  let lines = '';
   for (const l of cart.lines) {
-    out.ascii(first ? '{"product_id":' : ',{"product_id":');
-    first = false;
-    out.int(l.product.id);
-    out.ascii(',"variant_id":');
-    out.int(l.variant.id);
-    out.ascii(',"sku":');
-    out.ascii(l.variant.skuJson);
-    out.ascii(',"title":');
-    out.ascii(l.product.titleJson);
-    out.ascii(',"quantity":');
-    out.int(l.quantity);
-    out.ascii(',"price":"');
-    out.money(l.variant.priceCents);
-    out.ascii('"}');
+    subtotal += l.variant.priceCents * l.quantity;
+    lines +=
+      (lines === '' ? '{"product_id":' : ',{"product_id":') +
+      l.product.id +
+      ',"variant_id":' +
+      l.variant.id +
+      ',"sku":' +
+      l.variant.skuJson +
+      ',"title":' +
+      l.product.titleJson +
+      ',"quantity":' +
+      l.quantity +
+      ',"price":"' +
+      money(l.variant.priceCents) +
+      '"}';
   }
-  out.ascii(']}');
-  return built('checkout_started', v, out);
+  const tax = Math.round(subtotal * taxRate);
+  return built(
+    'checkout_started',
+    v,
+    visitHead(ctx, 'checkout_started', v, us, referrer) +
+      ',"checkout_token":"' +
+      v.checkoutToken +
+      '","cart_token":"' +
+      cart.token +
+      '","email":' +
+      q(v.customer?.email) +
+      ',"currency":"' +
+      v.shop.region.currency +
+      '","subtotal_price":"' +
+      money(subtotal) +
+      '","total_tax":"' +
+      money(tax) +
+      '","total_price":"' +
+      money(subtotal + tax) +
+      '","discount_codes":[],"line_items":[' +
+      lines +
+      ']}',
+  );
 }
 
 function utmQuery(v: Visit): string {

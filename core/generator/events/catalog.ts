@@ -10,7 +10,7 @@ export function productUpserted(ctx: BuildContext, shop: Shop, p: Product, us: n
   const off = shop.region.utcOffsetMinutes;
   const optionName =
     p.variants.length === 1 ? 'Title' : /^(XS|S|M|L|XL)$/.test(p.variants[0]!.title) ? 'Size' : 'Color';
-  return fromObject(ctx, shop, {
+  return fromObject(shop, {
     event_id: ctx.random.uuid(),
     event_type: 'product_upserted',
     schema_version: ctx.versions.product_upserted!,

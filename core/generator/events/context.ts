@@ -5,7 +5,7 @@ import type { Faker } from '@faker-js/faker';
 import type { Random } from '../random.js';
 import type { Customer, Ids, People, Shop, Variant, Product } from '../shops.js';
 import type { ShoplakeEvent } from '../../contracts/index.js';
-import { JsonBytes, lit } from '../json-bytes.js';
+import { flat, isAscii } from '../json-text.js';
 
 export interface BuildContext {
   random: Random;
@@ -13,12 +13,10 @@ export interface BuildContext {
   ids: Ids;
   /** The schema_version each event type is produced with (the contract's current one). */
   versions: Readonly<Record<string, number>>;
-  /** Per event type, the JSON bytes between the event_id and the event_time values (see envelope()). */
-  heads: Readonly<Record<string, Buffer>>;
+  /** Per event type, the JSON text between the event_id and the event_time values (see envelope()). */
+  heads: Readonly<Record<string, string>>;
   /** Name and place pools for customers made on the hot path. */
   people: People;
-  /** Where every event is written (json-bytes.ts). */
-  out: JsonBytes;
 }
 
 export function buildContext(
@@ -31,53 +29,43 @@ export function buildContext(
   const heads = Object.fromEntries(
     Object.entries(versions).map(([type, v]) => [
       type,
-      lit(`","event_type":${JSON.stringify(type)},"schema_version":${v},"event_time":"`),
+      `","event_type":${JSON.stringify(type)},"schema_version":${v},"event_time":"`,
     ]),
   );
-  return { random, faker, ids, versions, heads, people, out: new JsonBytes() };
+  return { random, faker, ids, versions, heads, people };
 }
 
-const EVENT_ID = lit('{"event_id":"');
-
-/**
- * Starts an event in `ctx.out` with a storefront envelope (event_time in UTC with microseconds), without the
- * closing brace: `{"event_id":…,"source":"storefront"`.
- */
-export function envelope(ctx: BuildContext, type: string, shop: Shop, us: number): void {
-  const out = ctx.out;
-  out.begin();
-  out.bytes(EVENT_ID);
-  out.uuid(ctx.random);
-  out.bytes(ctx.heads[type]!);
-  out.isoMicros(us);
-  out.bytes(storefrontTail(shop));
+/** The envelope as JSON text, without the closing brace: `{"event_id":…,"source":"…"`. */
+export function envelope(ctx: BuildContext, type: string, shop: Shop, eventTime: string, source: string): string {
+  return '{"event_id":"' + ctx.random.uuid() + ctx.heads[type]! + eventTime + sourceTail(shop, source);
 }
 
-// `","shop_id":"…","source":"storefront"` per shop.
-const tails = new WeakMap<Shop, Buffer>();
+// `","shop_id":"…","source":"…"` per shop and source, as one flat string (fewer pieces for every event to copy).
+const tails = new WeakMap<Shop, Map<string, string>>();
 
-export function storefrontTail(shop: Shop): Buffer {
-  let tail = tails.get(shop);
-  if (tail === undefined) tails.set(shop, (tail = lit(`","shop_id":${shop.idJson},"source":"storefront"`)));
+function sourceTail(shop: Shop, source: string): string {
+  let bySource = tails.get(shop);
+  if (!bySource) tails.set(shop, (bySource = new Map()));
+  let tail = bySource.get(source);
+  if (tail === undefined) bySource.set(source, (tail = flat(`","shop_id":${shop.idJson},"source":"${source}"`)));
   return tail;
 }
 
-/** A built event: its bytes and what the record around it needs. */
+/** A built event: its JSON text and what the record around it needs. */
 export interface Built {
   type: string;
   shop: Shop;
   /** The envelope's source: storefront events reach Kafka faster than webhooks. */
   source: string;
-  /** The event's UTF-8 JSON bytes (a view of the slab it was written to: see json-bytes.ts). */
-  value: Buffer;
+  json: string;
+  /** `json` is pure ASCII (the text builders guarantee it; see json-text.ts). */
+  ascii: boolean;
 }
 
 /** Serialises an event built as an object (the builders of the less frequent types), typed by its contract. */
-export function fromObject(ctx: BuildContext, shop: Shop, e: ShoplakeEvent): Built {
-  const out = ctx.out;
-  out.begin();
-  out.utf8(JSON.stringify(e));
-  return { type: e.event_type, shop, source: e.source, value: out.end() };
+export function fromObject(shop: Shop, e: ShoplakeEvent): Built {
+  const json = JSON.stringify(e);
+  return { type: e.event_type, shop, source: e.source, json, ascii: isAscii(json) };
 }
 
 /** One storefront visit: what every behaviour event of the visit repeats. */
@@ -93,29 +81,15 @@ export interface Visit {
   utmSource: string | null;
   utmMedium: string | null;
   utmCampaign: string | null;
-  /** JSON bytes of the fields every behaviour event of the visit repeats (see behaviour.ts). */
-  clientJson: Buffer;
-  deviceJson: Buffer;
-  /** Where the visit came from: `","referrer":"<url>"` or `","referrer":null` (behaviour.ts). */
-  externalReferrer: Buffer;
-  /** The page currently shown: its URL and the referrer field of the next event inside the shop. */
-  page: PageRef;
-  /**
-   * The bytes from after event_time to the page URL, for `headCustomer` (behaviour.ts rebuilds them when the
-   * visit's customer changes): `","shop_id":…,"source":"storefront","client_id":…,"customer_id":…,"page_url":"`.
-   */
-  head: Buffer | null;
-  headCustomer: Customer | null;
+  /** JSON text of the fields every behaviour event of the visit repeats (see behaviour.ts). */
+  clientJson: string;
+  deviceJson: string;
+  /** The URL of the page currently shown (the next event's referrer inside the shop). */
+  pageUrl: string;
   /** The product last viewed: what an add-to-cart adds. */
   lastProduct: Product | null;
   cart: Cart | null;
   checkoutToken: string | null;
-}
-
-/** A page's URL, and the same as the referrer field of the event that follows it: `","referrer":"<url>"`. */
-export interface PageRef {
-  url: Buffer;
-  asReferrer: Buffer;
 }
 
 export interface CartLine {

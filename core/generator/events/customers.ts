@@ -1,9 +1,9 @@
 // Customer events (topic `customers`): customer_registered (Shopify's customers/create webhook with the new
 // Customer resource) and customer_logged_in (a storefront sign-in).
-import { isoLocal } from '../time-format.js';
+import { isoLocal, isoMicros } from '../time-format.js';
 import type { Customer } from '../shops.js';
 import { envelope, fromObject } from './context.js';
-import { lit } from '../json-bytes.js';
+import { q } from '../json-text.js';
 import type { Built, BuildContext, Visit } from './context.js';
 
 const COUNTRY_NAMES: Record<string, string> = {
@@ -20,7 +20,7 @@ const LOCALES: Record<string, string> = { US: 'en', CA: 'en-CA', GB: 'en-GB', DE
 
 export function customerRegistered(ctx: BuildContext, v: Visit, c: Customer, us: number): Built {
   const shop = v.shop;
-  return fromObject(ctx, v.shop, {
+  return fromObject(v.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'customer_registered',
     schema_version: ctx.versions.customer_registered!,
@@ -54,29 +54,27 @@ export function customerRegistered(ctx: BuildContext, v: Visit, c: Customer, us:
 
 const METHODS = ['password', 'password', 'password', 'shop_pay', 'shop_pay', 'social', 'passwordless'] as const;
 
-const LOGIN_CUSTOMER = lit(',"customer_id":');
-const LOGIN_SESSION = lit(',"session_id":"');
-const LOGIN_CLIENT = lit('","client_id":"');
-const LOGIN_METHOD = lit('","method":"');
-const LOGIN_IP = lit('","ip":"');
-const LOGIN_UA = lit('","user_agent":');
-
-/** Written as bytes, as the storefront sends it (one of the frequent events: see behaviour.ts). */
+/** JSON text, as the storefront sends it (one of the frequent events: see behaviour.ts). */
 export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: number): Built {
-  const out = ctx.out;
-  envelope(ctx, 'customer_logged_in', v.shop, us);
-  out.bytes(LOGIN_CUSTOMER);
-  out.int(c.id);
-  out.bytes(LOGIN_SESSION);
-  out.ascii(v.sessionId);
-  out.bytes(LOGIN_CLIENT);
-  out.ascii(v.clientId);
-  out.bytes(LOGIN_METHOD);
-  out.ascii(ctx.random.pick(METHODS));
-  out.bytes(LOGIN_IP);
-  out.ascii(v.ip);
-  out.bytes(LOGIN_UA);
-  out.str(v.userAgent);
-  out.ascii('}');
-  return { type: 'customer_logged_in', shop: v.shop, source: 'storefront', value: out.end() };
+  return {
+    type: 'customer_logged_in',
+    shop: v.shop,
+    source: 'storefront',
+    ascii: true,
+    json:
+      envelope(ctx, 'customer_logged_in', v.shop, isoMicros(us), 'storefront') +
+      ',"customer_id":' +
+      c.id +
+      ',"session_id":"' +
+      v.sessionId +
+      '","client_id":"' +
+      v.clientId +
+      '","method":"' +
+      ctx.random.pick(METHODS) +
+      '","ip":"' +
+      v.ip +
+      '","user_agent":' +
+      q(v.userAgent) +
+      '}',
+  };
 }

@@ -18,7 +18,7 @@ export function inventoryAdjusted(
   reason: AdjustReason,
 ): Built {
   const off = shop.region.utcOffsetMinutes;
-  return fromObject(ctx, shop, {
+  return fromObject(shop, {
     event_id: ctx.random.uuid(),
     event_type: 'inventory_adjusted',
     schema_version: ctx.versions.inventory_adjusted!,

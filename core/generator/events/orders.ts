@@ -97,7 +97,7 @@ function guestEmail(ctx: BuildContext): string {
 export function orderCreated(ctx: BuildContext, o: Order, us: number): Built {
   const off = o.shop.region.utcOffsetMinutes;
   const c = o.customer;
-  return fromObject(ctx, o.shop, {
+  return fromObject(o.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'order_created',
     schema_version: ctx.versions.order_created!,
@@ -183,7 +183,7 @@ export function orderCreated(ctx: BuildContext, o: Order, us: number): Built {
 export function orderUpdated(ctx: BuildContext, o: Order, us: number, changed: string[]): Built {
   const off = o.shop.region.utcOffsetMinutes;
   const fulfilled = o.fulfillmentStatus === 'fulfilled';
-  return fromObject(ctx, o.shop, {
+  return fromObject(o.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'order_updated',
     schema_version: ctx.versions.order_updated!,
@@ -224,7 +224,7 @@ export function orderCancelled(
   reason: OrderCancelledEvent['cancel_reason'],
 ): Built {
   const off = o.shop.region.utcOffsetMinutes;
-  return fromObject(ctx, o.shop, {
+  return fromObject(o.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'order_cancelled',
     schema_version: ctx.versions.order_cancelled!,
@@ -248,7 +248,7 @@ export function orderCancelled(
 /** A refund of `units` units of each line in `lines` (all of them when `full`), as refunds/create sends it. */
 export function refundCreated(ctx: BuildContext, o: Order, us: number, refund: RefundPlan): Built {
   const off = o.shop.region.utcOffsetMinutes;
-  return fromObject(ctx, o.shop, {
+  return fromObject(o.shop, {
     event_id: ctx.random.uuid(),
     event_type: 'refund_created',
     schema_version: ctx.versions.refund_created!,
