@@ -34,7 +34,7 @@ export async function writeNdjson(
   const reuse = options.reuseChunks ?? out instanceof WriteStream;
   // Chunks the stream has finished with (reuse only): written to the file, so they can be filled again.
   const free: Buffer[] = [];
-  let chunk = Buffer.allocUnsafe(size);
+  let chunk: Buffer = Buffer.allocUnsafe(size);
   let pos = 0;
   let count = 0;
   let bytes = 0;

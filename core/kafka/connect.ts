@@ -2,6 +2,7 @@
 // KafkaConnectError. kafkajs already retries unreachable brokers with the client's retry policy (createKafka sets
 // it), so that budget is spent once kafkajs gives up; authentication failures kafkajs never retries (a rejected MSK
 // IAM token, no credentials), so this loop retries those with the same exponential backoff. Never a hot loop.
+// The final error is thrown, not logged: the entrypoint prints it once (err.message names the brokers and cause).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaRetryPolicy } from './create-kafka.js';
 import { classifyKafkaError, KafkaConnectError, rootMessage } from './errors.js';
@@ -72,14 +73,12 @@ export async function connectWithRetry(client: Connectable, options: ConnectRetr
         const message =
           `Kafka unreachable: ${what} could not connect to ${brokers} after ${attempts} attempt(s) over ${seconds} s ` +
           `(retry budget ${budget} attempts): ${cause}. ${UNREACHABLE_HINT[options.auth]}`;
-        log.error(message, { brokers });
         throw new KafkaConnectError(message, 'unreachable', attempts, Date.now() - started, { cause: err });
       }
       if (attempt >= budget) {
         const message =
           `Kafka authentication failed: ${what} could not authenticate to ${brokers} after ${attempt} attempt(s) ` +
           `over ${seconds} s: ${cause}. ${AUTH_HINT[options.auth]}`;
-        log.error(message, { brokers });
         throw new KafkaConnectError(message, 'auth', attempt, Date.now() - started, { cause: err });
       }
       const delay = backoffMs(attempt - 1, retry, options.random);

@@ -63,6 +63,14 @@ export const stderrKafkaLogSink: KafkaLogSink = (entry) => {
 
 /** kafkajs logs every rebalance as a Connection ERROR on the heartbeat response: routine, so it becomes info. */
 const REBALANCE_IN_PROGRESS = 'The group is rebalancing, so a rejoin is needed';
+/**
+ * kafkajs logs each failed connection attempt twice at ERROR: the Connection's own line, then BrokerPool's retry
+ * line, which repeats the cause and adds retryCount and retryTime. The first becomes info and the second warn (a
+ * retry is not yet a failure), so at level 'warn' one line per attempt remains, and the ERROR is the final one
+ * (connectWithRetry's, or the entrypoint's) once the budget is spent.
+ */
+const CONNECT_FAILED = /^(Connection error: |Connection timeout$)/;
+const RETRYING_CONNECT = /^Failed to connect to (seed )?broker/;
 
 /** A kafkajs logCreator that hands every entry at or above the client's level to `sink` as a KafkaLogEntry. */
 export function kafkaLogCreator(sink: KafkaLogSink = stderrKafkaLogSink): logCreator {
@@ -72,6 +80,10 @@ export function kafkaLogCreator(sink: KafkaLogSink = stderrKafkaLogSink): logCre
       for (const [k, v] of Object.entries(log)) if (!DROPPED_FIELDS.has(k)) fields[k] = v;
       let mapped = level;
       if (namespace === 'Connection' && fields.error === REBALANCE_IN_PROGRESS) mapped = KafkaJsLevel.INFO;
+      if (level === KafkaJsLevel.ERROR) {
+        if (namespace === 'Connection' && CONNECT_FAILED.test(log.message)) mapped = KafkaJsLevel.INFO;
+        if (namespace === 'BrokerPool' && RETRYING_CONNECT.test(log.message)) mapped = KafkaJsLevel.WARN;
+      }
       if (mapped > configured) return;
       sink({ level: fromKafkaJsLevel(mapped), namespace: namespace || 'kafkajs', message: log.message, fields });
     };

@@ -2,7 +2,8 @@
 // disconnect. Keyed records land on the partition kafkajs' default partitioner picks: murmur2(key) like the Java
 // client, so all events of one shop_id stay in order on one partition. Accepts an iterable or an async iterable,
 // so a generator can stream events without holding them all in memory.
-import { CompressionTypes, Partitioners, type Kafka, type Message } from 'kafkajs';
+import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import { COMPRESSION_TYPES, KAFKA_COMPRESSIONS, type KafkaCompression } from './compression.js';
 import { connectWithRetry } from './connect.js';
 import { kafkaSettings } from './create-kafka.js';
 import { classifyKafkaError, KafkaConfigError, KafkaProduceError, rootMessage } from './errors.js';
@@ -30,7 +31,8 @@ export interface ProduceOptions {
   maxRecordBytes?: number;
   /** -1 (all in-sync replicas, default), 1 (leader) or 0 (no acknowledgement). */
   acks?: -1 | 0 | 1;
-  compression?: 'none' | 'gzip';
+  /** Record-batch codec; default 'none'. Consumers built here read all of them (compression.ts). */
+  compression?: KafkaCompression;
   /** Idempotent producer (needs kafka-cluster:WriteDataIdempotently with MSK IAM); default false. */
   idempotent?: boolean;
   /** Called after each acknowledged batch with the running total of records. */
@@ -120,7 +122,13 @@ export async function produceRecords(
   const acks = options.acks ?? -1;
   if (acks !== -1 && acks !== 0 && acks !== 1)
     throw new KafkaConfigError(`produceRecords acks: ${String(acks)} is not -1, 0 or 1`);
-  const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const codec = options.compression ?? 'none';
+  if (!KAFKA_COMPRESSIONS.includes(codec)) {
+    throw new KafkaConfigError(
+      `produceRecords compression: ${JSON.stringify(codec)} is not one of ${KAFKA_COMPRESSIONS.join(', ')}`,
+    );
+  }
+  const compression = COMPRESSION_TYPES[codec];
   const settings = kafkaSettings(kafka);
   const log = kafka.logger().namespace('shoplake');
   const summary: ProduceSummary = { records: 0, bytes: 0, batches: 0, topics: {} };

@@ -68,6 +68,7 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   SHOPLAKE_KAFKA_MAX_WAIT_MS: 'kafkajs-level tuning; defaults suit MSK',
   SHOPLAKE_KAFKA_FETCH_PARTITION_BYTES: 'kafkajs-level tuning; defaults suit MSK',
   SHOPLAKE_KAFKA_FETCH_MAX_BYTES: 'kafkajs-level tuning; defaults suit MSK',
+  SHOPLAKE_KAFKA_CONNECTION_TIMEOUT_MS: 'core/kafka default, 5 s per connect attempt with MSK IAM',
   SHOPLAKE_KAFKA_RETRIES: 'core/kafka retry budget default',
   SHOPLAKE_KAFKA_RETRY_INITIAL_MS: 'core/kafka retry budget default',
   SHOPLAKE_KAFKA_RETRY_MAX_MS: 'core/kafka retry budget default',

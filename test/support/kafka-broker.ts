@@ -53,27 +53,37 @@ export interface BuildOptions {
 
 /** Compiles the launcher if no fresh binary is cached; returns the binary's path. */
 export async function buildKafkaBroker(options: BuildOptions = {}): Promise<string> {
+  return buildRdkafkaProgram(SOURCE, 'kafka-broker', options);
+}
+
+/**
+ * Compiles a C program that links librdkafka (`cc -O2 ... -lrdkafka`), as the launcher is, into
+ * os.tmpdir()/shoplake-<name>-<hash of the source>/<name>; reused while the source is unchanged. Other tests use it
+ * for small librdkafka clients (e.g. test/core/kafka/fixtures/rdkafka-client.c).
+ */
+export async function buildRdkafkaProgram(source: string, name: string, options: BuildOptions = {}): Promise<string> {
   const cc = options.cc ?? process.env.CC ?? 'cc';
-  const source = readFileSync(SOURCE);
-  const hash = createHash('sha256').update(source).update(CFLAGS.join(' ')).digest('hex').slice(0, 16);
-  const dir = join(options.cacheRoot ?? tmpdir(), `shoplake-kafka-broker-${hash}`);
-  const bin = join(dir, 'kafka-broker');
+  const label = name === 'kafka-broker' ? 'kafka test broker' : `test program ${name}`;
+  const text = readFileSync(source);
+  const hash = createHash('sha256').update(text).update(CFLAGS.join(' ')).digest('hex').slice(0, 16);
+  const dir = join(options.cacheRoot ?? tmpdir(), `shoplake-${name}-${hash}`);
+  const bin = join(dir, name);
   if (existsSync(bin)) return bin;
   await mkdir(dir, { recursive: true });
   // Compile to a private name and rename: concurrent test workers may build at the same time.
   const partial = `${bin}.${process.pid}.${Date.now()}`;
   try {
-    await promisify(execFile)(cc, [...CFLAGS, '-o', partial, SOURCE, '-lrdkafka'], { timeout: 60_000 });
+    await promisify(execFile)(cc, [...CFLAGS, '-o', partial, source, '-lrdkafka'], { timeout: 60_000 });
     await rename(partial, bin);
   } catch (err) {
     await rm(partial, { force: true });
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error(`kafka test broker: no C compiler (${cc}) on PATH; ${APT_HINT}`);
+    if (e.code === 'ENOENT') throw new Error(`${label}: no C compiler (${cc}) on PATH; ${APT_HINT}`);
     const stderr = e.stderr ?? '';
     if (/rdkafka(_mock)?\.h|lrdkafka/.test(stderr)) {
-      throw new Error(`kafka test broker: librdkafka-dev is missing; ${APT_HINT}.\n${stderr.trim()}`);
+      throw new Error(`${label}: librdkafka-dev is missing; ${APT_HINT}.\n${stderr.trim()}`);
     }
-    throw new Error(`kafka test broker: compiling ${SOURCE} with ${cc} failed:\n${stderr.trim() || e.message}`);
+    throw new Error(`${label}: compiling ${source} with ${cc} failed:\n${stderr.trim() || e.message}`);
   }
   return bin;
 }

@@ -70,4 +70,30 @@ describe('writeNdjson', () => {
     expect(progress.at(-1)).toBe(2_000);
     expect(progress.length).toBeGreaterThan(5);
   });
+
+  it('fills a chunk again once the stream has written it (reuseChunks), bytes unchanged', async () => {
+    const options = { seed: 5, events: 2_000 };
+    const expected = Buffer.concat([...generateEvents(options)].flatMap((r) => [r.value, Buffer.of(0x0a)]));
+    const run = async (reuseChunks: boolean): Promise<{ bytes: Buffer; writes: number; memory: number }> => {
+      const copies: Buffer[] = [];
+      const memory = new Set<ArrayBufferLike>();
+      const out = new Writable({
+        highWaterMark: 1024,
+        write(chunk: Buffer, _enc, done) {
+          copies.push(Buffer.from(chunk)); // a copy: the writer may fill this memory again after done()
+          memory.add(chunk.buffer);
+          setImmediate(done);
+        },
+      });
+      await writeNdjson(generateEvents(options), out, { chunkBytes: 16 * 1024, reuseChunks });
+      return { bytes: Buffer.concat(copies), writes: copies.length, memory: memory.size };
+    };
+    const reused = await run(true);
+    const fresh = await run(false);
+    expect(reused.bytes.equals(expected)).toBe(true);
+    expect(fresh.bytes.equals(expected)).toBe(true);
+    expect(reused.writes).toBeGreaterThan(50);
+    expect(reused.memory).toBeLessThanOrEqual(3);
+    expect(fresh.memory).toBe(fresh.writes);
+  });
 });

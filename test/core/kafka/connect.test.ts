@@ -10,7 +10,10 @@ import {
   backoffMs,
   connectWithRetry,
   createKafka,
+  kafkaConfig,
   mskIamTokenProvider,
+  DEFAULT_RETRY,
+  KafkaConfigError,
   produceRecords,
   KafkaConnectError,
   type ConnectRetryOptions,
@@ -71,8 +74,144 @@ describe('unreachable brokers (a closed loopback port)', () => {
     expect(waits).toHaveLength(4);
     for (let i = 1; i < waits.length; i++) expect(waits[i]).toBeGreaterThan(waits[i - 1]!);
     expect(elapsed).toBeGreaterThanOrEqual(waits.slice(0, 3).reduce((a, b) => a + b, 0));
-    // The final line says what gave up, in our namespace.
-    expect(entries.at(-1)).toMatchObject({ level: 'error', namespace: 'shoplake', message: e.message });
+    // One WARN line per failed attempt (kafkajs' retry line, with the cause); kafkajs' own Connection line is info;
+    // no ERROR line at all (the error is thrown once, for the entrypoint to print); never a stack trace.
+    const warnOrWorse = entries.filter((x) => x.level === 'warn' || x.level === 'error');
+    expect(warnOrWorse.map((x) => `${x.level} ${x.namespace}`)).toEqual(Array(4).fill('warn BrokerPool'));
+    for (const x of warnOrWorse) expect(x.message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+    expect(entries.every((x) => !('stack' in x.fields))).toBe(true);
+  });
+
+  it('gives up within the default budget, naming the brokers and the cause (was ~70 s with 9 ERROR lines)', async () => {
+    const port = await closedPort();
+    const entries: KafkaLogEntry[] = [];
+    const kafka = createKafka({
+      brokers: [`127.0.0.1:${port}`, `127.0.0.1:${port}`],
+      clientId: 'default-budget',
+      auth: 'none',
+      logLevel: 'warn',
+      logSink: (e) => entries.push(e),
+      env: {},
+    });
+    const err = await produceRecords(kafka, [{ topic: 'orders', value: 'x' }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KafkaConnectError);
+    expect(err).toMatchObject({ kind: 'unreachable', attempts: DEFAULT_RETRY.retries + 1 });
+    expect((err as Error).message).toContain(
+      `could not connect to 127.0.0.1:${port},127.0.0.1:${port} after 6 attempt`,
+    );
+    expect((err as Error).message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+    expect(entries.map((x) => x.level)).toEqual(Array(6).fill('warn'));
+  }, 30_000);
+
+  it('takes its budget from SHOPLAKE_KAFKA_* variables when no option is given; an option wins', async () => {
+    const port = await closedPort();
+    const env = {
+      SHOPLAKE_KAFKA_RETRIES: '1',
+      SHOPLAKE_KAFKA_RETRY_INITIAL_MS: '20',
+      SHOPLAKE_KAFKA_RETRY_MAX_MS: '50',
+    };
+    const attempts = async (retry?: { retries: number }): Promise<unknown> => {
+      const kafka = createKafka({
+        brokers: `127.0.0.1:${port}`,
+        clientId: 'env-budget',
+        auth: 'none',
+        logLevel: 'nothing',
+        env,
+        ...(retry ? { retry } : {}),
+      });
+      const err = await produceRecords(kafka, [{ topic: 'orders', value: 'x' }]).catch((e: unknown) => e);
+      return (err as KafkaConnectError).attempts;
+    };
+    expect(await attempts()).toBe(2);
+    expect(await attempts({ retries: 2 })).toBe(3);
+  });
+});
+
+describe('the generator CLI with an unreachable --brokers (core/kafka read its budget from the environment)', () => {
+  it('prints one WARN line per attempt, then one error naming the brokers and the cause, and exits non-zero', async () => {
+    const port = await closedPort();
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(here, '../../../bin/shoplake.ts'),
+        'generate',
+        '--events',
+        '5',
+        '--brokers',
+        `127.0.0.1:${port}`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SHOPLAKE_KAFKA_RETRIES: '2', SHOPLAKE_KAFKA_RETRY_INITIAL_MS: '50' },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).not.toBe(0);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines.slice(0, 3)).toEqual(
+      [0, 1, 2].map((n) =>
+        expect.stringMatching(
+          new RegExp(
+            `^kafka WARN  BrokerPool: Failed to connect .*ECONNREFUSED 127\\.0\\.0\\.1:${port} retryCount=${n} `,
+          ),
+        ),
+      ),
+    );
+    expect(lines.slice(3)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^shoplake: Kafka unreachable: producer shoplake-generate could not connect to 127\\.0\\.0\\.1:${port} ` +
+            `after 3 attempt\\(s\\) over \\d+\\.\\d s \\(retry budget 3 attempts\\): Connection error: connect ECONNREFUSED`,
+        ),
+      ),
+    ]);
+  }, 30_000);
+});
+
+describe('retry budget and connection timeout settings', () => {
+  const base = { brokers: '127.0.0.1:9092', clientId: 'c', auth: 'none' as const };
+
+  it('defaults, then SHOPLAKE_KAFKA_* variables, then options', () => {
+    expect(kafkaConfig({ ...base, env: {} }).settings).toMatchObject({
+      retry: DEFAULT_RETRY,
+      connectionTimeoutMs: 1000,
+    });
+    const msk = kafkaConfig({ ...base, auth: 'msk-iam', region: 'eu-west-1', env: {} });
+    expect(msk.config.connectionTimeout).toBe(5000);
+    const env = {
+      SHOPLAKE_KAFKA_RETRIES: '2',
+      SHOPLAKE_KAFKA_RETRY_INITIAL_MS: '100',
+      SHOPLAKE_KAFKA_RETRY_MAX_MS: '800',
+      SHOPLAKE_KAFKA_CONNECTION_TIMEOUT_MS: '2500',
+    };
+    const fromEnv = kafkaConfig({ ...base, env });
+    expect(fromEnv.settings).toMatchObject({
+      retry: { retries: 2, initialRetryTimeMs: 100, maxRetryTimeMs: 800 },
+      connectionTimeoutMs: 2500,
+    });
+    expect(fromEnv.config.retry).toMatchObject({ retries: 2, initialRetryTime: 100, maxRetryTime: 800 });
+    expect(fromEnv.config.connectionTimeout).toBe(2500);
+    const fromOptions = kafkaConfig({ ...base, env, retry: { retries: 7 }, connectionTimeoutMs: 300 });
+    expect(fromOptions.settings).toMatchObject({
+      retry: { retries: 7, initialRetryTimeMs: 100, maxRetryTimeMs: 800 },
+      connectionTimeoutMs: 300,
+    });
+  });
+
+  it.each([
+    ['SHOPLAKE_KAFKA_RETRIES', 'many', 'SHOPLAKE_KAFKA_RETRIES="many" is not an integer >= 0'],
+    ['SHOPLAKE_KAFKA_RETRY_INITIAL_MS', '0', 'SHOPLAKE_KAFKA_RETRY_INITIAL_MS="0" is not an integer >= 1'],
+    [
+      'SHOPLAKE_KAFKA_CONNECTION_TIMEOUT_MS',
+      '1.5',
+      'SHOPLAKE_KAFKA_CONNECTION_TIMEOUT_MS="1.5" is not an integer >= 1',
+    ],
+  ])('a bad %s=%s is a KafkaConfigError naming the variable', (name, value, message) => {
+    expect(() => kafkaConfig({ ...base, env: { [name]: value } })).toThrow(new KafkaConfigError(message));
   });
 
   it('an entrypoint exits non-zero with the clear message, and does not hang on leftover handles', async () => {
@@ -88,8 +227,9 @@ describe('unreachable brokers (a closed loopback port)', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code).toBe(1);
+    // One line: the entrypoint's (its log level is 'error', and retries are not errors).
     expect(stderr).toMatch(
-      /fatal: Kafka unreachable: producer produce-one could not connect to 127\.0\.0\.1:\d+ after 3 attempt/,
+      /^fatal: Kafka unreachable: producer produce-one could not connect to 127\.0\.0\.1:\d+ after 3 attempt.*\n$/,
     );
   });
 
@@ -133,7 +273,7 @@ describe('authentication failures (kafkajs does not retry them; connectWithRetry
     expect((err as Error).message).toMatch(
       /^Kafka authentication failed: consumer \(group g\) could not authenticate to b-1:9098 after 3 attempt\(s\) over \d+\.\d s: SASL OAUTHBEARER authentication failed: Access denied\. Check that AWS credentials are available \(the ECS task role\) and that the role allows kafka-cluster:Connect/,
     );
-    expect(lines.map((l) => l.level)).toEqual(['warn', 'warn', 'error']);
+    expect(lines.map((l) => l.level)).toEqual(['warn', 'warn']); // the error is thrown, not logged as well
     expect(lines[0]!.message).toMatch(
       /^consumer \(group g\): Kafka authentication failed \(attempt 1\/3\), retrying in \d+ ms: /,
     );

@@ -58,6 +58,38 @@ describe('kafka log mapping', () => {
     expect(at('info').map((e) => e.level)).toEqual(['info', 'error']);
   });
 
+  it('reports a failed connection attempt once at warn (the retry line) and its Connection echo at info', () => {
+    const entries: KafkaLogEntry[] = [];
+    const kafka = createKafka({
+      brokers: 'h:1',
+      clientId: 'c',
+      auth: 'none',
+      logLevel: 'info',
+      logSink: (e) => entries.push(e),
+    });
+    const connection = kafka.logger().namespace('Connection');
+    const pool = kafka.logger().namespace('BrokerPool');
+    connection.error('Connection error: connect ECONNREFUSED 127.0.0.1:1', { stack: 'Error: at ...' });
+    connection.error('Connection timeout', { broker: 'h:1' });
+    pool.error('Failed to connect to seed broker, trying another broker from the list: Connection error: x', {
+      retryCount: 0,
+      retryTime: 300,
+    });
+    pool.error('Failed to connect to broker, reconnecting', { retryCount: 1, retryTime: 600 });
+    // Anything else kafkajs calls an error stays one.
+    connection.error('Response Produce(key: 0, version: 7)', { error: 'Not authorized to access topics' });
+    pool.error('Some other failure', {});
+    expect(entries.map((e) => `${e.level} ${e.namespace}`)).toEqual([
+      'info Connection',
+      'info Connection',
+      'warn BrokerPool',
+      'warn BrokerPool',
+      'error Connection',
+      'error BrokerPool',
+    ]);
+    expect(entries[0]!.fields).toEqual({}); // no stack trace
+  });
+
   it('truncates huge fields so that one entry stays one readable line', () => {
     const line = formatKafkaLogEntry({
       level: 'info',
