@@ -2,6 +2,14 @@
 // switch to another KafkaJS-compatible client stays a change in this folder.
 export type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 export {
+  registerCompressionCodecs,
+  zstdCodec,
+  zstdImplementation,
+  KAFKA_COMPRESSIONS,
+  type KafkaCodec,
+  type KafkaCompression,
+} from './compression.js';
+export {
   connectWithRetry,
   backoffMs,
   type Connectable,
@@ -14,6 +22,8 @@ export {
   kafkaSettings,
   parseBrokers,
   DEFAULT_RETRY,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  KAFKA_ENV,
   type KafkaAuth,
   type KafkaOptions,
   type KafkaRetryPolicy,

@@ -20,7 +20,7 @@
 import type { Catalog, LoadedTable } from '../iceberg/catalog/catalog.js';
 import { readManifestList } from '../iceberg/avro/manifest-list-reader.js';
 import {
-  codecFromProperty,
+  tableCompression,
   DataFileNamer,
   loadCompression,
   metricsConfigFromProperties,
@@ -33,7 +33,7 @@ import { readTaskRows } from '../iceberg/scan/read-rows.js';
 import type { Row } from '../iceberg/scan/read-rows.js';
 import type { DataFile } from '../iceberg/spec/manifest.js';
 import { partitionToPath } from '../iceberg/spec/transform.js';
-import { dataFolder, PARQUET_COMPRESSION } from '../iceberg/spec/table-properties.js';
+import { dataFolder } from '../iceberg/spec/table-properties.js';
 import type { TableMetadata } from '../iceberg/spec/table-metadata.js';
 import { Transaction } from '../iceberg/transaction/transaction.js';
 import { planCompaction } from './plan.js';
@@ -212,7 +212,9 @@ class GroupRewriter {
 
   static async open(table: LoadedTable, options: CompactOptions, targetFileBytes: number): Promise<GroupRewriter> {
     const m = table.metadata;
-    const compression = await loadCompression(codecFromProperty(m.properties?.[PARQUET_COMPRESSION]));
+    // the table's codec and level; with no level set, the codec's default (zstd 3: compaction is off the hot path)
+    const { codec, level } = tableCompression(m.properties ?? {}, undefined);
+    const compression = await loadCompression(codec, { level });
     const order = m['sort-orders'].find((o) => o['order-id'] === m['default-sort-order-id']);
     const compare = order && order.fields.length > 0 ? sortComparator(order, currentSchema(m)) : undefined;
     return new GroupRewriter(table, options, compression, compare, compare ? order!['order-id'] : 0, targetFileBytes);

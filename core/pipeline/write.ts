@@ -5,11 +5,11 @@
 // (write.parquet.compression-codec and write.parquet.compression-level included: the table's settings win over the
 // pipeline's default level).
 import type { LoadedTable } from '../iceberg/catalog/catalog.js';
-import { PartitionedDataFileWriter, codecFromProperty, metricsConfigFromProperties } from '../iceberg/parquet/index.js';
+import { PartitionedDataFileWriter, metricsConfigFromProperties, tableCompression } from '../iceberg/parquet/index.js';
 import type { Compression, DataFileNamer, ParquetCodec } from '../iceberg/parquet/index.js';
 import { currentSchema } from '../iceberg/scan/plan-files.js';
 import type { DataFile } from '../iceberg/spec/manifest.js';
-import { intProperty, PARQUET_COMPRESSION } from '../iceberg/spec/table-properties.js';
+import { intProperty } from '../iceberg/spec/table-properties.js';
 
 export interface TableWriterOptions {
   /** Files a commit would hold at most this big (the table's write.target-file-size-bytes wins). */
@@ -24,24 +24,6 @@ export interface TableWriterOptions {
   zstdLevel?: number;
   /** Loaded compressors, shared by all writers of the process. */
   compression: (codec: ParquetCodec, level: number | undefined) => Promise<Compression>;
-}
-
-/** Iceberg's table property for the codec's level (unset: the codec's default). */
-export const PARQUET_COMPRESSION_LEVEL = 'write.parquet.compression-level';
-
-/** The table's compression codec and level, or the pipeline's default zstd level. */
-export function tableCompression(
-  props: Record<string, string>,
-  zstdLevel: number | undefined,
-): { codec: ParquetCodec; level: number | undefined } {
-  const codec = codecFromProperty(props[PARQUET_COMPRESSION]);
-  const raw = props[PARQUET_COMPRESSION_LEVEL]?.trim();
-  if (raw === undefined || raw === '') return { codec, level: codec === 'ZSTD' ? zstdLevel : undefined };
-  const level = Number(raw);
-  if (!Number.isSafeInteger(level)) {
-    throw new Error(`table property ${PARQUET_COMPRESSION_LEVEL}=${JSON.stringify(raw)} is not an integer`);
-  }
-  return { codec, level };
 }
 
 export class TableWriter {

@@ -5,6 +5,7 @@
 // of compressing itself), so pages are compressed through its module directly, with one typed-array copy; the
 // public compress() remains the fallback if a new version of the package changes those internals.
 import zlib from 'node:zlib';
+import { PARQUET_COMPRESSION, PARQUET_COMPRESSION_LEVEL } from '../spec/table-properties.js';
 
 export type ParquetCodec = 'ZSTD' | 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
 
@@ -127,4 +128,22 @@ export function codecFromProperty(value: string | undefined): ParquetCodec {
   const v = (value ?? 'zstd').toUpperCase();
   if (v === 'ZSTD' || v === 'SNAPPY' || v === 'GZIP' || v === 'UNCOMPRESSED') return v;
   throw new Error(`write.parquet.compression-codec "${value}" is not supported (zstd, snappy, gzip, uncompressed)`);
+}
+
+/**
+ * A table's codec and level from its properties (`write.parquet.compression-codec`, `write.parquet.compression-level`).
+ * With no level set, zstd takes `zstdLevel` (the writer's default) and other codecs their own default.
+ */
+export function tableCompression(
+  props: Record<string, string>,
+  zstdLevel: number | undefined,
+): { codec: ParquetCodec; level: number | undefined } {
+  const codec = codecFromProperty(props[PARQUET_COMPRESSION]);
+  const raw = props[PARQUET_COMPRESSION_LEVEL]?.trim();
+  if (raw === undefined || raw === '') return { codec, level: codec === 'ZSTD' ? zstdLevel : undefined };
+  const level = Number(raw);
+  if (!Number.isSafeInteger(level)) {
+    throw new Error(`table property ${PARQUET_COMPRESSION_LEVEL}=${JSON.stringify(raw)} is not an integer`);
+  }
+  return { codec, level };
 }

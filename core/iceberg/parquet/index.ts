@@ -13,7 +13,7 @@ export type { PartitionedDataFileWriterOptions } from './partitioned-data-file-w
 export { readDataFile, DataFileReadError } from './read-data-file.js';
 export type { ReadDataFileOptions } from './read-data-file.js';
 export { SchemaMismatchError } from './column-buffers.js';
-export { loadCompression, nativeZstdAvailable, codecFromProperty } from './compression.js';
+export { loadCompression, nativeZstdAvailable, codecFromProperty, tableCompression } from './compression.js';
 export type { Compression, CompressionOptions, ParquetCodec } from './compression.js';
 export { metricsConfigFromProperties, parseMetricsMode, DEFAULT_METRICS_MODE } from './metrics.js';
 export type { MetricsConfig, MetricsMode } from './metrics.js';

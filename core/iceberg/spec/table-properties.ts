@@ -3,6 +3,8 @@
 
 export const FORMAT_DEFAULT = 'write.format.default';
 export const PARQUET_COMPRESSION = 'write.parquet.compression-codec';
+/** The codec's level (unset: the codec's default, or the writer's default zstd level). */
+export const PARQUET_COMPRESSION_LEVEL = 'write.parquet.compression-level';
 export const METADATA_DELETE_AFTER_COMMIT = 'write.metadata.delete-after-commit.enabled';
 export const METADATA_PREVIOUS_VERSIONS_MAX = 'write.metadata.previous-versions-max';
 export const MANIFEST_TARGET_SIZE_BYTES = 'commit.manifest.target-size-bytes';

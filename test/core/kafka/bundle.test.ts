@@ -4,7 +4,7 @@
 // (the image's and Lambda's runtime: node:zlib zstd) and this machine's Node 20 (the WebAssembly/fzstd fallback).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,30 +23,26 @@ beforeAll(async () => {
     expect(existsSync(join(d, 'node_modules')), `${d}/node_modules`).toBe(false);
     if (d === parse(d).root) break;
   }
-  const entry = join(dir, 'check.ts');
-  await writeFile(
-    entry,
-    [
-      `import kafkajs from 'kafkajs';`,
-      `import { createKafka } from ${JSON.stringify(KAFKA_INDEX)};`,
-      `import { zstdImplementation } from ${JSON.stringify(KAFKA_INDEX.replace(/index\.ts$/, 'compression.ts'))};`,
-      `createKafka({ brokers: '127.0.0.1:9092', clientId: 'bundle-check', auth: 'none' }); // registers the codecs`,
-      `const data = Buffer.from(JSON.stringify(Array.from({ length: 20000 }, (_, i) => ({ i, shop: 'shop-' + (i % 7) }))));`,
-      `const result = { zstd: zstdImplementation() };`,
-      `for (const [name, type] of Object.entries(kafkajs.CompressionTypes)) {`,
-      `  if (name === 'None') continue;`,
-      `  const codec = kafkajs.CompressionCodecs[type]();`,
-      `  const packed = await codec.compress({ buffer: data });`,
-      `  const back = await codec.decompress(packed);`,
-      `  result[name] = { ratio: Math.round(data.length / packed.length), same: Buffer.compare(back, data) === 0 };`,
-      `}`,
-      `console.log(JSON.stringify(result));`,
-    ].join('\n'),
-  );
+  const contents = [
+    `import kafkajs from 'kafkajs';`,
+    `import { createKafka } from ${JSON.stringify(KAFKA_INDEX)};`,
+    `import { zstdImplementation } from ${JSON.stringify(KAFKA_INDEX.replace(/index\.ts$/, 'compression.ts'))};`,
+    `createKafka({ brokers: '127.0.0.1:9092', clientId: 'bundle-check', auth: 'none' }); // registers the codecs`,
+    `const data = Buffer.from(JSON.stringify(Array.from({ length: 20000 }, (_, i) => ({ i, shop: 'shop-' + (i % 7) }))));`,
+    `const result = { zstd: zstdImplementation() };`,
+    `for (const [name, type] of Object.entries(kafkajs.CompressionTypes)) {`,
+    `  if (name === 'None') continue;`,
+    `  const codec = kafkajs.CompressionCodecs[type]();`,
+    `  const packed = await codec.compress({ buffer: data });`,
+    `  const back = await codec.decompress(packed);`,
+    `  result[name] = { ratio: Math.round(data.length / packed.length), same: Buffer.compare(back, data) === 0 };`,
+    `}`,
+    `console.log(JSON.stringify(result));`,
+  ].join('\n');
   bundle = join(dir, 'check.mjs');
   // As stream-jobs/bundle.ts (and lib/constructs/bundling.ts) bundle the jobs.
   await build({
-    entryPoints: [entry],
+    stdin: { contents, loader: 'ts', resolveDir: fileURLToPath(new URL('.', import.meta.url)), sourcefile: 'check.ts' },
     outfile: bundle,
     bundle: true,
     platform: 'node',

@@ -52,13 +52,14 @@ describe('kafkaConfig', () => {
       clientId: 'shoplake-test',
       auth: 'none',
       retry: { ...DEFAULT_RETRY, retries: 2 },
+      connectionTimeoutMs: 1000,
     });
   });
 
   it("auth 'msk-iam': SASL OAUTHBEARER over TLS, whose provider returns a signed MSK IAM token", async () => {
     const { config } = kafkaConfig({ ...base, auth: 'msk-iam', region: 'eu-west-1', credentials: creds });
     expect(config.ssl).toBe(true);
-    expect(config.connectionTimeout).toBe(10_000);
+    expect(config.connectionTimeout).toBe(5000);
     const sasl = config.sasl as { mechanism: string; oauthBearerProvider: () => Promise<{ value: string }> };
     expect(sasl.mechanism).toBe('oauthbearer');
     const { value } = await sasl.oauthBearerProvider();

@@ -6,7 +6,8 @@ import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
 import { Transaction } from '../../../core/iceberg/transaction/transaction.js';
 import { createPipeline } from '../../../core/pipeline/index.js';
 import type { PipelineOptions } from '../../../core/pipeline/index.js';
-import { PARQUET_COMPRESSION_LEVEL, tableCompression } from '../../../core/pipeline/write.js';
+import { tableCompression } from '../../../core/iceberg/parquet/compression.js';
+import { PARQUET_COMPRESSION_LEVEL } from '../../../core/iceberg/spec/table-properties.js';
 import { generatedRecords, tableRows, tempDir } from '../../support/lake-audit.js';
 
 const SALT = 'test-salt-0123456789abcdef';
