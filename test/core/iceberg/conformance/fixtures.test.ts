@@ -1,6 +1,7 @@
 // Conformance: our reader against real tables written by Spark, the Iceberg Java API and Athena
-// (/work/shared/fixtures/iceberg, see its README for the documented counts). Every location inside them starts
-// with s3://hyperparam-iceberg/ or s3a://hyperparam-iceberg/; RelocatingFileIO maps both onto the fixture folder.
+// (../shared/fixtures/iceberg beside the repository, see its README for the documented counts). Every location
+// inside them starts with s3://hyperparam-iceberg/ or s3a://hyperparam-iceberg/; RelocatingFileIO maps both onto
+// the fixture folder.
 // icebird, an independent reader, reads the same versions (through a local fetch) and must agree row for row.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
