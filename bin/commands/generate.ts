@@ -1,7 +1,6 @@
 // `shoplake generate`: synthetic multi-shop traffic (core/generator) as NDJSON, as MSK event batches, or produced
 // to Kafka. Thin: parses options, picks the sink, shows progress and prints the summary to stderr.
-import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -157,7 +156,8 @@ export function generateCommand(): Command {
           if (!o.quiet)
             process.stderr.write(`produced ${summary.records} records in ${summary.batches} batches to ${o.brokers}\n`);
         } else {
-          const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
+          // Opened up front so that a bad path is one clear error, not an unhandled stream 'error' event.
+          const out: Writable = o.out ? (await openOutput(o.out)).createWriteStream() : process.stdout;
           // A closed pipe (`| head`) ends the run quietly, as Unix tools do.
           if (!o.out)
             process.stdout.on('error', (err: NodeJS.ErrnoException) =>
@@ -182,10 +182,41 @@ export function generateCommand(): Command {
     });
 }
 
-/** One JSON document per line, with backpressure. */
-async function writeLines(items: Iterable<unknown>, out: Writable, onLine: () => void): Promise<void> {
-  for (const item of items) {
-    if (!out.write(JSON.stringify(item) + '\n')) await new Promise((resolve) => out.once('drain', resolve));
-    onLine();
+/** Opens the --out file for writing, or fails with the path and the cause. */
+async function openOutput(path: string): Promise<Awaited<ReturnType<typeof open>>> {
+  try {
+    return await open(path, 'w');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`cannot write --out ${path}: ${err.message}`, { cause: e });
   }
+}
+
+/** One JSON document per line, with backpressure; a write error (disk full, closed pipe) rejects. */
+async function writeLines(items: Iterable<unknown>, out: Writable, onLine: () => void): Promise<void> {
+  let failed: Error | undefined;
+  const onError = (e: Error): void => {
+    failed = e;
+  };
+  out.on('error', onError);
+  try {
+    for (const item of items) {
+      if (failed) break;
+      if (!out.write(JSON.stringify(item) + '\n')) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            out.off('drain', done);
+            out.off('error', done);
+            resolve();
+          };
+          out.once('drain', done);
+          out.once('error', done);
+        });
+      }
+      onLine();
+    }
+  } finally {
+    out.off('error', onError);
+  }
+  if (failed) throw new Error(`writing the output failed: ${failed.message}`, { cause: failed });
 }

@@ -22,6 +22,7 @@ interface IngestFlags {
   maxBufferedBytes?: string;
   stopTimeout?: string;
   healthPort?: string;
+  dedupMaxIds?: string;
 }
 
 /** Flag -> the variable the container reads (core/stream/settings.ts validates both the same way). */
@@ -38,6 +39,7 @@ const FLAG_VARIABLES: Record<keyof IngestFlags, string> = {
   maxBufferedBytes: 'SHOPLAKE_MAX_BUFFERED_BYTES',
   stopTimeout: 'SHOPLAKE_STOP_TIMEOUT_SECONDS',
   healthPort: 'SHOPLAKE_HEALTH_PORT',
+  dedupMaxIds: 'SHOPLAKE_DEDUP_MAX_IDS',
 };
 
 const bytes = (v: string): string => {
@@ -88,6 +90,11 @@ export function ingestCommand(): Command {
       'commit and leave within this on Ctrl-C (default 30) [SHOPLAKE_STOP_TIMEOUT_SECONDS]',
     )
     .option('--health-port <port|off>', 'serve GET /healthz on 127.0.0.1 (default off) [SHOPLAKE_HEALTH_PORT]')
+    .option(
+      '--dedup-max-ids <n>',
+      'most event_ids one silver table\'s dedup index holds; past it the oldest days are evicted ' +
+        '(default 8000000) [SHOPLAKE_DEDUP_MAX_IDS]',
+    )
     .action(async (flags: IngestFlags) => {
       const env: Record<string, string | undefined> = { ...process.env };
       for (const [flag, variable] of Object.entries(FLAG_VARIABLES)) {

@@ -18,6 +18,7 @@ interface RunFlags {
   late?: number;
   duplicates?: number;
   bad?: number;
+  dedupMaxIds?: number;
   json?: boolean;
   progress?: boolean;
 }
@@ -82,6 +83,12 @@ export function localCommand(): Command {
       share('--duplicates'),
     )
     .option('--bad <share>', 'share of bad records, quarantined with a reason (default 0.005)', share('--bad'))
+    .option(
+      '--dedup-max-ids <n>',
+      "most event_ids one silver table's dedup index holds; past it the oldest days are deduplicated within " +
+        'their batch only (default 8000000)',
+      integer('--dedup-max-ids', 1),
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .option(
       '--progress',
@@ -102,6 +109,7 @@ export function localCommand(): Command {
         batchSize: o.batchSize,
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
         ...(o.reset ? { reset: true } : {}),
+        ...(o.dedupMaxIds !== undefined ? { dedupMaxIds: o.dedupMaxIds } : {}),
         generator: {
           ...(o.days !== undefined ? { days: o.days } : {}),
           ...(o.shops !== undefined ? { shops: o.shops } : {}),

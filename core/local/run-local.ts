@@ -40,6 +40,8 @@ export interface LocalRunOptions {
   batchSize?: number;
   /** Empty the warehouse first (refused when it holds anything but tables). */
   reset?: boolean;
+  /** The pipeline's dedupMaxIds: most event_ids one silver table's dedup index holds (default: the pipeline's). */
+  dedupMaxIds?: number;
   /** Further generator knobs (days, shops, partitions, shares of late, duplicate and bad records…). */
   generator?: Omit<GenerateOptionsInput, 'seed' | 'events' | 'start'>;
   /**
@@ -160,6 +162,7 @@ async function run(
     namespaces: settings.namespaces,
     allowedLatenessSeconds: settings.allowedLatenessSeconds,
     dedupWindowDays: settings.dedupWindowDays,
+    ...(options.dedupMaxIds !== undefined ? { dedupMaxIds: options.dedupMaxIds } : {}),
   });
   const position = await streamPosition(pipeline);
   const continued = position.consumed > 0;

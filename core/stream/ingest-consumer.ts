@@ -160,6 +160,7 @@ export class IngestConsumer {
       namespaces: s.pipeline.namespaces,
       allowedLatenessSeconds: s.pipeline.allowedLatenessSeconds,
       dedupWindowDays: s.pipeline.dedupWindowDays,
+      dedupMaxIds: s.dedupMaxIds,
       unknownFields: s.pipeline.unknownFields,
     });
     if (this.stopRequested) return;

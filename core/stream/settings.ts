@@ -3,6 +3,8 @@
 // (SHOPLAKE_WAREHOUSE, SHOPLAKE_CATALOG, namespaces, salt, lateness, dedup window) are core/pipeline's
 // settingsFromEnv, exactly as the Lambda reads them. A malformed value is an error naming the variable.
 //
+//   SHOPLAKE_DEDUP_MAX_IDS                 most event_ids one silver table's dedup index holds; default 8M (the
+//                                          pipeline's DEFAULT_DEDUP_MAX_IDS); as the Lambda (lambdas/ingest/settings.ts)
 //   SHOPLAKE_KAFKA_BROKERS                 host:port,... (required; MSK's bootstrap-brokers string)
 //   SHOPLAKE_KAFKA_TOPICS                  topics to consume, comma-separated (default: every topic of glue-schemas)
 //   SHOPLAKE_KAFKA_GROUP_ID                consumer group (default shoplake-ecs-ingest)
@@ -27,7 +29,7 @@ import { hostname } from 'node:os';
 import { contracts } from '../contracts/index.js';
 import type { KafkaAuth, KafkaLogLevel, KafkaRetryPolicy } from '../kafka/index.js';
 import { parseBrokers } from '../kafka/index.js';
-import { settingsFromEnv } from '../pipeline/index.js';
+import { DEFAULT_DEDUP_MAX_IDS, settingsFromEnv } from '../pipeline/index.js';
 import type { PipelineSettings } from '../pipeline/index.js';
 
 const MiB = 1024 * 1024;
@@ -69,6 +71,8 @@ export interface StreamKafkaSettings {
 
 export interface StreamSettings {
   pipeline: PipelineSettings;
+  /** Most event_ids one silver table's dedup index holds (the pipeline's dedupMaxIds); past it the oldest days go. */
+  dedupMaxIds: number;
   kafka: StreamKafkaSettings;
   /** Flush a micro-batch once its records' value bytes reach this. */
   targetBatchBytes: number;
@@ -204,6 +208,7 @@ export function streamSettingsFromEnv(
 
   return {
     pipeline,
+    dedupMaxIds: int('SHOPLAKE_DEDUP_MAX_IDS', DEFAULT_DEDUP_MAX_IDS),
     kafka: {
       brokers,
       topics,

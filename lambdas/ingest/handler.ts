@@ -3,13 +3,15 @@
 // (S3, Glue, KMS, Secrets Manager unavailable, a conflicting writer) throws, so Lambda retries the batch and the
 // committed offsets make the retry skip what already landed (docs/exactly-once.md).
 // A warm container keeps the pipeline: AWS clients, compiled contracts, table handles, offsets, dedup indexes.
-// Configuration: core/pipeline/config.ts (SHOPLAKE_* variables, set by lib/stacks/ingest-stack.ts).
+// Configuration: settings.ts (core/pipeline/config.ts's SHOPLAKE_* variables plus SHOPLAKE_DEDUP_MAX_IDS, set by
+// lib/stacks/ingest-stack.ts).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, MSKEvent } from 'aws-lambda';
-import { createPipeline, loadPiiSalt, mskRecords, openCatalog, settingsFromEnv } from '../../core/pipeline/index.js';
+import { createPipeline, loadPiiSalt, mskRecords, openCatalog } from '../../core/pipeline/index.js';
 import type { BatchResult, CatalogClients, Pipeline } from '../../core/pipeline/index.js';
+import { ingestSettingsFromEnv } from './settings.js';
 
 /** What an invocation returns (the event source mapping ignores it; logs and tests read it). */
 export interface IngestResponse {
@@ -20,6 +22,8 @@ export interface IngestResponse {
   late: number;
   unknownFields: number;
   alreadyCommitted: number;
+  /** Dedup scopes evicted at the SHOPLAKE_DEDUP_MAX_IDS cap during this batch (> 0: raise the cap or the memory). */
+  dedupScopesEvicted: number;
   bronzeLanded: number;
   batchBytes: number;
   commitLatencyMs: number;
@@ -64,7 +68,7 @@ export function createHandler(
   let ready: Promise<Pipeline> | undefined;
 
   const init = async (): Promise<Pipeline> => {
-    const settings = settingsFromEnv(env);
+    const settings = ingestSettingsFromEnv(env);
     const [catalog, piiSalt] = await Promise.all([
       openCatalog(settings, deps.clients),
       loadPiiSalt(settings.salt, deps.secrets),
@@ -75,6 +79,7 @@ export function createHandler(
       namespaces: settings.namespaces,
       allowedLatenessSeconds: settings.allowedLatenessSeconds,
       dedupWindowDays: settings.dedupWindowDays,
+      dedupMaxIds: settings.dedupMaxIds,
       unknownFields: settings.unknownFields,
     });
     return createPipeline({
@@ -83,6 +88,7 @@ export function createHandler(
       namespaces: settings.namespaces,
       allowedLatenessSeconds: settings.allowedLatenessSeconds,
       dedupWindowDays: settings.dedupWindowDays,
+      dedupMaxIds: settings.dedupMaxIds,
       unknownFields: settings.unknownFields,
       fault: env.SHOPLAKE_FAULT,
     });
@@ -128,6 +134,7 @@ export function createHandler(
       late: result.late,
       unknownFields: result.unknownFields,
       alreadyCommitted: result.alreadyCommitted,
+      dedupScopesEvicted: result.dedupScopesEvicted,
       bronze: result.bronze,
       reasons: result.reasons,
       offsets: result.offsets,
@@ -143,6 +150,7 @@ export function createHandler(
       late: result.late,
       unknownFields: result.unknownFields,
       alreadyCommitted: result.alreadyCommitted,
+      dedupScopesEvicted: result.dedupScopesEvicted,
       bronzeLanded: result.bronze.landed,
       batchBytes: result.bytesIn,
       commitLatencyMs: result.commitLatencyMs,

@@ -79,6 +79,20 @@ describe('shoplake generate', () => {
     await expect(inProcess(['--format', 'csv'])).rejects.toThrow(/Allowed choices are ndjson, msk/);
   });
 
+  it('fails with one clear line, no stack trace, when --out cannot be written', async () => {
+    const missing = join(dir, 'no-such-dir', 'out.ndjson');
+    for (const format of ['ndjson', 'msk']) {
+      const res = await shoplake(['generate', '--events', '10', '--format', format, '--out', missing, '--quiet']);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain(`shoplake: cannot write --out ${missing}: ENOENT`);
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+    }
+    // a write that fails after the open (/dev/full: ENOSPC) is an error too, not a silent short file
+    const full = await shoplake(['generate', '--events', '2000', '--format', 'msk', '--out', '/dev/full', '--quiet']);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toContain('shoplake: writing the output failed: ENOSPC');
+  });
+
   it('documents its options in --help', () => {
     const help = generateCommand().helpInformation();
     for (const o of [

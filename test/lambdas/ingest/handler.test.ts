@@ -106,11 +106,65 @@ describe('handler on a local warehouse', () => {
         expect(doc[METRICS.quarantined]).toBe(responses[i]!.quarantined);
         expect(doc[METRICS.duplicates]).toBe(responses[i]!.duplicates);
         expect(doc[METRICS.batchBytes]).toBe(responses[i]!.batchBytes);
+        expect(doc[METRICS.dedupScopesEvicted]).toBe(responses[i]!.dedupScopesEvicted);
         expect(meta.Metrics.find((m) => m.Name === METRICS.commitLatency)!.Unit).toBe('Milliseconds');
       }
+      // The default cap (8M ids per table) holds this whole run: nothing evicted.
+      expect(total('dedupScopesEvicted')).toBe(0);
       expect(compareAudits(await auditLake(new LocalCatalog(dir)), await reference())).toEqual([]);
     },
   );
+
+  it(
+    'passes SHOPLAKE_DEDUP_MAX_IDS to the pipeline: a cap of 1 id evicts scopes, counted, and misses cross-batch resends',
+    { timeout: 180_000 },
+    async () => {
+      const run = async (cap: string | undefined): Promise<{ responses: IngestResponse[]; evictedEmf: number }> => {
+        const dir = await tempDir('handler-cap-');
+        dirs.push(dir);
+        const handler = createHandler({
+          env: {
+            SHOPLAKE_WAREHOUSE: dir,
+            SHOPLAKE_CATALOG: 'local',
+            SHOPLAKE_PII_SALT: SALT,
+            ...(cap === undefined ? {} : { SHOPLAKE_DEDUP_MAX_IDS: cap }),
+          },
+        });
+        const { value: responses, emf } = await captureEmf(async () => {
+          const out: IngestResponse[] = [];
+          for (const e of events) out.push(await handler(e));
+          return out;
+        });
+        return { responses, evictedEmf: emf.reduce((n, d) => n + (d[METRICS.dedupScopesEvicted] as number), 0) };
+      };
+      const total = (rs: IngestResponse[], k: keyof IngestResponse) => rs.reduce((n, r) => n + r[k], 0);
+      const capped = await run('1');
+      const uncapped = await run(undefined);
+      expect(total(uncapped.responses, 'dedupScopesEvicted')).toBe(0);
+      expect(total(capped.responses, 'dedupScopesEvicted')).toBeGreaterThan(0);
+      expect(capped.evictedEmf).toBe(total(capped.responses, 'dedupScopesEvicted'));
+      // Evicted days are deduplicated within their batch only: resends of an earlier batch's events land.
+      const dups = (rs: IngestResponse[]) => total(rs, 'duplicates');
+      expect(dups(capped.responses)).toBeLessThan(dups(uncapped.responses));
+      expect(dups(capped.responses)).toBeGreaterThan(0);
+      for (const { responses } of [capped, uncapped]) {
+        expect(total(responses, 'landed') + total(responses, 'quarantined') + total(responses, 'duplicates')).toBe(
+          generated.length,
+        );
+      }
+    },
+  );
+
+  it('fails the invocation with a message naming SHOPLAKE_DEDUP_MAX_IDS when it is not a positive integer', async () => {
+    const dir = await tempDir('handler-badcap-');
+    dirs.push(dir);
+    const handler = createHandler({
+      env: { SHOPLAKE_WAREHOUSE: dir, SHOPLAKE_CATALOG: 'local', SHOPLAKE_PII_SALT: SALT, SHOPLAKE_DEDUP_MAX_IDS: '0' },
+    });
+    await captureEmf(async () => {
+      await expect(handler(events[0]!)).rejects.toThrow(/SHOPLAKE_DEDUP_MAX_IDS="0" is not a positive integer/);
+    });
+  });
 
   it('fails the invocation (for Lambda to retry) when it cannot start, and recovers on the next one', async () => {
     const dir = await tempDir('handler-nosalt-');
