@@ -81,6 +81,8 @@ async function writePartitioned(dir: string, compression: Compression, n = N): P
 /** The zstd of a case; for `wasm`, node:zlib's compressor is hidden from the whole process (core/pipeline too). */
 async function caseCompression(impl: string): Promise<Compression> {
   if (impl === 'wasm') delete (zlib as { zstdCompressSync?: unknown }).zstdCompressSync;
+  // the native case turns node:zlib's zstd on process-wide (core/pipeline too), as SHOPLAKE_PARQUET_ZSTD=native does
+  if (impl !== 'wasm') process.env.SHOPLAKE_PARQUET_ZSTD = 'native';
   const compression = await loadCompression('ZSTD');
   const expected = impl === 'wasm' ? '@hpcc-js/wasm-zstd' : 'node:zlib';
   if (compression.implementation !== expected) {

@@ -92,7 +92,7 @@ export function ingestCommand(): Command {
     .option('--health-port <port|off>', 'serve GET /healthz on 127.0.0.1 (default off) [SHOPLAKE_HEALTH_PORT]')
     .option(
       '--dedup-max-ids <n>',
-      'most event_ids one silver table\'s dedup index holds; past it the oldest days are evicted ' +
+      "most event_ids one silver table's dedup index holds; past it the oldest days are evicted " +
         '(default 8000000) [SHOPLAKE_DEDUP_MAX_IDS]',
     )
     .action(async (flags: IngestFlags) => {

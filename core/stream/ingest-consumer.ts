@@ -140,6 +140,7 @@ export class IngestConsumer {
       warehouse: s.pipeline.warehouse,
       catalog: s.pipeline.catalog,
       unknownFields: s.pipeline.unknownFields,
+      dedupMaxIds: s.dedupMaxIds,
       targetBatchBytes: s.targetBatchBytes,
       commitIntervalMs: s.commitIntervalMs,
       maxBufferedBytes: s.maxBufferedBytes,

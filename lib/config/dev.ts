@@ -31,8 +31,11 @@ export const dev: EnvConfig = {
       batchSize: 2000,
       batchingWindowSeconds: 30,
       startingPosition: 'TRIM_HORIZON',
+      // Event ids per silver table's dedup index (the runtime default; 1024 MiB holds up to 9.5M; lib/config/validate.ts DEDUP_SIZING).
+      dedupMaxIds: 8_000_000,
     },
-    ecs: { cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 2, scaleOutOffsetLag: 50_000 },
+    // Dedup index cap per silver table: 1024 MiB holds up to 9.5M.
+    ecs: { cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 2, scaleOutOffsetLag: 50_000, dedupMaxIds: 8_000_000 },
   },
   storage: {
     retentionDays: { bronze: 14, silver: 30, gold: 30, ops: 14 },

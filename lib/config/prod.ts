@@ -34,8 +34,18 @@ export const prod: EnvConfig = {
       startingPosition: 'TRIM_HORIZON',
       provisionedPollers: { min: 1, max: 10 },
       retryAttempts: 20,
+      // Event ids per silver table's dedup index (3008 MiB holds up to 28M; lib/config/validate.ts DEDUP_SIZING).
+      dedupMaxIds: 16_000_000,
     },
-    ecs: { cpu: 2048, memoryMiB: 8192, minTasks: 2, maxTasks: 12, scaleOutOffsetLag: 1_000_000 },
+    // Dedup index cap per silver table: 3 days of 10M page views a day; 8192 MiB holds up to 76M.
+    ecs: {
+      cpu: 2048,
+      memoryMiB: 8192,
+      minTasks: 2,
+      maxTasks: 12,
+      scaleOutOffsetLag: 1_000_000,
+      dedupMaxIds: 32_000_000,
+    },
   },
   storage: {
     retentionDays: { bronze: 365, silver: 2555, gold: 2555, ops: 365 },

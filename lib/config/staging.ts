@@ -25,8 +25,11 @@ export const staging: EnvConfig = {
       batchSize: 5000,
       batchingWindowSeconds: 30,
       startingPosition: 'TRIM_HORIZON',
+      // Event ids per silver table's dedup index (2048 MiB holds up to 19M; lib/config/validate.ts DEDUP_SIZING).
+      dedupMaxIds: 8_000_000,
     },
-    ecs: { cpu: 1024, memoryMiB: 4096, minTasks: 1, maxTasks: 4, scaleOutOffsetLag: 100_000 },
+    // Dedup index cap per silver table: behaviour's page views; 4096 MiB holds up to 38M.
+    ecs: { cpu: 1024, memoryMiB: 4096, minTasks: 1, maxTasks: 4, scaleOutOffsetLag: 100_000, dedupMaxIds: 16_000_000 },
   },
   storage: {
     retentionDays: { bronze: 90, silver: 180, gold: 180, ops: 90 },

@@ -53,6 +53,12 @@ export interface LambdaIngestConfig {
   readonly provisionedPollers?: { readonly min: number; readonly max: number };
   /** Retries of a failing batch before it goes to the on-failure destination. Omit to retry until it succeeds. */
   readonly retryAttempts?: number;
+  /**
+   * Most event_ids one silver table's dedup index holds (SHOPLAKE_DEDUP_MAX_IDS; the runtime default is 8,000,000).
+   * Past it the oldest days are evicted and deduplicated within their batch only (metric `dedup_scopes_evicted`).
+   * Validation: dedupMaxIds x 28 B x 2 busy tables must fit in half of memoryMiB (docs/exactly-once.md "Memory").
+   */
+  readonly dedupMaxIds: number;
 }
 
 export interface EcsIngestConfig {
@@ -64,6 +70,12 @@ export interface EcsIngestConfig {
   readonly maxTasks: number;
   /** Scale out when MSK MaxOffsetLag of the consumer group exceeds this many records. */
   readonly scaleOutOffsetLag: number;
+  /**
+   * Most event_ids one silver table's dedup index holds (SHOPLAKE_DEDUP_MAX_IDS; the runtime default is 8,000,000).
+   * Past it the oldest days are evicted and deduplicated within their batch only (metric `dedup_scopes_evicted`).
+   * Validation: dedupMaxIds x 28 B x 2 busy tables must fit in half of memoryMiB (docs/exactly-once.md "Memory").
+   */
+  readonly dedupMaxIds: number;
 }
 
 export interface IngestConfig {

@@ -17,6 +17,20 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/**
+ * Dedup index sizing (docs/exactly-once.md "Memory"): an indexed event_id costs at most 28 bytes (the runtime's hash
+ * table measures 18.3-27.4); up to 2 silver tables of one consumer can be busy (at their cap) at once; together their
+ * indexes may take half of the function's or task's memory, the other half holds the batch, the Parquet writers and
+ * Node itself. So: dedupMaxIds x 28 B x 2 <= memoryMiB / 2.
+ */
+export const DEDUP_SIZING = { bytesPerId: 28, busyTables: 2, memoryShare: 0.5 } as const;
+
+/** The largest dedupMaxIds a function or task of this memory holds under DEDUP_SIZING. */
+export function maxDedupIds(memoryMiB: number): number {
+  const { bytesPerId, busyTables, memoryShare } = DEDUP_SIZING;
+  return Math.floor((memoryMiB * 1024 * 1024 * memoryShare) / (bytesPerId * busyTables));
+}
+
 /** Fargate task sizes: CPU units -> allowed memory (MiB). */
 const FARGATE_MEMORY: Record<number, (m: number) => boolean> = {
   256: (m) => [512, 1024, 2048].includes(m),
@@ -51,6 +65,20 @@ export function validateConfig(config: EnvConfig): void {
       return false;
     }
     return true;
+  };
+  const dedup = (prefix: string, ids: number, memoryMiB: number): void => {
+    if (!int(`${prefix}.dedupMaxIds`, ids, 1) || typeof memoryMiB !== 'number' || !(memoryMiB > 0)) return;
+    const max = maxDedupIds(memoryMiB);
+    if (ids > max) {
+      const { bytesPerId, busyTables } = DEDUP_SIZING;
+      const mib = Math.ceil((ids * bytesPerId * busyTables) / 1024 / 1024);
+      fail(
+        `${prefix}.dedupMaxIds`,
+        `${ids} ids x ${bytesPerId} B x ${busyTables} busy tables = ${mib} MiB is more than half of ` +
+          `${prefix}.memoryMiB (${memoryMiB} MiB): at most ${max} here; lower it or raise the memory ` +
+          '(docs/exactly-once.md "Memory")',
+      );
+    }
   };
   const fargate = (prefix: string, cpu: number, memory: number): void => {
     const allowed = FARGATE_MEMORY[cpu];
@@ -182,7 +210,9 @@ export function validateConfig(config: EnvConfig): void {
       );
     }
   }
+  dedup('ingest.lambda', l.dedupMaxIds, l.memoryMiB);
   fargate('ingest.ecs', ecs.cpu, ecs.memoryMiB);
+  dedup('ingest.ecs', ecs.dedupMaxIds, ecs.memoryMiB);
   const minOk = int('ingest.ecs.minTasks', ecs.minTasks, 1);
   const maxOk = int('ingest.ecs.maxTasks', ecs.maxTasks, 1, 100);
   if (minOk && maxOk && ecs.maxTasks < ecs.minTasks) {

@@ -73,8 +73,8 @@ export class IngestStack extends ShoplakeStack {
     const removal = removalPolicy(config);
     const logRetentionDays = config.observability.logRetentionDays;
     const ns = (layer: string) => databaseName(config, layer);
-    // Exactly the variables the runtime reads (core/pipeline/config.ts, core/stream/settings.ts,
-    // core/maintenance/settings.ts); test/lib/runtime-contract.ts checks both directions against the code.
+    // Exactly the variables the runtime reads (core/pipeline/config.ts, lambdas/ingest/settings.ts,
+    // core/stream/settings.ts, core/maintenance/settings.ts); test/lib/runtime-contract.ts checks both directions against the code.
     const telemetryEnv = {
       // The `service` dimension and namespace of every EMF metric (observability-stack.ts reads the same).
       POWERTOOLS_SERVICE_NAME: serviceName(config),
@@ -150,7 +150,8 @@ export class IngestStack extends ShoplakeStack {
         settings: config.ingest.lambda,
         kafka: props.kafka,
         topics: Object.fromEntries(lambdaTopics.map((t) => [t, lambdaGroupId(config.name, t)])),
-        environment: runtimeEnv,
+        // The dedup cap is sized per runtime, for its memory (lib/config/validate.ts DEDUP_SIZING).
+        environment: { ...runtimeEnv, SHOPLAKE_DEDUP_MAX_IDS: String(config.ingest.lambda.dedupMaxIds) },
         vpc: props.vpc,
         subnets: props.subnets,
         failureBucketName: bucketName(config, 'ops'),
@@ -176,7 +177,7 @@ export class IngestStack extends ShoplakeStack {
         kafka: props.kafka,
         topics: ecsTopics,
         consumerGroup: ecsGroupId(config.name),
-        environment: runtimeEnv,
+        environment: { ...runtimeEnv, SHOPLAKE_DEDUP_MAX_IDS: String(config.ingest.ecs.dedupMaxIds) },
         subnets: props.subnets,
         logsKey: props.logsKey,
         logRetentionDays,

@@ -27,6 +27,7 @@ export const PIPELINE_METRICS = [
   'events_with_unknown_fields',
   'commit_latency_ms',
   'batch_bytes',
+  'dedup_scopes_evicted',
 ] as const;
 
 /** The EMF metrics one maintenance run publishes (core/maintenance/metrics.ts MAINTENANCE_METRICS), same namespace. */
@@ -160,6 +161,18 @@ export class ObservabilityStack extends ShoplakeStack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    alarm('DedupScopesEvicted', {
+      alarmDescription:
+        "A silver table's dedup index reached its cap (ingest.lambda/ecs.dedupMaxIds, SHOPLAKE_DEDUP_MAX_IDS) and " +
+        'evicted its oldest days: events of those days are deduplicated within their batch only, so duplicates ' +
+        'may land in silver. Raise dedupMaxIds (and the memory) for the busiest table (docs/exactly-once.md "Memory")',
+      metric: pipeline('dedup_scopes_evicted'),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `shoplake-${config.name}`,
       defaultInterval: Duration.hours(6),
@@ -185,13 +198,20 @@ export class ObservabilityStack extends ShoplakeStack {
         left: (
           ['records_in', 'records_landed', 'records_quarantined', 'duplicates_skipped', 'late_events'] as const
         ).map((n) => pipeline(n)),
-        width: 12,
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        // Above 0: a table's dedup index hit its cap and dropped its oldest days (duplicates may land for them).
+        title: 'Dedup: duplicates skipped, days evicted at the dedupMaxIds cap (right)',
+        left: [pipeline('duplicates_skipped')],
+        right: [pipeline('dedup_scopes_evicted')],
+        width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Commit latency (ms) and batch size (bytes)',
         left: [pipeline('commit_latency_ms', 'p50'), pipeline('commit_latency_ms', 'p99')],
         right: [pipeline('batch_bytes', 'Average')],
-        width: 12,
+        width: 8,
       }),
     );
     this.dashboard.addWidgets(

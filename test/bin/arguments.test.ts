@@ -40,6 +40,8 @@ describe('bad arguments', () => {
       [['--seed', '-1'], /--seed must be an integer in \[0, 4294967295\], got "-1"/],
       [['--late', '1.5'], /--late must be a number in \[0, 1\), got "1.5"/],
       [['--days', '0'], /--days must be a number > 0, got "0"/],
+      [['--dedup-max-ids', '0'], /--dedup-max-ids must be an integer in \[1, \d+\], got "0"/],
+      [['--dedup-max-ids', '8M'], /--dedup-max-ids must be an integer in \[1, \d+\], got "8M"/],
       [['--eventz', '5'], /unknown option '--eventz'/],
     ];
     for (const [args, message] of cases) {
@@ -89,7 +91,16 @@ describe('--help', () => {
 
   it('documents every option of local run, tables and query', () => {
     const run = help(localCommand(), 'run');
-    for (const o of ['--events', '--seed', '--warehouse', '--batch-size', '--reset', '--json', '--no-progress']) {
+    for (const o of [
+      '--events',
+      '--seed',
+      '--warehouse',
+      '--batch-size',
+      '--reset',
+      '--dedup-max-ids',
+      '--json',
+      '--no-progress',
+    ]) {
       expect(run).toContain(o);
     }
     expect(help(localCommand())).toContain('run [options]');

@@ -62,6 +62,23 @@ describe('shoplake local run --json', () => {
   });
 });
 
+describe('shoplake local run --dedup-max-ids', () => {
+  it('gives the pipeline its cap: at 1 id per table, resends of earlier batches land, and it still reconciles', async () => {
+    const wh = path.join(root, 'capped');
+    const args = ['local', 'run', '--events', '1500', '--batch-size', '50', '--no-progress', '--json'];
+    const capped = await inProcess([...args, '--warehouse', wh, '--dedup-max-ids', '1']);
+    expect(capped.error).toBeUndefined();
+    const c = JSON.parse(capped.stdout) as LocalRunResult;
+    expect(c.reconciliation.ok).toBe(true);
+    const resent = c.generated.byKind.duplicate;
+    expect(resent).toBeGreaterThan(0);
+    // Only a resend within its own 50-record batch is still caught once every committed day is evicted.
+    expect(c.counts.duplicates).toBeLessThan(resent);
+    const uncapped = JSON.parse((await inProcess([...args, '--warehouse', path.join(root, 'uncapped')])).stdout);
+    expect((uncapped as LocalRunResult).counts.duplicates).toBe(resent);
+  });
+});
+
 describe('shoplake tables', () => {
   it('--json lists every table the run reported, with the same figures', async () => {
     const r = await shoplake(['tables', '--warehouse', warehouse, '--json']);

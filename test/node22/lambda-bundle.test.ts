@@ -119,7 +119,7 @@ afterAll(async () => {
 const total = (rs: IngestResponse[], k: keyof IngestResponse) => rs.reduce((n, r) => n + r[k], 0);
 
 describe('the CDK-bundled ingest handler on Node 22', () => {
-  it('is the nodejs22.x ESM bundle, run on Node 22 with node:zlib zstd', async () => {
+  it('is the nodejs22.x ESM bundle, run on Node 22, whose node:zlib has zstd', async () => {
     expect(fn).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x' });
     expect(await readFile(join(taskRoot, 'index.mjs'), 'utf8')).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
     expect(first.node).toMatch(/^v22\./);

@@ -12,7 +12,7 @@ import type { CaseName } from './zstd-interop-data.js';
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: zstd-interop-child.ts <dir holding the wasm-zstd files>');
 
-const compression = await loadCompression('ZSTD');
+const compression = await loadCompression('ZSTD', { native: true });
 const db = await (await DuckDBInstance.create(':memory:')).connect();
 const read: Record<string, { hyparquet: string; duckdb: { rows: number; md5: string } }> = {};
 for (const name of Object.keys(CASES) as CaseName[]) {

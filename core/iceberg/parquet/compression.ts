@@ -1,6 +1,7 @@
-// Page compression for the Parquet writer. ZSTD (what Athena and Iceberg >= 1.4 write by default) comes from
-// node:zlib where the runtime has it (Node >= 22.15 / 23.8, so AWS Lambda's Node 22), and otherwise from the
-// WebAssembly build of the reference zstd library (@hpcc-js/wasm-zstd); both produce standard zstd frames.
+// Page compression for the Parquet writer. ZSTD (what Athena and Iceberg >= 1.4 write by default) comes from the
+// WebAssembly build of the reference zstd library (@hpcc-js/wasm-zstd) on every runtime, or, when asked
+// (`native`, SHOPLAKE_PARQUET_ZSTD=native), from node:zlib where the runtime has it (Node >= 22.15, so AWS Lambda's
+// Node 22): both produce standard zstd frames; the wasm build costs about the same CPU and far less memory.
 // The wasm package's compress() copies its output through a JS array (`new Uint8Array([...view])`, ~10x the cost
 // of compressing itself), so pages are compressed through its module directly, with one typed-array copy; the
 // public compress() remains the fallback if a new version of the package changes those internals.
@@ -20,7 +21,15 @@ export interface Compression {
 export interface CompressionOptions {
   /** zstd level (parquet-mr and Iceberg default: 3) or gzip level (default 6) */
   level?: number;
-  /** use the WebAssembly zstd even where node:zlib has zstd (tests and benchmarks of the fallback) */
+  /**
+   * zstd from node:zlib where the runtime has it (Node >= 22.15), instead of the WebAssembly build. Off by default:
+   * each `zstdCompressSync` call allocates a native context (~2 MB at level 3) that is freed only when V8 collects
+   * its wrapper, and V8 does not count that memory, so it piles up between collections (1M rows: 452 MB peak RSS
+   * against 364 MB with the wasm build on the same Node 22, for about the same CPU; docs/benchmarks.md "## node22").
+   * Default: the environment variable SHOPLAKE_PARQUET_ZSTD=native turns it on process-wide.
+   */
+  native?: boolean;
+  /** never node:zlib's zstd, whatever `native` says (tests and benchmarks of the wasm build) */
   forceFallback?: boolean;
 }
 
@@ -110,7 +119,8 @@ export async function loadCompression(
     case 'ZSTD': {
       const level = options.level ?? 3;
       const z = zlib as ZstdZlib;
-      if (!options.forceFallback && z.zstdCompressSync && z.constants.ZSTD_c_compressionLevel !== undefined) {
+      const native = options.native ?? process.env.SHOPLAKE_PARQUET_ZSTD === 'native';
+      if (native && !options.forceFallback && z.zstdCompressSync && z.constants.ZSTD_c_compressionLevel !== undefined) {
         const params = { [z.constants.ZSTD_c_compressionLevel]: level };
         const compressSync = z.zstdCompressSync;
         return { codec, implementation: 'node:zlib', compress: (b) => compressSync(b, { params }) };

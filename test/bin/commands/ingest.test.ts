@@ -53,6 +53,9 @@ describe('shoplake ingest', () => {
         warehouse,
         '--commit-interval',
         '1',
+        // A cap of one event_id per silver table: every committed day is evicted from the dedup index, and counted.
+        '--dedup-max-ids',
+        '1',
       ],
       { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -71,6 +74,13 @@ describe('shoplake ingest', () => {
     expect(output).toContain('"message":"stopped"');
     expect(output).toContain('"groupId":"shoplake-local-ingest"');
     expect(output).toContain('"auth":"none"');
+    expect(output).toContain('"dedupMaxIds":1');
+    const evicted = [...output.matchAll(/"dedup_scopes_evicted":(\d+)/g)].map((m) => Number(m[1]));
+    expect(evicted.length, 'one EMF document per batch').toBeGreaterThan(0);
+    expect(
+      evicted.reduce((a, b) => a + b, 0),
+      'the cap reached the pipeline',
+    ).toBeGreaterThan(0);
     // The warehouse got its own development PII salt, as `shoplake local run` gives it.
     expect((await fs.readFile(path.join(warehouse, LOCAL_SALT_FILE), 'utf8')).trim().length).toBeGreaterThanOrEqual(16);
   });
@@ -89,5 +99,11 @@ describe('shoplake ingest', () => {
     const auth = await shoplake(['ingest', '--brokers', broker.bootstrap, '--auth', 'scram'], env);
     expect(auth.code).not.toBe(0);
     expect(auth.stderr).toContain('Allowed choices are none, msk-iam');
+    const cap = await shoplake(
+      ['ingest', '--brokers', broker.bootstrap, '--warehouse', warehouse, '--dedup-max-ids', '0'],
+      env,
+    );
+    expect(cap.code).toBe(1);
+    expect(cap.stderr).toContain('--dedup-max-ids (SHOPLAKE_DEDUP_MAX_IDS)="0" is not a positive integer');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contracts } from '../../../core/contracts/index.js';
+import { DEFAULT_DEDUP_MAX_IDS } from '../../../core/pipeline/index.js';
 import { STREAM_DEFAULTS, streamSettingsFromEnv } from '../../../core/stream/index.js';
 
 const base = { SHOPLAKE_WAREHOUSE: 's3://lake-silver/', SHOPLAKE_KAFKA_BROKERS: 'b-1.example:9098,b-2.example:9098' };
@@ -25,6 +26,7 @@ describe('streamSettingsFromEnv', () => {
       commitIntervalMs: 60_000,
       stopTimeoutMs: 30_000,
       health: { port: 8080, host: '0.0.0.0' },
+      dedupMaxIds: DEFAULT_DEDUP_MAX_IDS,
     });
   });
 
@@ -51,6 +53,7 @@ describe('streamSettingsFromEnv', () => {
       SHOPLAKE_STOP_TIMEOUT_SECONDS: '110',
       SHOPLAKE_HEALTH_PORT: '0',
       SHOPLAKE_HEALTH_HOST: '127.0.0.1',
+      SHOPLAKE_DEDUP_MAX_IDS: '32000000',
       AWS_REGION: 'eu-west-1',
     });
     expect(s.kafka).toEqual({
@@ -75,6 +78,7 @@ describe('streamSettingsFromEnv', () => {
       commitIntervalMs: 500,
       stopTimeoutMs: 110_000,
       health: { port: 0, host: '127.0.0.1' },
+      dedupMaxIds: 32_000_000,
     });
     expect(streamSettingsFromEnv({ ...base, SHOPLAKE_HEALTH_PORT: 'off' }).health).toBeNull();
   });
@@ -118,6 +122,10 @@ describe('streamSettingsFromEnv', () => {
     ],
     [{ SHOPLAKE_HEALTH_PORT: '70000' }, 'SHOPLAKE_HEALTH_PORT=70000: not a TCP port'],
     [{ SHOPLAKE_WAREHOUSE: undefined }, 'SHOPLAKE_WAREHOUSE is not set'],
+    [{ SHOPLAKE_DEDUP_MAX_IDS: '0' }, 'SHOPLAKE_DEDUP_MAX_IDS="0" is not a positive integer'],
+    [{ SHOPLAKE_DEDUP_MAX_IDS: '-1' }, 'SHOPLAKE_DEDUP_MAX_IDS="-1" is not a positive integer'],
+    [{ SHOPLAKE_DEDUP_MAX_IDS: '2.5' }, 'SHOPLAKE_DEDUP_MAX_IDS="2.5" is not a positive integer'],
+    [{ SHOPLAKE_DEDUP_MAX_IDS: '8M' }, 'SHOPLAKE_DEDUP_MAX_IDS="8M" is not a positive integer'],
   ])('%o is refused, naming the variable', (env, message) => {
     expect(() => streamSettingsFromEnv({ ...base, ...env })).toThrow(message);
   });

@@ -38,9 +38,13 @@ afterAll(async () => {
 });
 
 describe('ZSTD compression', () => {
-  it('uses node:zlib where the runtime has zstd, the wasm build otherwise', async () => {
-    const c = await loadCompression('ZSTD');
-    expect(c.implementation).toBe(nativeZstdAvailable() ? 'node:zlib' : '@hpcc-js/wasm-zstd');
+  it('uses the wasm build by default, node:zlib only when asked and the runtime has zstd', async () => {
+    expect((await loadCompression('ZSTD')).implementation).toBe('@hpcc-js/wasm-zstd');
+    const native = await loadCompression('ZSTD', { native: true });
+    expect(native.implementation).toBe(nativeZstdAvailable() ? 'node:zlib' : '@hpcc-js/wasm-zstd');
+    expect((await loadCompression('ZSTD', { native: true, forceFallback: true })).implementation).toBe(
+      '@hpcc-js/wasm-zstd',
+    );
     expect(nativeZstdAvailable()).toBe(
       typeof (zlib as unknown as Record<string, unknown>).zstdCompressSync === 'function',
     );
@@ -48,7 +52,7 @@ describe('ZSTD compression', () => {
 
   for (const forceFallback of [false, true]) {
     it(`writes standard zstd frames that DuckDB and hyparquet read (forceFallback: ${forceFallback})`, async () => {
-      const c = await loadCompression('ZSTD', { forceFallback });
+      const c = await loadCompression('ZSTD', { native: true, forceFallback });
       if (forceFallback) expect(c.implementation).toBe('@hpcc-js/wasm-zstd');
       const frame = c.compress!(sample);
       expect(Array.from(frame.subarray(0, 4))).toEqual([0x28, 0xb5, 0x2f, 0xfd]); // zstd magic
