@@ -66,8 +66,9 @@ export function validateConfig(config: EnvConfig): void {
     }
     return true;
   };
-  const dedup = (prefix: string, ids: number, memoryMiB: number): void => {
-    if (!int(`${prefix}.dedupMaxIds`, ids, 1) || typeof memoryMiB !== 'number' || !(memoryMiB > 0)) return;
+  /** The dedup cap against a memory already known valid (a wrong memory is reported on its own). */
+  const dedup = (prefix: string, ids: number, memoryMiB: number, memoryOk: boolean): void => {
+    if (!int(`${prefix}.dedupMaxIds`, ids, 1) || !memoryOk) return;
     const max = maxDedupIds(memoryMiB);
     if (ids > max) {
       const { bytesPerId, busyTables } = DEDUP_SIZING;
@@ -80,12 +81,14 @@ export function validateConfig(config: EnvConfig): void {
       );
     }
   };
-  const fargate = (prefix: string, cpu: number, memory: number): void => {
+  const fargate = (prefix: string, cpu: number, memory: number): boolean => {
     const allowed = FARGATE_MEMORY[cpu];
     if (!allowed)
       fail(`${prefix}.cpu`, `must be a Fargate CPU size (${Object.keys(FARGATE_MEMORY).join(', ')}), got ${cpu}`);
     else if (!allowed(memory))
       fail(`${prefix}.memoryMiB`, `${memory} MiB is not a valid Fargate memory size for ${cpu} CPU units`);
+    else return true;
+    return false;
   };
 
   matches('name', config.name, /^[a-z][a-z0-9]{1,15}$/, 'lower-case letters and digits (2-16 chars)');
@@ -184,7 +187,7 @@ export function validateConfig(config: EnvConfig): void {
   // --- ingest -------------------------------------------------------------------------------------------------
   const { lambda: l, ecs } = config.ingest;
   int('ingest.allowedLatenessSeconds', config.ingest.allowedLatenessSeconds, 0);
-  int('ingest.lambda.memoryMiB', l.memoryMiB, 128, 10240);
+  const lambdaMemoryOk = int('ingest.lambda.memoryMiB', l.memoryMiB, 128, 10240);
   int('ingest.lambda.timeoutSeconds', l.timeoutSeconds, 1, 900);
   int('ingest.lambda.batchSize', l.batchSize, 1, 10_000);
   int('ingest.lambda.batchingWindowSeconds', l.batchingWindowSeconds, 0, 300);
@@ -210,9 +213,8 @@ export function validateConfig(config: EnvConfig): void {
       );
     }
   }
-  dedup('ingest.lambda', l.dedupMaxIds, l.memoryMiB);
-  fargate('ingest.ecs', ecs.cpu, ecs.memoryMiB);
-  dedup('ingest.ecs', ecs.dedupMaxIds, ecs.memoryMiB);
+  dedup('ingest.lambda', l.dedupMaxIds, l.memoryMiB, lambdaMemoryOk);
+  dedup('ingest.ecs', ecs.dedupMaxIds, ecs.memoryMiB, fargate('ingest.ecs', ecs.cpu, ecs.memoryMiB));
   const minOk = int('ingest.ecs.minTasks', ecs.minTasks, 1);
   const maxOk = int('ingest.ecs.maxTasks', ecs.maxTasks, 1, 100);
   if (minOk && maxOk && ecs.maxTasks < ecs.minTasks) {

@@ -65,7 +65,7 @@ describe('shoplake local run --json', () => {
 describe('shoplake local run --dedup-max-ids', () => {
   it('gives the pipeline its cap: at 1 id per table, resends of earlier batches land, and it still reconciles', async () => {
     const wh = path.join(root, 'capped');
-    const args = ['local', 'run', '--events', '1500', '--batch-size', '50', '--no-progress', '--json'];
+    const args = ['local', 'run', '--events', '800', '--batch-size', '40', '--no-progress', '--json'];
     const capped = await inProcess([...args, '--warehouse', wh, '--dedup-max-ids', '1']);
     expect(capped.error).toBeUndefined();
     const c = JSON.parse(capped.stdout) as LocalRunResult;

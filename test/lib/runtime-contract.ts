@@ -14,6 +14,7 @@ import { PIPELINE_METRICS as STREAM_PIPELINE_METRICS, STREAM_METRICS } from '../
 import { streamSettingsFromEnv } from '../../core/stream/settings.js';
 import { settingsFromEnv } from '../../core/pipeline/config.js';
 import { METRICS as LAMBDA_METRICS } from '../../lambdas/ingest/handler.js';
+import { ingestSettingsFromEnv } from '../../lambdas/ingest/settings.js';
 import { STREAM_JOBS } from '../../stream-jobs/bundle.js';
 import { MAINTENANCE_METRICS, PIPELINE_METRICS } from '../../lib/stacks/observability-stack.js';
 import { asArray, REPO_ROOT, resourcesOf, type SynthResult } from '../support/cdk-app.js';
@@ -38,11 +39,17 @@ const PIPELINE_REQUIRED = [
 ];
 /** What the CDK app must set for each runtime. */
 const REQUIRED: Record<Runtime, string[]> = {
-  lambda: [...PIPELINE_REQUIRED, 'SHOPLAKE_SALT_SECRET_ARN', 'SHOPLAKE_ALLOWED_LATENESS_SECONDS'],
+  lambda: [
+    ...PIPELINE_REQUIRED,
+    'SHOPLAKE_SALT_SECRET_ARN',
+    'SHOPLAKE_ALLOWED_LATENESS_SECONDS',
+    'SHOPLAKE_DEDUP_MAX_IDS',
+  ],
   ingest: [
     ...PIPELINE_REQUIRED,
     'SHOPLAKE_SALT_SECRET_ARN',
     'SHOPLAKE_ALLOWED_LATENESS_SECONDS',
+    'SHOPLAKE_DEDUP_MAX_IDS',
     'SHOPLAKE_KAFKA_BROKERS',
     'SHOPLAKE_KAFKA_TOPICS',
     'SHOPLAKE_KAFKA_GROUP_ID',
@@ -59,6 +66,8 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   SHOPLAKE_UNKNOWN_FIELDS: 'ignore (keys no contract declares are dropped and counted) is the product default',
   SHOPLAKE_DEDUP_WINDOW_DAYS: 'the pipeline default (7 days) exceeds every allowed lateness configured',
   SHOPLAKE_FAULT: 'crash injection for tests only; never set in a deployment',
+  SHOPLAKE_PARQUET_ZSTD:
+    "zstd from the wasm build on every runtime; node:zlib's native contexts pile up outside V8's heap (docs/benchmarks.md node22)",
   SHOPLAKE_PII_SALT: 'local development salt; on AWS the salt comes from SHOPLAKE_SALT_SECRET_ARN',
   SHOPLAKE_PII_SALT_FILE: 'local development salt; on AWS the salt comes from SHOPLAKE_SALT_SECRET_ARN',
   SHOPLAKE_KAFKA_CLIENT_ID: 'default shoplake-ingest-<hostname> is unique per task',
@@ -250,6 +259,11 @@ export function describeRuntimeContract(get: () => SynthResult): void {
           expect(p.salt.secretArn).toBe(e.SHOPLAKE_SALT_SECRET_ARN);
           expect(typeof env.SHOPLAKE_SALT_SECRET_ARN, 'the salt travels as a reference, never a value').toBe('object');
         }
+        if (runtime === 'lambda') {
+          // The dedup cap sized for the function's memory (lib/config/validate.ts DEDUP_SIZING).
+          expect(ingestSettingsFromEnv(e).dedupMaxIds).toBe(s.config.ingest.lambda.dedupMaxIds);
+          expect(props.MemorySize).toBe(s.config.ingest.lambda.memoryMiB);
+        }
         if (runtime === 'ingest') {
           const st = streamSettingsFromEnv(e);
           const ecsTopics = Object.entries(s.config.topics)
@@ -261,6 +275,7 @@ export function describeRuntimeContract(get: () => SynthResult): void {
             auth: 'msk-iam',
           });
           expect(st.health).toEqual({ port: 8080, host: '0.0.0.0' });
+          expect(st.dedupMaxIds).toBe(s.config.ingest.ecs.dedupMaxIds);
           // SIGTERM: the consumer must be done before ECS's stop timeout ends in SIGKILL.
           expect(st.stopTimeoutMs).toBeLessThan((props.StopTimeout as number) * 1000);
         }
@@ -319,6 +334,24 @@ export function describeRuntimeContract(get: () => SynthResult): void {
       expect(
         chartedMetrics(s).some((m) => m.where.startsWith('Dashboard') && m.name === LAMBDA_METRICS.unknownFields),
         'a dashboard widget for events with unknown fields',
+      ).toBe(true);
+      // Evicted dedup days: duplicates may land in silver for them, so any eviction alarms, and is charted.
+      const evicted = chartedMetrics(s).find(
+        (m) => m.name === LAMBDA_METRICS.dedupScopesEvicted && m.where.startsWith('DedupScopesEvicted'),
+      );
+      expect(evicted, 'an alarm on dedup scopes evicted at the cap').toBeDefined();
+      expect(STREAM_PIPELINE_METRICS.dedupScopesEvicted).toBe(LAMBDA_METRICS.dedupScopesEvicted);
+      const evictedAlarm = resourcesOf(s.templateJson('observability'))[evicted!.where]!.Properties!;
+      const stats = asArray(evictedAlarm.Metrics as { MetricStat?: { Stat: string } }[]).map((m) => m.MetricStat?.Stat);
+      expect(evictedAlarm.Statistic ?? stats[0]).toBe('Sum');
+      expect(evictedAlarm).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(
+        chartedMetrics(s).some((m) => m.where.startsWith('Dashboard') && m.name === LAMBDA_METRICS.dedupScopesEvicted),
+        'a dashboard widget for dedup scopes evicted',
       ).toBe(true);
     });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ENVIRONMENTS, loadConfig, validateConfig } from '../../../lib/config/index.js';
 import type { EnvConfig, ProvisionedStreamingConfig } from '../../../lib/config/types.js';
+import { DEDUP_SIZING, maxDedupIds } from '../../../lib/config/validate.js';
 import { loadSchemaModel } from '../../../lib/schemas/load.js';
 import { checkTopics } from '../../../lib/shoplake.js';
 import { REPO_ROOT } from '../../support/cdk-app.js';
@@ -139,6 +140,46 @@ describe('lib/config', () => {
       ]);
     }
     expect(problemsOf(variant('dev', (c) => (c.maintenance.snapshotRetentionDays = 0.25)))).toEqual([]);
+  });
+
+  it('sizes the dedup cap of each runtime for its memory: 28 B x 2 busy tables in half the memory', () => {
+    expect(DEDUP_SIZING).toEqual({ bytesPerId: 28, busyTables: 2, memoryShare: 0.5 });
+    // 1024 MiB: 512 MiB for the indexes / 56 B per id (two tables at 28 B).
+    expect(maxDedupIds(1024)).toBe(Math.floor((512 * 1024 * 1024) / 56));
+    expect(maxDedupIds(1024)).toBeGreaterThanOrEqual(8_000_000); // the runtime default fits the smallest runtime
+    for (const [name, c] of Object.entries(ENVIRONMENTS)) {
+      for (const r of ['lambda', 'ecs'] as const) {
+        const { dedupMaxIds, memoryMiB } = c.ingest[r];
+        expect(Number.isSafeInteger(dedupMaxIds) && dedupMaxIds >= 1, `${name} ${r}`).toBe(true);
+        expect(dedupMaxIds, `${name} ${r}`).toBeLessThanOrEqual(maxDedupIds(memoryMiB));
+      }
+    }
+  });
+
+  it('rejects a dedup cap the function or task memory cannot hold, naming the key, the memory and the limit', () => {
+    expect(problemsOf(variant('dev', (c) => (c.ingest.lambda.dedupMaxIds = 20_000_000)))).toEqual([
+      'ingest.lambda.dedupMaxIds: 20000000 ids x 28 B x 2 busy tables = 1069 MiB is more than half of ' +
+        'ingest.lambda.memoryMiB (1024 MiB): at most 9586980 here; lower it or raise the memory ' +
+        '(docs/exactly-once.md "Memory")',
+    ]);
+    // Exactly at the limit passes; one more fails.
+    const max = maxDedupIds(8192);
+    expect(problemsOf(variant('prod', (c) => (c.ingest.ecs.dedupMaxIds = max)))).toEqual([]);
+    expect(problemsOf(variant('prod', (c) => (c.ingest.ecs.dedupMaxIds = max + 1)))).toEqual([
+      expect.stringMatching(/^ingest\.ecs\.dedupMaxIds: \d+ ids x 28 B .* ingest\.ecs\.memoryMiB \(8192 MiB\)/),
+    ]);
+    // Raising the memory makes the same cap valid.
+    expect(
+      problemsOf(variant('dev', (c) => Object.assign(c.ingest.lambda, { dedupMaxIds: 20_000_000, memoryMiB: 3008 }))),
+    ).toEqual([]);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(problemsOf(variant('dev', (c) => (c.ingest.ecs.dedupMaxIds = bad)))).toEqual([
+        expect.stringMatching(/^ingest\.ecs\.dedupMaxIds: must be (an integer|at least 1)/),
+      ]);
+    }
+    expect(problemsOf(variant('dev', (c) => delete (c.ingest.lambda as { dedupMaxIds?: number }).dedupMaxIds))).toEqual(
+      ['ingest.lambda.dedupMaxIds: must be an integer, got undefined'],
+    );
   });
 
   it('rejects invalid combinations', () => {
