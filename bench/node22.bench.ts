@@ -1,7 +1,7 @@
-// `npm run bench -- node22`: the Parquet write on Node 20 (wasm zstd, what runs locally and in CI) against Node 22
-// (node:zlib zstd, what Lambda and ECS run) and Node 22 forced onto the wasm zstd, in one run. The Node 22 binary
-// comes from scripts/node22.sh. Each case runs in child processes of its own, and the rounds interleave the cases
-// so that the load of the shared machine falls on all of them alike.
+// `npm run bench -- node22`: the Parquet write on Node 20 (wasm zstd) against Node 22 with node:zlib zstd (the
+// opt-in SHOPLAKE_PARQUET_ZSTD=native) and Node 22 on the wasm zstd (the default everywhere), in one run. The Node 22
+// binary comes from scripts/node22.sh. Each case runs in child processes of its own, and the rounds interleave the
+// cases so that the load of the shared machine falls on all of them alike.
 // (a) bench/parquet.bench.ts's 100k order rows: RollingDataFileWriter (one file), PartitionedDataFileWriter day x
 //     bucket[16] (480 small files), and zstd alone over the rolling file's pages, whole and cut into 8 KiB pieces
 //     (the page sizes of small Lambda batches). Medians of CPU time, same-run ratios.

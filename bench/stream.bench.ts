@@ -311,7 +311,7 @@ try {
   const ew22 = median(e2es22.map((x) => x.wall));
   const ec22 = median(e2es22.map((x) => x.cpu));
   console.log(
-    `  end to end on Node 22 (the image's runtime: node:zlib zstd)   ${fmt(ew22).padStart(8)} ev/s  ${fmt(ec22).padStart(8)} ev/CPU-s` +
+    `  end to end on Node 22 (the image's runtime)                  ${fmt(ew22).padStart(8)} ev/s  ${fmt(ec22).padStart(8)} ev/CPU-s` +
       `  (${(ec22 / ec).toFixed(2)}x Node 20 per CPU-s); peak RSS ${mb(median(e2es22.map((x) => x.peakRss)))}`,
   );
   console.log(

@@ -13,6 +13,7 @@ import {
   LONG_RANGE,
   TIMESTAMP_RANGE,
   decimalProblemText,
+  decimalSign,
   decimalValue,
   parseDate,
   parseTimestamptz,
@@ -107,6 +108,7 @@ const helpers = {
   },
   keyPath,
   dec: decimalValue,
+  decSign: decimalSign,
   decWhy: decimalProblemText,
   ts: parseTimestamptz,
   date: parseDate,
@@ -116,6 +118,27 @@ const helpers = {
 function keyPath(base: string, key: string): string {
   const k = key.length > 64 ? `${key.slice(0, 61)}...` : key;
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${base}.${k}` : `${base}[${JSON.stringify(k)}]`;
+}
+
+/**
+ * `^[A-Z]{3}$`-style patterns (one class of ASCII letter/digit ranges, an exact count up to 8) as inline char-code
+ * tests: a RegExp call costs several times more. The same strings match either way (the class holds only ASCII, so
+ * the `u` flag changes nothing); any other pattern returns null and stays a RegExp.
+ */
+function fixedClassTest(pattern: string, v: string, t: string): string | null {
+  const m = /^\^\[((?:[A-Za-z0-9](?:-[A-Za-z0-9])?)+)\]\{([1-8])\}\$$/.exec(pattern);
+  if (!m) return null;
+  const ranges = [...m[1]!.matchAll(/([A-Za-z0-9])(?:-([A-Za-z0-9]))?/g)].map((r) => [
+    r[1]!.charCodeAt(0),
+    (r[2] ?? r[1]!).charCodeAt(0),
+  ]);
+  if (ranges.some(([lo, hi]) => lo! > hi!)) return null;
+  const inClass = ranges.map(([lo, hi]) => (lo === hi ? `${t} === ${lo}` : `(${t} >= ${lo} && ${t} <= ${hi})`));
+  const chars = Array.from(
+    { length: Number(m[2]) },
+    (_, i) => `((${t} = ${v}.charCodeAt(${i})), ${inClass.join(' || ')})`,
+  );
+  return [`${v}.length === ${m[2]}`, ...chars].join(' && ');
 }
 
 /** A path under construction: literal segments and JS expressions, rendered as one concatenation. */
@@ -221,8 +244,9 @@ else {\n${this.value(t.value, undefined, e, kp, depth + 1)}\n}
         if (checks?.min_length)
           code += `\nelse if (${v}.length < ${checks.min_length}) err(c, ${p}, 'too_short', 'length ' + ${v}.length + ' is below ${checks.min_length}');`;
         if (checks?.pattern !== undefined) {
-          const re = this.k(new RegExp(checks.pattern, 'u'));
-          code += `\nelse if (!${re}.test(${v})) err(c, ${p}, 'pattern_mismatch', JSON.stringify(limit(${v})) + ' does not match ' + ${JSON.stringify(JSON.stringify(checks.pattern))});`;
+          const fast = fixedClassTest(checks.pattern, v, this.v('t', depth));
+          const re = fast ?? `${this.k(new RegExp(checks.pattern, 'u'))}.test(${v})`;
+          code += `\nelse if (!(${re})) err(c, ${p}, 'pattern_mismatch', JSON.stringify(limit(${v})) + ' does not match ' + ${JSON.stringify(JSON.stringify(checks.pattern))});`;
         }
         if (checks?.enum) {
           // A switch over the literals beats a Set lookup for the short enums contracts use.
@@ -261,8 +285,14 @@ ${checks?.min !== undefined || checks?.max !== undefined ? range(checks.min ?? -
         const bounds = cond
           ? `\nelse if (${cond}) err(c, ${p}, 'out_of_range', ${v} + ' is outside allowed range ${lo ?? '-Infinity'}..${hi ?? 'Infinity'}');`
           : '';
+        const invalid = `err(c, ${p}, 'invalid_decimal', decWhy() + ' for decimal(${prim.precision},${prim.scale})');`;
+        if ((lo === undefined || lo === 0) && hi === undefined) {
+          // The common `min: 0` (or no bound) needs only the sign: decSign answers without a boxed double.
+          return `if (typeof ${v} !== 'string' && typeof ${v} !== 'number') ${wrong('a decimal string or number')}
+else if ((${m} = decSign(${v}, ${prim.precision - prim.scale}, ${prim.scale})) === 0) ${invalid}${lo === 0 ? `\nelse if (${m} < 0) err(c, ${p}, 'out_of_range', ${v} + ' is outside allowed range 0..Infinity');` : ''}`;
+        }
         return `if (typeof ${v} !== 'string' && typeof ${v} !== 'number') ${wrong('a decimal string or number')}
-else if ((${m} = dec(${v}, ${prim.precision - prim.scale}, ${prim.scale})) !== ${m}) err(c, ${p}, 'invalid_decimal', decWhy() + ' for decimal(${prim.precision},${prim.scale})');${bounds}`;
+else if ((${m} = dec(${v}, ${prim.precision - prim.scale}, ${prim.scale})) !== ${m}) ${invalid}${bounds}`;
       }
       case 'timestamptz': {
         const m = this.v('m', depth);

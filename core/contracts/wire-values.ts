@@ -137,6 +137,39 @@ export function decimalValue(v: string | number, intDigits: number, scale: numbe
   return neg ? -value : value;
 }
 
+/**
+ * decimalValue() reduced to its sign, for the validator's `min: 0` checks: 1 when v fits decimal(P,S) with a value
+ * >= 0 (or -0), -1 when it fits below 0, 0 when it does not fit (decimalProblemText() then says why). Strings of
+ * the plain shape `-?D{1,P-S}(.D{1,min(S,17)})?` are decided in one bounded scan that returns a small integer (no
+ * boxed double); anything else goes through decimalValue(), so both always agree.
+ */
+export function decimalSign(v: string | number, intDigits: number, scale: number): number {
+  if (typeof v === 'string') {
+    const n = v.length;
+    let i = n > 0 && v.charCodeAt(0) === 45 ? 1 : 0;
+    const start = i;
+    let nonZero = 0;
+    let c = 0;
+    while (i < n && (c = v.charCodeAt(i) - 48) >= 0 && c <= 9) {
+      nonZero |= c;
+      i++;
+    }
+    const intEnd = i;
+    if (i < n && c === -2) {
+      i++;
+      while (i < n && (c = v.charCodeAt(i) - 48) >= 0 && c <= 9) {
+        nonZero |= c;
+        i++;
+      }
+    }
+    const frac = i - intEnd - 1;
+    const plain = intEnd === n || (frac > 0 && frac <= scale && frac <= 17);
+    if (i === n && intEnd > start && intEnd - start <= intDigits && plain) return start === 1 && nonZero !== 0 ? -1 : 1;
+  }
+  const m = decimalValue(v, intDigits, scale);
+  return m !== m ? 0 : m < 0 ? -1 : 1;
+}
+
 /** A decimal that decimalValue accepted, as plain text at exactly `scale` digits: `7.5` -> `7.50`, `-0` -> `0.00`. */
 export function normalizeDecimal(v: string | number, scale: number): string {
   const t = typeof v === 'number' ? String(v) : v;

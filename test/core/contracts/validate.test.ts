@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { contracts, createValidator, EVENT_TYPES, validate } from '../../../core/contracts/index.js';
 import type { ContractField, EventType } from '../../../core/contracts/index.js';
+import { decimalProblemText, decimalValue } from '../../../core/contracts/wire-values.js';
 import { NOW, valid } from './fixtures.js';
 
 const check = (event: unknown, topic?: string) => validate(event, { now: NOW, ...(topic ? { topic } : {}) });
@@ -260,5 +261,56 @@ describe('validate: the invalid table', () => {
     e.event_time = '2025-03-15T13:01:00Z';
     expect(codes(e)).toEqual(['future_timestamp $.event_time']);
     expect(validate(e, { now: NOW + 3_600_000 }).ok).toBe(true);
+  });
+});
+
+describe('validate: the fast paths answer as the general checks do', () => {
+  it.each([
+    'USD',
+    'CAD',
+    'usd',
+    'US',
+    'USDD',
+    'U$D',
+    'ÜSD',
+    'U D',
+    '',
+    '\u{1F600}A',
+    'A\u{1F600}',
+    'USD\n',
+    '@AZ',
+    'Z[A',
+  ])('currency %j: pattern_mismatch exactly when /^[A-Z]{3}$/u fails', (currency) => {
+    const e = { ...valid('order_created'), currency };
+    const r = check(e);
+    const expected = /^[A-Z]{3}$/u.test(currency) ? [] : ['pattern_mismatch $.currency'];
+    expect(r.ok ? [] : r.errors.map((x) => `${x.code} ${x.path}`)).toEqual(expected);
+  });
+
+  it.each([
+    '122.44',
+    '0',
+    '-0.00',
+    '-0.01',
+    '1.234',
+    '12345678901',
+    '0000000000012.50',
+    '1e3',
+    ' 1',
+    '.5',
+    '5.',
+    7.5,
+    -3,
+    0.1 + 0.2,
+  ])('total_price %j: the reason and message of decimalValue, out_of_range below min 0', (total_price) => {
+    const r = check({ ...valid('order_created'), total_price });
+    const m = decimalValue(total_price, 10, 2);
+    const expected =
+      m !== m
+        ? [`invalid_decimal $.total_price ${decimalProblemText()} for decimal(12,2)`]
+        : m < 0
+          ? [`out_of_range $.total_price ${total_price} is outside allowed range 0..Infinity`]
+          : [];
+    expect(r.ok ? [] : r.errors.map((x) => `${x.code} ${x.path} ${x.message}`)).toEqual(expected);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeDecimal, parseDate, parseTimestamptz } from '../../../core/contracts/index.js';
-import { decimalValue } from '../../../core/contracts/wire-values.js';
+import { decimalProblemText, decimalSign, decimalValue } from '../../../core/contracts/wire-values.js';
 
 describe('parseTimestamptz', () => {
   it('agrees with Date.parse on 5,000 instants from 1900 to 2199, at micro precision', () => {
@@ -101,5 +101,53 @@ describe('decimals', () => {
     [Number.POSITIVE_INFINITY, 2],
   ] as const)('%s does not fit decimal(12,%i)', (v, scale) => {
     expect(decimalValue(v, 10, scale)).toBeNaN();
+  });
+});
+
+describe('decimalSign (the validator fast path)', () => {
+  it('agrees with decimalValue on every combination of sign, digits, dot, fraction and suffix', () => {
+    const signs = ['', '-', '+'];
+    const ints = ['', '0', '00', '1', '0001', '1234567890', '12345678901', '0000000000012', '9'.repeat(30)];
+    const dots = ['', '.'];
+    const fracs = ['', '0', '5', '50', '05', '500', '123', '1'.repeat(17), '1'.repeat(18), `${'0'.repeat(18)}1`];
+    const suffixes = ['', 'x', ' ', 'e5', '.1'];
+    let n = 0;
+    for (const [intDigits, scale] of [
+      [10, 2],
+      [1, 0],
+      [30, 20],
+      [0, 3],
+    ] as const) {
+      for (const a of signs)
+        for (const b of ints)
+          for (const c of dots)
+            for (const d of fracs)
+              for (const e of suffixes) {
+                const v = a + b + c + d + e;
+                const m = decimalValue(v, intDigits, scale);
+                const why = decimalProblemText();
+                const sign = decimalSign(v, intDigits, scale);
+                expect(sign, `${v} decimal(${intDigits + scale},${scale})`).toBe(m !== m ? 0 : m < 0 ? -1 : 1);
+                if (sign === 0) expect(decimalProblemText(), v).toBe(why);
+                n++;
+              }
+    }
+    expect(n).toBe(4 * 3 * 9 * 2 * 10 * 5);
+  });
+
+  it.each([0, -0, 1.5, -1.5, 0.1 + 0.2, -0.01, 1e21, -1e-7, Number.NaN, Number.POSITIVE_INFINITY, 12345678901])(
+    'agrees with decimalValue on the number %s',
+    (v) => {
+      const m = decimalValue(v, 10, 2);
+      expect(decimalSign(v, 10, 2)).toBe(m !== m ? 0 : m < 0 ? -1 : 1);
+    },
+  );
+
+  it('answers -1 only for a value below zero, and reads a 5 MB string without trouble', () => {
+    expect(decimalSign('-0.00', 10, 2)).toBe(1);
+    expect(decimalSign('-0.01', 10, 2)).toBe(-1);
+    expect(decimalSign('-12', 10, 2)).toBe(-1);
+    expect(decimalSign('7'.repeat(5_000_000), 10, 2)).toBe(0);
+    expect(decimalProblemText()).toBe('not a plain decimal number');
   });
 });

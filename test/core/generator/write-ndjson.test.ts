@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEvents } from '../../../core/generator/generate-events.js';
 import { writeNdjson } from '../../../core/generator/write-ndjson.js';
+import type { GeneratedRecord, WireEvent } from '../../../core/generator/record.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -41,6 +42,34 @@ describe('writeNdjson', () => {
     const expected = Buffer.concat(records.flatMap((r) => [r.value, Buffer.of(0x0a)]));
     expect(bytes.equals(expected)).toBe(true);
     expect(records.some((r) => r.value.length > 8_192)).toBe(true);
+  });
+
+  it('writes non-ASCII texts as UTF-8 between joined ASCII ones, in order', async () => {
+    const generated = [...generateEvents({ seed: 6, events: 3_000, badShare: 0.05 })];
+    // The generator's texts are ASCII today (\u escapes); a builder may produce others, so mix some in.
+    const records: GeneratedRecord[] = generated.map((r, i) => {
+      if (i % 7 !== 3 || r.text === undefined) return r;
+      const text = JSON.stringify({ i, name: 'Zoë Müller', city: 'Zürich', note: '€ 😀 中文' });
+      return { ...r, text, asciiText: false, value: Buffer.from(text, 'utf8'), event: JSON.parse(text) as WireEvent };
+    });
+    const file = join(dir, 'mixed.ndjson');
+    const out = createWriteStream(file);
+    const result = await writeNdjson(records, out, { chunkBytes: 32 * 1024 });
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+    const expected = Buffer.concat(records.flatMap((r) => [r.value, Buffer.of(0x0a)]));
+    expect((await readFile(file)).equals(expected)).toBe(true);
+    expect(result).toEqual({ records: records.length, bytes: expected.length });
+  });
+
+  it('rejects with the stream error and leaves no error event unhandled', async () => {
+    const failing = new Writable({
+      write(_chunk: Buffer, _enc, done) {
+        setImmediate(() => done(new Error('disk full')));
+      },
+    });
+    await expect(
+      writeNdjson(generateEvents({ seed: 7, events: 5_000 }), failing, { chunkBytes: 16 * 1024 }),
+    ).rejects.toThrow('disk full');
   });
 
   it('is byte-identical for the same seed and differs for another', async () => {
@@ -85,7 +114,7 @@ describe('writeNdjson', () => {
           setImmediate(done);
         },
       });
-      await writeNdjson(generateEvents(options), out, { chunkBytes: 16 * 1024, reuseChunks });
+      await writeNdjson(generateEvents(options), out, { chunkBytes: 16 * 1024, reuseChunks, queueChunks: 2 });
       return { bytes: Buffer.concat(copies), writes: copies.length, memory: memory.size };
     };
     const reused = await run(true);
@@ -93,7 +122,7 @@ describe('writeNdjson', () => {
     expect(reused.bytes.equals(expected)).toBe(true);
     expect(fresh.bytes.equals(expected)).toBe(true);
     expect(reused.writes).toBeGreaterThan(50);
-    expect(reused.memory).toBeLessThanOrEqual(3);
+    expect(reused.memory).toBeLessThanOrEqual(3); // two queued chunks and the one being filled
     expect(fresh.memory).toBe(fresh.writes);
   });
 });
