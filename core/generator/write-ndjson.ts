@@ -107,9 +107,8 @@ export async function writeNdjson(
   }
 
   async function writeAll(): Promise<NdjsonWriteResult> {
-    const iterator = records[Symbol.iterator]();
-    for (let next = iterator.next(); !next.done; next = iterator.next()) {
-      const record = next.value;
+    const nextRecord = recordsOf(records);
+    for (let record = nextRecord(); record !== undefined; record = nextRecord()) {
       const text = record.text;
       if (text !== undefined && record.asciiText && text.length + 1 < size) {
         if (pos + joinedChars + text.length + 1 > size) await flush();
@@ -153,4 +152,15 @@ export async function writeNdjson(
     await waitForWrites(0);
     return { records: count, bytes };
   }
+}
+
+/** The next record or undefined: an EventStream's nextRecord (no iterator result object per record), else next(). */
+function recordsOf(records: Iterable<GeneratedRecord>): () => GeneratedRecord | undefined {
+  const stream = records as { nextRecord?: () => GeneratedRecord | undefined };
+  if (typeof stream.nextRecord === 'function') return stream.nextRecord.bind(records);
+  const iterator = records[Symbol.iterator]();
+  return () => {
+    const next = iterator.next();
+    return next.done ? undefined : next.value;
+  };
 }
