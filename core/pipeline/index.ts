@@ -21,6 +21,8 @@ export { DEFAULT_ALLOWED_LATENESS_SECONDS } from './late.js';
 export { FAULT_POINTS, FAULT_EXIT_CODE, parseFaults, faultInjector } from './faults.js';
 export type { FaultPoint, FaultInjector } from './faults.js';
 export { settingsFromEnv, openCatalog } from './config.js';
+export { dedupMaxIdsFromEnv } from './dedup-settings.js';
+export { PIPELINE_METRICS, addBatchMetrics } from './metrics.js';
 export type { PipelineSettings, CatalogClients } from './config.js';
 export { loadPiiSalt, loadOrCreateDevSalt } from './salt.js';
 export type { SaltSource } from './salt.js';

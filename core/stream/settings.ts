@@ -29,7 +29,7 @@ import { hostname } from 'node:os';
 import { contracts } from '../contracts/index.js';
 import type { KafkaAuth, KafkaLogLevel, KafkaRetryPolicy } from '../kafka/index.js';
 import { parseBrokers } from '../kafka/index.js';
-import { DEFAULT_DEDUP_MAX_IDS, settingsFromEnv } from '../pipeline/index.js';
+import { dedupMaxIdsFromEnv, settingsFromEnv } from '../pipeline/index.js';
 import type { PipelineSettings } from '../pipeline/index.js';
 
 const MiB = 1024 * 1024;
@@ -87,19 +87,6 @@ export interface StreamSettings {
 }
 
 type Env = Record<string, string | undefined>;
-
-/** SHOPLAKE_DEDUP_MAX_IDS: digits only, >= 1 (the same rule and message as lambdas/ingest/settings.ts). */
-function dedupMaxIds(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_DEDUP_MAX_IDS;
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new Error(
-      `SHOPLAKE_DEDUP_MAX_IDS=${JSON.stringify(raw)} is not a positive integer (the most event_ids one silver ` +
-        `table's dedup index holds; default ${DEFAULT_DEDUP_MAX_IDS})`,
-    );
-  }
-  return n;
-}
 
 /** Defaults a caller may change (the CLI: no auth, its own group, no health endpoint, loopback). */
 export interface StreamSettingsDefaults {
@@ -221,7 +208,7 @@ export function streamSettingsFromEnv(
 
   return {
     pipeline,
-    dedupMaxIds: dedupMaxIds(get('SHOPLAKE_DEDUP_MAX_IDS')),
+    dedupMaxIds: dedupMaxIdsFromEnv({ SHOPLAKE_DEDUP_MAX_IDS: get('SHOPLAKE_DEDUP_MAX_IDS') }),
     kafka: {
       brokers,
       topics,

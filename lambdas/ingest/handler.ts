@@ -6,10 +6,17 @@
 // Configuration: settings.ts (core/pipeline/config.ts's SHOPLAKE_* variables plus SHOPLAKE_DEDUP_MAX_IDS, set by
 // lib/stacks/ingest-stack.ts).
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, MSKEvent } from 'aws-lambda';
-import { createPipeline, loadPiiSalt, mskRecords, openCatalog } from '../../core/pipeline/index.js';
+import {
+  addBatchMetrics,
+  createPipeline,
+  loadPiiSalt,
+  mskRecords,
+  openCatalog,
+  PIPELINE_METRICS,
+} from '../../core/pipeline/index.js';
 import type { BatchResult, CatalogClients, Pipeline } from '../../core/pipeline/index.js';
 import { ingestSettingsFromEnv } from './settings.js';
 
@@ -39,20 +46,8 @@ export interface HandlerDependencies {
   metrics?: Metrics;
 }
 
-/** The EMF metric names the CDK dashboards and alarms read (lib/stacks/observability-stack.ts PIPELINE_METRICS). */
-export const METRICS = {
-  recordsIn: 'records_in',
-  landed: 'records_landed',
-  quarantined: 'records_quarantined',
-  duplicates: 'duplicates_skipped',
-  late: 'late_events',
-  unknownFields: 'events_with_unknown_fields',
-  commitLatency: 'commit_latency_ms',
-  batchBytes: 'batch_bytes',
-  alreadyCommitted: 'records_already_committed',
-  /** Dedup scopes dropped at the dedupMaxIds cap (core/pipeline/dedup.ts): above 0, raise the cap or the memory. */
-  dedupScopesEvicted: 'dedup_scopes_evicted',
-} as const;
+/** The EMF metric names the CDK dashboards and alarms read (core/pipeline/metrics.ts, shared with the ECS consumer). */
+export const METRICS = PIPELINE_METRICS;
 
 export function createHandler(
   deps: HandlerDependencies = {},
@@ -113,18 +108,7 @@ export function createHandler(
       });
       throw e;
     }
-    metrics.addMetric(METRICS.recordsIn, MetricUnit.Count, result.recordsIn);
-    metrics.addMetric(METRICS.landed, MetricUnit.Count, result.landed);
-    metrics.addMetric(METRICS.quarantined, MetricUnit.Count, result.quarantined);
-    metrics.addMetric(METRICS.duplicates, MetricUnit.Count, result.duplicates);
-    metrics.addMetric(METRICS.late, MetricUnit.Count, result.late);
-    metrics.addMetric(METRICS.unknownFields, MetricUnit.Count, result.unknownFields);
-    metrics.addMetric(METRICS.alreadyCommitted, MetricUnit.Count, result.alreadyCommitted);
-    metrics.addMetric(METRICS.dedupScopesEvicted, MetricUnit.Count, result.dedupScopesEvicted);
-    metrics.addMetric(METRICS.batchBytes, MetricUnit.Bytes, result.bytesIn);
-    if (Object.keys(result.tables).length > 0) {
-      metrics.addMetric(METRICS.commitLatency, MetricUnit.Milliseconds, result.commitLatencyMs);
-    }
+    addBatchMetrics(metrics, result);
     metrics.publishStoredMetrics();
     logger.info('batch landed', {
       recordsIn: result.recordsIn,

@@ -3,7 +3,9 @@
 //   SHOPLAKE_DEDUP_MAX_IDS   most event_ids one silver table's dedup index holds (default DEFAULT_DEDUP_MAX_IDS, 8M,
 //                            ~150-220 MB per busy table); past it the oldest days are evicted (dedup_scopes_evicted)
 // The CDK app sets it from ingest.lambda.dedupMaxIds (lib/config). A malformed value is an error naming the variable.
-import { DEFAULT_DEDUP_MAX_IDS, settingsFromEnv } from '../../core/pipeline/index.js';
+import { dedupMaxIdsFromEnv, settingsFromEnv } from '../../core/pipeline/index.js';
+
+export { dedupMaxIdsFromEnv };
 import type { PipelineSettings } from '../../core/pipeline/index.js';
 
 export interface IngestSettings extends PipelineSettings {
@@ -12,18 +14,4 @@ export interface IngestSettings extends PipelineSettings {
 
 export function ingestSettingsFromEnv(env: Record<string, string | undefined> = process.env): IngestSettings {
   return { ...settingsFromEnv(env), dedupMaxIds: dedupMaxIdsFromEnv(env) };
-}
-
-/** SHOPLAKE_DEDUP_MAX_IDS: a positive integer, else DEFAULT_DEDUP_MAX_IDS. */
-export function dedupMaxIdsFromEnv(env: Record<string, string | undefined>): number {
-  const raw = env.SHOPLAKE_DEDUP_MAX_IDS?.trim();
-  if (raw === undefined || raw === '') return DEFAULT_DEDUP_MAX_IDS;
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new Error(
-      `SHOPLAKE_DEDUP_MAX_IDS=${JSON.stringify(raw)} is not a positive integer (the most event_ids one silver ` +
-        `table's dedup index holds; default ${DEFAULT_DEDUP_MAX_IDS})`,
-    );
-  }
-  return n;
 }
