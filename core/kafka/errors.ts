@@ -9,6 +9,8 @@ const UNREACHABLE_ERRORS = new Set([
   'KafkaJSConnectionClosedError',
   'KafkaJSRequestTimeoutError',
   'KafkaJSBrokerNotFound',
+  // the fetch manager found no broker to fetch from (every broker gone): kafkajs bails without retrying
+  'KafkaJSNoBrokerAvailableError',
 ]);
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',

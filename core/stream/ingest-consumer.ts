@@ -234,7 +234,10 @@ export class IngestConsumer {
     const budget = kafkaSettings(this.kafka!).retry.retries + 1;
     switch (classifyKafkaError(error)) {
       case 'unreachable':
-        return `Kafka unreachable at ${k.brokers.join(',')} while consuming: retry budget of ${budget} attempts spent`;
+        // kafkajs crashes at once, without its retries, when the fetch manager finds no broker at all
+        return (error as { name?: unknown } | undefined)?.name === 'KafkaJSNoBrokerAvailableError'
+          ? `Kafka unreachable at ${k.brokers.join(',')} while consuming: no broker available`
+          : `Kafka unreachable at ${k.brokers.join(',')} while consuming: retry budget of ${budget} attempts spent`;
       case 'auth':
         return `Kafka authentication failed while consuming (auth ${k.auth})`;
       default:

@@ -62,20 +62,27 @@ it(
       expect((await c.exited).code, c.dump()).toBe(1);
       const fatal = c.lines.filter((l) => l.level === 'ERROR' && isMessage(/^stream consumer failed/)(l));
       expect(fatal, c.dump()).toHaveLength(1);
-      expect(fatal[0]!.message).toMatch(
-        new RegExp(
-          `^stream consumer failed \\(Kafka unreachable at ${broker.bootstrap.replace(/\./g, '\\.')} while consuming: ` +
-            `retry budget of ${BUDGET} attempts spent\\): Connection error: connect ECONNREFUSED`,
-        ),
+      // Two ways kafkajs gives up, depending on which of its loops notices first: its retries to a refused
+      // connection run out, or its fetch manager finds no broker left and it crashes at once. Both name the cause.
+      const at = `^stream consumer failed \\(Kafka unreachable at ${broker.bootstrap.replace(/\./g, '\\.')} while consuming: `;
+      const budgetSpent = new RegExp(
+        `${at}retry budget of ${BUDGET} attempts spent\\): Connection error: connect ECONNREFUSED`,
       );
+      const noBroker = new RegExp(`${at}no broker available\\): No broker available`);
+      expect(fatal[0]!.message).toMatch(new RegExp(`${budgetSpent.source}|${noBroker.source}`));
       // kafkajs retried up to its budget with growing waits (retryTime from ~100 ms), and no further: every
       // reconnect chain (fetch, heartbeat) counts 0..budget-1; a hot loop would show many more attempts.
       const waits = c.lines.filter(isMessage(/^kafka BrokerPool: Failed to connect/));
       const counts = [...new Set(waits.map((l) => Number(l.retryCount)))].sort((a, b) => a - b);
-      expect(counts).toEqual([...Array(BUDGET).keys()]);
-      const minWait = (k: number) =>
-        Math.min(...waits.filter((l) => l.retryCount === k).map((l) => Number(l.retryTime)));
-      expect(minWait(BUDGET - 1)).toBeGreaterThan(2 * minWait(0));
+      if (budgetSpent.test(String(fatal[0]!.message))) {
+        expect(counts).toEqual([...Array(BUDGET).keys()]);
+        const minWait = (k: number) =>
+          Math.min(...waits.filter((l) => l.retryCount === k).map((l) => Number(l.retryTime)));
+        expect(minWait(BUDGET - 1)).toBeGreaterThan(2 * minWait(0));
+      } else {
+        // bailed early: whatever retries ran stayed within the budget (no hot loop)
+        expect(counts.every((n) => n < BUDGET)).toBe(true);
+      }
       const refused = c.lines.filter(isMessage(/^kafka Connection: Connection error: connect ECONNREFUSED/));
       expect(refused.length).toBeLessThanOrEqual(2 * BUDGET + 1);
       // Everything had landed before the loss, and stays landed.
