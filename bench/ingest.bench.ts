@@ -21,12 +21,12 @@
 // time by function and by module; BENCH_INGEST_BATCHES=<dir>: MSK event files (NNNN.json) to use instead of
 // generating the data set (the same bytes for a before/after comparison).
 import { spawnSync } from 'node:child_process';
-import { promises as fs, readFileSync, readdirSync } from 'node:fs';
+import { promises as fs, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MSKEvent } from 'aws-lambda';
-import { fmt, mb, median, percentile } from './lib.js';
+import { fmt, mb, median, percentile, profileSummary } from './lib.js';
 
 const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 60_000);
 const BATCH = 10_000;
@@ -263,51 +263,6 @@ async function main(): Promise<void> {
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Self time by function and by bundled module of a .cpuprofile (an unminified esbuild bundle marks modules). */
-function profileSummary(file: string, n = 40): { functions: string[]; modules: string[] } {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-    samples: number[];
-  };
-  const starts = new Map<string, { line: number; module: string }[]>();
-  const moduleOf = (url: string, line: number): string => {
-    if (!url.startsWith('file://')) return url ? `(${url.split(':')[0]})` : '(native)';
-    let list = starts.get(url);
-    if (!list) {
-      list = [];
-      readFileSync(new URL(url), 'utf8')
-        .split('\n')
-        .forEach((text, i) => {
-          const m = /^\/\/ ((?:node_modules\/)?\S+\.(?:ts|js|mjs|cjs))$/.exec(text);
-          if (m) list!.push({ line: i, module: m[1]! });
-        });
-      starts.set(url, list);
-    }
-    let found = '(bundle)';
-    for (const s of list) {
-      if (s.line > line) break;
-      found = s.module;
-    }
-    return found.replace(/^node_modules\/(@[^/]+\/[^/]+|[^/]+)\/.*$/, '$1');
-  };
-  const byId = new Map(p.nodes.map((x) => [x.id, x]));
-  const fns = new Map<string, number>();
-  const mods = new Map<string, number>();
-  for (const id of p.samples) {
-    const f = byId.get(id)!.callFrame;
-    const mod = moduleOf(f.url, f.lineNumber);
-    const k = `${f.functionName || '(anonymous)'} [${mod}:${f.lineNumber + 1}]`;
-    fns.set(k, (fns.get(k) ?? 0) + 1);
-    mods.set(mod, (mods.get(mod) ?? 0) + 1);
-  }
-  const top = (m: Map<string, number>): string[] =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, v]) => `${((v / p.samples.length) * 100).toFixed(1).padStart(5)}%  ${k}`);
-  return { functions: top(fns), modules: top(mods) };
 }
 
 function report(ratio: ChildResult, memory: ChildResult, loadBefore: number): void {

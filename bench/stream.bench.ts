@@ -39,7 +39,7 @@ import {
   startConsumer,
   withOffsets,
 } from '../test/support/stream-consumer.js';
-import { fmt, mb, median } from './lib.js';
+import { fmt, mb, median, profileSummary } from './lib.js';
 
 const EVENTS = Number(process.env.BENCH_STREAM_EVENTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_STREAM_ROUNDS ?? 3);
@@ -181,52 +181,6 @@ async function endToEnd(
   }
 }
 
-/** Self time of a .cpuprofile (V8's JSON) by function and by bundled module, as shares of the samples. */
-function profileSummary(file: string, n = 20): { functions: string[]; modules: string[] } {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-    samples: number[];
-  };
-  // An unminified esbuild bundle starts each module with a `// <path>` line: map bundle lines to modules.
-  const starts = new Map<string, { line: number; module: string }[]>();
-  const moduleOf = (url: string, line: number): string => {
-    if (!url.startsWith('file://')) return url ? `(${url.split(':')[0]})` : '(native)';
-    let list = starts.get(url);
-    if (!list) {
-      list = [];
-      readFileSync(new URL(url), 'utf8')
-        .split('\n')
-        .forEach((text, i) => {
-          const m = /^\/\/ ((?:node_modules\/)?\S+\.(?:ts|js|mjs|cjs))$/.exec(text);
-          if (m) list!.push({ line: i, module: m[1]! });
-        });
-      starts.set(url, list);
-    }
-    let found = '(bundle)';
-    for (const s of list) {
-      if (s.line > line) break;
-      found = s.module;
-    }
-    return found.replace(/^node_modules\/(@[^/]+\/[^/]+|[^/]+)\/.*$/, '$1');
-  };
-  const byId = new Map(p.nodes.map((x) => [x.id, x]));
-  const fns = new Map<string, number>();
-  const mods = new Map<string, number>();
-  for (const id of p.samples) {
-    const f = byId.get(id)!.callFrame;
-    const mod = moduleOf(f.url, f.lineNumber);
-    const k = `${f.functionName || '(anonymous)'} [${mod}]`;
-    fns.set(k, (fns.get(k) ?? 0) + 1);
-    mods.set(mod, (mods.get(mod) ?? 0) + 1);
-  }
-  const top = (m: Map<string, number>) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, v]) => `${((v / p.samples.length) * 100).toFixed(1).padStart(5)}%  ${k}`);
-  return { functions: top(fns), modules: top(mods) };
-}
-
 /** Node 22 (scripts/node22.sh): what the image runs; its node:zlib has zstd (Node 20 compresses with wasm). */
 const NODE22 = execFileSync('bash', [fileURLToPath(new URL('../scripts/node22.sh', import.meta.url))], {
   encoding: 'utf8',
@@ -336,7 +290,7 @@ try {
       .map((f) => path.join(PROFILE, f))
       .sort()
       .at(-1)!;
-    const summary = profileSummary(file);
+    const summary = profileSummary(file, 20);
     console.log('self time by module (share of all samples, idle included):');
     for (const line of summary.modules) console.log(`  ${line}`);
     console.log('self time by function:');
