@@ -6,13 +6,16 @@
 //   columns map by id at the top level and by name inside.
 // - Position deletes are applied by an anti-join on (file, row number): read_parquet(filename, file_row_number)
 //   against the planned position delete files, restricted to the data files each delete file applies to.
-// - Equality deletes are not handed off (their sequence-number rule needs per-file joins): such a scan is an
-//   error naming the delete file; read it with readRows instead.
+// - Equality deletes are applied the same way: per group of delete files with the same equality_ids, an anti-join
+//   on those columns (null equals null, as in readRows), restricted to the data files each delete file applies to.
+//   Which delete applies to which data file (sequence numbers, partitions) is decided by planFiles, not here.
+//   Equality columns dropped from the schema since are read under a hidden name; nested equality fields are an
+//   error naming the delete file (read that scan with readRows).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fileURLToPath } from 'node:url';
 import type { LoadedTable } from '../catalog/catalog.js';
 import { DataContent } from '../spec/manifest.js';
-import type { IcebergType, Schema } from '../spec/types.js';
+import type { IcebergType, NestedField, Schema } from '../spec/types.js';
 import { planFiles } from './plan-files.js';
 import type { FileScanTask, ScanOptions } from './plan-files.js';
 
@@ -27,6 +30,8 @@ export interface DuckDBView {
   files: string[];
   /** Local paths of the position delete files applied. */
   positionDeletes: string[];
+  /** Local paths of the equality delete files applied. */
+  equalityDeletes: string[];
   sql: string;
 }
 
@@ -38,7 +43,9 @@ export async function createDuckDBView(
   options: DuckDBViewOptions = {},
 ): Promise<DuckDBView> {
   const plan = await planFiles(table, options);
-  const sql = duckdbViewSql(view, plan.schema, plan.tasks, options.localPath ?? defaultLocalPath);
+  // newest schema first: an equality field is typed as the table reads it now, or as it was last declared
+  const schemas = [plan.schema, ...[...table.metadata.schemas].reverse()];
+  const sql = duckdbViewSql(view, plan.schema, plan.tasks, options.localPath ?? defaultLocalPath, schemas);
   await connection.run(sql.sql);
   return { view, ...sql };
 }
@@ -48,55 +55,131 @@ export function duckdbViewSql(
   schema: Schema,
   tasks: FileScanTask[],
   localPath: (location: string) => string = defaultLocalPath,
+  schemas: Schema[] = [schema],
 ): Omit<DuckDBView, 'view'> {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(view)) throw new Error(`invalid DuckDB view name ${JSON.stringify(view)}`);
-  const columns = schema.fields.map((f) => `${ident(f.name)}`).join(', ');
+  const columns = schema.fields.map((f) => ident(f.name));
   const files = tasks.map((t) => localPath(t.file.file_path));
   if (files.length === 0) {
     const empty = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${ident(f.name)}`).join(', ');
     const sql = `CREATE OR REPLACE VIEW ${ident(view)} AS SELECT ${empty} WHERE false`;
-    return { files, positionDeletes: [], sql };
+    return { files, positionDeletes: [], equalityDeletes: [], sql };
   }
-  const map = schema.fields
-    .map((f) => `${f.id}: {name: ${literal(f.name)}, type: ${literal(duckdbType(f.type))}, default_value: NULL}`)
-    .join(', ');
-  // data file -> applicable position delete files (as local paths), rejecting equality deletes
-  const pairs: [string, string][] = [];
-  const deleteFiles = new Set<string>();
+  // Which delete files apply to which data file is the plan's decision (sequence numbers, partitions); here each
+  // kind becomes one anti-join restricted to those (data file, delete file) pairs.
+  const positional: [string, string][] = [];
+  const positionFiles = new Set<string>();
+  /** Equality delete files grouped by their equality_ids: one anti-join per group. */
+  const groups = new Map<string, { fields: NestedField[]; pairs: [string, string][]; files: Set<string> }>();
   for (const t of tasks) {
     for (const d of t.deletes) {
-      if (d.file.content === DataContent.EqualityDeletes) {
-        throw new Error(
-          `DuckDB hand-off: equality delete file ${d.file.file_path} applies to ${t.file.file_path}; read this scan with readRows`,
-        );
-      }
       const local = localPath(d.file.file_path);
-      deleteFiles.add(local);
-      pairs.push([t.file.file_path, local]);
+      if (d.file.content === DataContent.EqualityDeletes) {
+        const ids = d.file.equality_ids ?? [];
+        const key = ids.join(',');
+        let g = groups.get(key);
+        if (!g)
+          groups.set(
+            key,
+            (g = { fields: equalityFields(d.file.file_path, ids, schemas), pairs: [], files: new Set() }),
+          );
+        g.files.add(local);
+        g.pairs.push([t.file.file_path, local]);
+      } else {
+        positionFiles.add(local);
+        positional.push([t.file.file_path, local]);
+      }
     }
   }
-  const data = `read_parquet([${files.map(literal).join(', ')}], schema = map {${map}}, filename = true, file_row_number = true)`;
-  if (deleteFiles.size === 0) {
+  // Equality columns the current schema no longer has (dropped after the deletes were written) are read from the
+  // data files under a hidden name: a dropped column's equality deletes still apply (as readRows does).
+  const readFields = [...schema.fields];
+  const current = new Set(schema.fields.map((f) => f.id));
+  for (const g of groups.values()) {
+    for (const f of g.fields) {
+      if (!current.has(f.id)) {
+        current.add(f.id);
+        readFields.push({ ...f, name: hidden(f.id) });
+      }
+    }
+  }
+  const columnOf = (f: NestedField) => (schema.fields.some((x) => x.id === f.id) ? ident(f.name) : ident(hidden(f.id)));
+  const data = `read_parquet([${files.map(literal).join(', ')}], schema = ${schemaMap(readFields)}, filename = true, file_row_number = true)`;
+  if (positionFiles.size === 0 && groups.size === 0) {
     return {
       files,
       positionDeletes: [],
-      sql: `CREATE OR REPLACE VIEW ${ident(view)} AS SELECT ${columns} FROM ${data}`,
+      equalityDeletes: [],
+      sql: `CREATE OR REPLACE VIEW ${ident(view)} AS SELECT ${columns.join(', ')} FROM ${data}`,
     };
   }
-  // m: local data path -> path as written in the delete files; a: which delete files apply to which data file.
-  const m = tasks.map((t, i) => `(${literal(files[i]!)}, ${literal(t.file.file_path)})`).join(', ');
-  const a = pairs.map(([dataPath, del]) => `(${literal(dataPath)}, ${literal(del)})`).join(', ');
-  const deletes = `read_parquet([${[...deleteFiles].map(literal).join(', ')}], filename = true)`;
+  // m: local data path -> the path as the table (and its position delete files) name it.
+  const ctes = [
+    `m(local_path, data_path) AS (VALUES ${tasks.map((t, i) => `(${literal(files[i]!)}, ${literal(t.file.file_path)})`).join(', ')})`,
+  ];
+  const conditions: string[] = [];
+  if (positionFiles.size > 0) {
+    const deletes = `read_parquet([${[...positionFiles].map(literal).join(', ')}], filename = true)`;
+    ctes.push(
+      `pa(data_path, delete_file) AS (VALUES ${positional.map(([p, d]) => `(${literal(p)}, ${literal(d)})`).join(', ')})`,
+      `pd AS (SELECT d.file_path, d.pos FROM ${deletes} d JOIN pa ON pa.delete_file = d.filename AND pa.data_path = d.file_path)`,
+    );
+    conditions.push(`NOT EXISTS (SELECT 1 FROM pd WHERE pd.file_path = m.data_path AND pd.pos = t.file_row_number)`);
+  }
+  let n = 0;
+  for (const g of groups.values()) {
+    const e = `eq${n++}`;
+    const cols = g.fields.map((f) => `d.${ident(hidden(f.id))}`).join(', ');
+    const deletes = `read_parquet([${[...g.files].map(literal).join(', ')}], schema = ${schemaMap(g.fields.map((f) => ({ ...f, name: hidden(f.id) })))}, filename = true)`;
+    ctes.push(
+      `${e}a(data_path, delete_file) AS (VALUES ${g.pairs.map(([p, d]) => `(${literal(p)}, ${literal(d)})`).join(', ')})`,
+      `${e} AS (SELECT ${e}a.data_path, ${cols} FROM ${deletes} d JOIN ${e}a ON ${e}a.delete_file = d.filename)`,
+    );
+    // Iceberg equality: null equals null
+    const match = g.fields
+      .map((f) => `${e}.${ident(hidden(f.id))} IS NOT DISTINCT FROM t.${columnOf(f)}`)
+      .join(' AND ');
+    conditions.push(`NOT EXISTS (SELECT 1 FROM ${e} WHERE ${e}.data_path = m.data_path AND ${match})`);
+  }
   const sql =
-    `CREATE OR REPLACE VIEW ${ident(view)} AS ` +
-    `WITH m(local_path, data_path) AS (VALUES ${m}), a(data_path, delete_file) AS (VALUES ${a}), ` +
-    `pd AS (SELECT d.file_path, d.pos FROM ${deletes} d JOIN a ON a.delete_file = d.filename AND a.data_path = d.file_path) ` +
-    `SELECT ${columns
-      .split(', ')
-      .map((c) => `t.${c}`)
-      .join(', ')} FROM ${data} t JOIN m ON m.local_path = t.filename ` +
-    `WHERE NOT EXISTS (SELECT 1 FROM pd WHERE pd.file_path = m.data_path AND pd.pos = t.file_row_number)`;
-  return { files, positionDeletes: [...deleteFiles], sql };
+    `CREATE OR REPLACE VIEW ${ident(view)} AS WITH ${ctes.join(', ')} ` +
+    `SELECT ${columns.map((c) => `t.${c}`).join(', ')} FROM ${data} t JOIN m ON m.local_path = t.filename ` +
+    `WHERE ${conditions.join(' AND ')}`;
+  return {
+    files,
+    positionDeletes: [...positionFiles],
+    equalityDeletes: [...groups.values()].flatMap((g) => [...g.files]),
+    sql,
+  };
+}
+
+/** read_parquet's `schema` parameter: columns by Iceberg field id, with their names and DuckDB types. */
+function schemaMap(fields: NestedField[]): string {
+  const entries = fields.map(
+    (f) => `${f.id}: {name: ${literal(f.name)}, type: ${literal(duckdbType(f.type))}, default_value: NULL}`,
+  );
+  return `map {${entries.join(', ')}}`;
+}
+
+/**
+ * The columns of an equality delete file, by id: top-level primitive fields of the current schema or, for a
+ * column dropped since, of an older one. Nested equality fields are not handed off (read the scan with readRows).
+ */
+function equalityFields(file: string, ids: number[], schemas: Schema[]): NestedField[] {
+  if (ids.length === 0) throw new Error(`DuckDB hand-off: equality delete file ${file} has no equality_ids`);
+  return ids.map((id) => {
+    const f = schemas.map((s) => s.fields.find((x) => x.id === id)).find((x) => x !== undefined);
+    if (!f || typeof f.type !== 'string') {
+      throw new Error(
+        `DuckDB hand-off: equality delete file ${file} uses field id ${id}, not a top-level primitive column of the table's schemas; read this scan with readRows`,
+      );
+    }
+    return f;
+  });
+}
+
+function hidden(id: number): string {
+  return `__shoplake_eq_${id}`;
 }
 
 /** DuckDB type for an Iceberg type. */

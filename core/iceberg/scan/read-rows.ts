@@ -52,23 +52,37 @@ export async function readTaskRows(
     }
   }
   const filter = options.filter ? bindFilter(options.filter, schema) : undefined;
+  // Equality columns dropped from the read schema since the deletes were written still apply: they are read from
+  // the data file under a hidden name and left out of the rows returned.
+  const inSchema = new Set(schema.fields.map((f) => f.id));
+  const dropped = new Map<number, NestedField>();
+  for (const eq of equality)
+    for (const f of eq.fields) if (!inSchema.has(f.id)) dropped.set(f.id, { ...f, name: hidden(f.id) });
+  const readSchema: Schema = dropped.size ? { ...schema, fields: [...schema.fields, ...dropped.values()] } : schema;
+  const columns = neededColumns(schema, options, equality);
   const rows = await readDataFile(io, task.file.file_path, {
-    schema,
-    columns: neededColumns(schema, options, equality),
+    schema: readSchema,
+    columns: columns && dropped.size ? [...columns, ...[...dropped.values()].map((f) => f.name)] : columns,
   });
   if (rows.length !== task.file.record_count) {
     throw new Error(
       `${task.file.file_path}: holds ${rows.length} rows but its manifest entry says ${task.file.record_count} (wrong or replaced file?)`,
     );
   }
+  const keyNames = equality.map((eq) => eq.fields.map((f) => dropped.get(f.id)?.name ?? f.name));
   const out: Row[] = [];
   rows.forEach((row, pos) => {
     if (deletedPositions.has(pos)) return;
-    if (equality.some((eq) => eq.keys.has(keyOf(eq.fields.map((f) => row[f.name]))))) return;
+    if (equality.some((eq, i) => eq.keys.has(keyOf(keyNames[i]!.map((n) => row[n]))))) return;
     if (filter && !evalRow(filter, row)) return;
+    if (dropped.size) for (const f of dropped.values()) delete row[f.name];
     out.push(options.columns ? project(row, options.columns) : row);
   });
   return out;
+}
+
+function hidden(id: number): string {
+  return `__shoplake_eq_${id}`;
 }
 
 /** Reads each delete file once per scan. */

@@ -8,6 +8,7 @@ import type { FileScanTask } from '../../../../core/iceberg/scan/plan-files.js';
 import { readRows } from '../../../../core/iceberg/scan/read-rows.js';
 import { eq } from '../../../../core/iceberg/scan/expression.js';
 import { Transaction } from '../../../../core/iceberg/transaction/transaction.js';
+import { DataContent } from '../../../../core/iceberg/spec/manifest.js';
 import { append, orders, ordersSchema, ordersSpec, tempWarehouse, writePartitioned } from './fixture-table.js';
 import { commitRowDelta, writeEqualityDeletes, writePositionDeletes } from './row-delta.js';
 
@@ -27,6 +28,9 @@ afterAll(async () => {
 });
 
 const one = async (sql: string) => (await conn.runAndReadAll(sql)).getRows()[0]!;
+const orderIds = async (view: string) =>
+  (await conn.runAndReadAll(`SELECT order_id FROM ${view} ORDER BY order_id`)).getRows().map((r) => Number(r[0]));
+const sortedIds = (rows: Record<string, unknown>[]) => rows.map((r) => Number(r.order_id)).sort((x, y) => x - y);
 
 describe('DuckDB hand-off', () => {
   it('creates a view over the planned files that agrees with readRows (count, sums, filter)', async () => {
@@ -71,7 +75,7 @@ describe('DuckDB hand-off', () => {
     ).toEqual([10n, 5n]);
   });
 
-  it('applies position deletes by anti-join and refuses equality deletes', async () => {
+  it('applies position deletes by anti-join', async () => {
     let t = await catalog.createTable({ namespace: 'shop', name: 'mor' }, { schema: ordersSchema });
     const [a] = await writePartitioned(t, orders(0, 20));
     t = await commitRowDelta(catalog, t, { data: [a!] });
@@ -79,21 +83,87 @@ describe('DuckDB hand-off', () => {
     t = await commitRowDelta(catalog, t, { deletes: [pos] });
     const view = await createDuckDBView(conn, 'mor', t);
     expect(view.positionDeletes).toHaveLength(1);
-    const got = (await conn.runAndReadAll(`SELECT order_id FROM mor ORDER BY order_id`))
-      .getRows()
-      .map((r) => Number(r[0]));
-    expect(got).toEqual((await readRows(t)).map((r) => Number(r.order_id)).sort((x, y) => x - y));
+    expect(view.equalityDeletes).toEqual([]);
+    const got = await orderIds('mor');
+    expect(got).toEqual(sortedIds(await readRows(t)));
     expect(got).not.toContain(0);
     expect(got).not.toContain(19);
     expect(got).toHaveLength(17);
+  });
+
+  it('applies equality deletes by the sequence-number rule, null equal to null, beside position deletes', async () => {
+    let t = await catalog.createTable({ namespace: 'shop', name: 'mor_eq' }, { schema: ordersSchema });
+    const rowsA = orders(0, 30);
+    const [a] = await writePartitioned(t, rowsA);
+    t = await commitRowDelta(catalog, t, { data: [a!] });
+    // seq 2: an update of order 5 (equality delete + insert in one snapshot: the new row, seq 2, survives), every
+    // order of shop 4, and rows whose status is null (null equals null); a second group on two columns
+    const updated = { ...rowsA[5]!, status: 'refunded' };
+    const [b] = await writePartitioned(t, [updated]);
+    const loc = `${t.metadata.location}/data`;
+    const eq5 = await writeEqualityDeletes(t, `${loc}/eq-5.parquet`, ['order_id'], [{ order_id: 5 }]);
+    const eqShop = await writeEqualityDeletes(t, `${loc}/eq-shop.parquet`, ['shop_id'], [{ shop_id: 4 }]);
+    const eqNull = await writeEqualityDeletes(
+      t,
+      `${loc}/eq-null.parquet`,
+      ['shop_id', 'status'],
+      [
+        { shop_id: 1, status: null },
+        { shop_id: 2, status: 'paid' },
+      ],
+    );
+    t = await commitRowDelta(catalog, t, { data: [b!], deletes: [eq5, eqShop, eqNull] });
+    // seq 3: position deletes of rows 0 and 1 of file A
+    const pos = await writePositionDeletes(t, `${loc}/pos.parquet`, a!.file_path, [0, 1]);
+    t = await commitRowDelta(catalog, t, { deletes: [pos] });
+
+    const view = await createDuckDBView(conn, 'mor_eq', t);
+    expect(view.equalityDeletes).toHaveLength(3);
+    expect(view.positionDeletes).toHaveLength(1);
+    const expected = rowsA
+      .filter((r, i) => i > 1 && r.order_id !== 5 && r.shop_id !== 4)
+      .filter((r) => !(r.shop_id === 1 && r.status === null) && !(r.shop_id === 2 && r.status === 'paid'))
+      .concat([updated]);
+    const ours = await readRows(t);
+    expect(sortedIds(ours)).toEqual(sortedIds(expected));
+    expect(await orderIds('mor_eq')).toEqual(sortedIds(ours));
+    // a null-status row of another shop is not deleted (both columns must match)
+    expect(expected.some((r) => r.status === null && r.shop_id !== 1)).toBe(true);
+    expect((await one(`SELECT status FROM mor_eq WHERE order_id = 5`))[0]).toBe('refunded');
+    // as of seq 2 (before the position deletes) DuckDB and readRows agree too
+    const s2 = t.metadata.snapshots![1]!['snapshot-id'];
+    await createDuckDBView(conn, 'mor_eq_s2', t, { snapshotId: s2 });
+    expect(await orderIds('mor_eq_s2')).toEqual(sortedIds(await readRows(t, { snapshotId: s2 })));
+  });
+
+  it('applies the equality deletes of a column dropped since, without showing the column', async () => {
+    let t = await catalog.createTable({ namespace: 'shop', name: 'mor_drop' }, { schema: ordersSchema });
+    const [a] = await writePartitioned(t, orders(0, 12));
+    t = await commitRowDelta(catalog, t, { data: [a!] });
     const eqd = await writeEqualityDeletes(
       t,
-      `${t.metadata.location}/data/eq.parquet`,
-      ['order_id'],
-      [{ order_id: 5 }],
+      `${t.metadata.location}/data/eq-status.parquet`,
+      ['status'],
+      [{ status: 'paid' }],
     );
     t = await commitRowDelta(catalog, t, { deletes: [eqd] });
-    await expect(createDuckDBView(conn, 'mor2', t)).rejects.toThrow(/equality delete file .*eq\.parquet.*readRows/);
+    // another engine dropped `status` (our writer only adds columns): schema 1 without it becomes current
+    const dropped = { ...ordersSchema, 'schema-id': 1, fields: ordersSchema.fields.filter((f) => f.name !== 'status') };
+    t = { ...t, metadata: { ...t.metadata, schemas: [...t.metadata.schemas, dropped], 'current-schema-id': 1 } };
+    await createDuckDBView(conn, 'mor_drop', t);
+    const cols = (await conn.runAndReadAll(`DESCRIBE mor_drop`)).getRows().map((r) => r[0]);
+    expect(cols).toEqual(['order_id', 'shop_id', 'ts', 'total']);
+    const ours = await readRows(t);
+    expect(ours.length).toBe(12 - orders(0, 12).filter((r) => r.status === 'paid').length);
+    expect(await orderIds('mor_drop')).toEqual(sortedIds(ours));
+  });
+
+  it('refuses an equality delete on a field that is no top-level primitive column', () => {
+    const task = {
+      file: { file_path: '/w/d.parquet', content: DataContent.Data },
+      deletes: [{ file: { file_path: '/w/eq.parquet', content: DataContent.EqualityDeletes, equality_ids: [99] } }],
+    } as unknown as FileScanTask;
+    expect(() => duckdbViewSql('v', ordersSchema, [task])).toThrow(/eq\.parquet uses field id 99.*readRows/);
   });
 
   it('gives an empty table an empty view with typed columns, and rejects remote files', async () => {

@@ -132,6 +132,43 @@ describe('readRows with row-level deletes', () => {
   });
 });
 
+describe('readRows: equality deletes on a column dropped since', () => {
+  it('still applies them, without returning the column, with or without a projection', async () => {
+    const { catalog: c, cleanup: done } = await tempWarehouse();
+    try {
+      let t = await c.createTable({ namespace: 'shop', name: 'dropped' }, { schema: ordersSchema });
+      const rows = orders(0, 15);
+      const [a] = await writePartitioned(t, rows);
+      t = await commitRowDelta(c, t, { data: [a!] });
+      const eqd = await writeEqualityDeletes(
+        t,
+        `${t.metadata.location}/data/eq.parquet`,
+        ['status'],
+        [{ status: 'shipped' }, { status: null }],
+      );
+      t = await commitRowDelta(c, t, { deletes: [eqd] });
+      // another engine drops `status` (schema 1 current; our writer only adds columns)
+      const schema1 = {
+        ...ordersSchema,
+        'schema-id': 1,
+        fields: ordersSchema.fields.filter((f) => f.name !== 'status'),
+      };
+      t = { ...t, metadata: { ...t.metadata, schemas: [...t.metadata.schemas, schema1], 'current-schema-id': 1 } };
+      const kept = rows.filter((r) => r.status !== 'shipped' && r.status !== null);
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept.length).toBeLessThan(rows.length);
+      const all = await readRows(t);
+      expect(ids(all)).toEqual(ids(kept));
+      expect(Object.keys(all[0]!).sort()).toEqual(['order_id', 'shop_id', 'total', 'ts']);
+      const projected = await readRows(t, { columns: ['order_id'] });
+      expect(projected.map((r) => Object.keys(r))).toEqual(kept.map(() => ['order_id']));
+      expect(ids(projected)).toEqual(ids(kept));
+    } finally {
+      await done();
+    }
+  });
+});
+
 describe('readRows on bad input', () => {
   it('names the data file when it is truncated or missing', async () => {
     const { catalog: c, cleanup: done } = await tempWarehouse();
