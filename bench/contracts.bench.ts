@@ -2,7 +2,9 @@
 // conform(), against a bare JSON.parse of the same events measured in the same run.
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { conform, contracts, createPiiHasher, validate } from '../core/contracts/index.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { conform, contracts, createPiiHasher, createValidator, validate } from '../core/contracts/index.js';
 import type { OrderCreatedEvent } from '../core/contracts/index.js';
 import { fmt, median } from './lib.js';
 
@@ -95,6 +97,54 @@ let sink = 0;
 // Cache-hot: 200 distinct events validated 100 times each, as when the pipeline validates each record right after
 // JSON.parse. Cache-cold: 20,000 distinct events (~100 MB of parsed objects) in a row, memory-bound.
 const HOT = 200;
+const cpuMs = (fn: () => void): number => {
+  const c0 = process.cpuUsage();
+  fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
+
+// A/B against an older validator, in this process: CONTRACTS_BASELINE names a folder holding an older
+// core/contracts (e.g. `git archive <commit> core/contracts | tar -x -C /tmp/base`, then
+// CONTRACTS_BASELINE=/tmp/base/core/contracts). Short chunks of the two alternate (hot and cold, the order
+// swapped every round) and CPU time is summed per variant, so the machine's speed swings hit both alike. It runs
+// first, while both have seen only valid events (the later phases feed invalid ones to the current code).
+const baselineDir = process.env.CONTRACTS_BASELINE;
+const abLines: string[] = [];
+if (baselineDir) {
+  type Validator = (event: unknown, options?: { now?: number }) => { ok: boolean };
+  const older = (await import(pathToFileURL(join(baselineDir, 'validate.ts')).href)) as {
+    createValidator: (set: ReturnType<typeof contracts>) => Validator;
+  };
+  const variants: [string, Validator][] = [
+    ['baseline', older.createValidator(contracts())],
+    ['current', createValidator(contracts())],
+  ];
+  const CHUNK = 2_000;
+  const ROUNDS = 800;
+  const total = { hot: [0, 0], cold: [0, 0] };
+  const chunk = (v: Validator, r: number, hot: boolean) => {
+    for (let i = 0; i < CHUNK; i++) if (v(events[(r * CHUNK + i) % (hot ? HOT : N)], opts).ok) sink++;
+  };
+  for (let r = 0; r < 20; r++) {
+    for (const [, v] of variants) {
+      chunk(v, r, true);
+      chunk(v, r, false);
+    }
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const hot of [true, false]) {
+      for (const k of r % 2 ? [0, 1] : [1, 0])
+        total[hot ? 'hot' : 'cold'][k]! += cpuMs(() => chunk(variants[k]![1], r, hot));
+    }
+  }
+  for (const mode of ['hot', 'cold'] as const) {
+    const [b, c] = total[mode].map((ms) => (ROUNDS * CHUNK) / (ms / 1000)) as [number, number];
+    abLines.push(
+      `A/B ${mode.padEnd(4)} (${fmt(ROUNDS)} alternating chunks of ${fmt(CHUNK)}): baseline ${fmt(b)}, current ${fmt(c)} events/cpu-s: ${(c / b).toFixed(2)}x`,
+    );
+  }
+}
 const validateHotRate = rate(() => {
   for (let i = 0; i < N; i++) if (validate(events[i % HOT], opts).ok) sink++;
 });
@@ -128,12 +178,6 @@ const invalidRate = rate(() => {
 
 // The machine's speed drifts within seconds (shared cores): ratios of runs that alternate are steadier than ratios of
 // the medians above. Each round times cache-hot validation, JSON.parse and the calibration loop back to back.
-const cpuMs = (fn: () => void): number => {
-  const c0 = process.cpuUsage();
-  fn();
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000;
-};
 const toParse: number[] = [];
 const perLoop: number[] = [];
 for (let r = 0; r < RUNS; r++) {
@@ -192,4 +236,6 @@ console.log(
 console.log(
   `target >= 1,000,000 valid order events/s on one core: cache-hot ${validateHotRate.cpu >= 1e6 ? 'met' : 'NOT met'} (CPU), ${validateHotRate.wall >= 1e6 ? 'met' : 'NOT met'} (wall); cache-cold ${validateRate.cpu >= 1e6 ? 'met' : 'NOT met'} (CPU)`,
 );
+
+for (const l of abLines) console.log(l);
 if (sink === -1) console.log(sink);

@@ -2,6 +2,11 @@
 // every field in place, with no allocation unless something fails, and reports every failure with its JSON path
 // and a stable reason code (reason-codes.ts). It never throws: any JSON value, any depth, any size, hostile keys.
 // The generated code walks the contract, not the input, so input nesting cannot deepen its stack.
+// Fast paths keep the usual valid value cheap and never change an answer (validate-fast-paths.test.ts): a timestamp
+// first meets one RegExp (and, under max_future_seconds, an hour-key comparison with the clock), a decimal string
+// plainDecimal(); anything they do not vouch for goes to the exact parsers of wire-values.ts, which give the reason.
+// Measured on V8 (docs/benchmarks.md, contracts): shared helpers and RegExps beat checks inlined in the generated
+// code, whose size then costs more than the calls it saves.
 import type { Checks, ContractField, ContractType } from './format.js';
 import { parsePrimitive } from './field-types.js';
 import type { ContractSet, EventContract } from './load.js';
@@ -16,6 +21,7 @@ import {
   decimalSign,
   decimalValue,
   parseDate,
+  plainDecimal,
   parseTimestamptz,
 } from './wire-values.js';
 
@@ -107,12 +113,27 @@ const helpers = {
     helpers.err(c, path, 'forbidden_key', 'a key named like an Object.prototype member is never accepted');
   },
   keyPath,
+  plainDecimal,
   dec: decimalValue,
   decSign: decimalSign,
   decWhy: decimalProblemText,
   ts: parseTimestamptz,
   date: parseDate,
   limit: (s: string): string => (s.length > 64 ? `${s.slice(0, 61)}...` : s),
+  /**
+   * The hour key (hourKeyOfText) a timestamp must sort below to be surely no later than the clock plus `w.ahead` µs:
+   * for a UTC timestamp (`z`) the hour of that instant, else the hour one day earlier (any offset is within ±24 h).
+   * Cached per clock value; -Infinity (nothing is surely early) when the instant is not a 4-digit year.
+   */
+  cut(c: Ctx, w: Cut, z: boolean): number {
+    if (w.at !== c.now) {
+      const ms = Math.floor((c.now + w.ahead) / 1000);
+      w.z = hourKeyOfInstant(ms);
+      w.offset = hourKeyOfInstant(ms - 86_400_000);
+      w.at = c.now;
+    }
+    return z ? w.z : w.offset;
+  },
 };
 
 function keyPath(base: string, key: string): string {
@@ -139,6 +160,34 @@ function fixedClassTest(pattern: string, v: string, t: string): string | null {
     (_, i) => `((${t} = ${v}.charCodeAt(${i})), ${inClass.join(' || ')})`,
   );
   return [`${v}.length === ${m[2]}`, ...chars].join(' && ');
+}
+
+/**
+ * Timestamps parseTimestamptz accepts with a year of 1901-2198 (in range whatever the offset) and a day that every
+ * year has (February 29 is left to the parser). One RegExp test reads the characters faster than charCodeAt calls.
+ * One shared object, so V8 compiles it once.
+ */
+const TIMESTAMP_FAST =
+  /^(?:19(?:0[1-9]|[1-9]\d)|20\d\d|21(?:[0-8]\d|9[0-8]))-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** Where cut() caches the hour keys of one max_future_seconds check. */
+interface Cut {
+  at: number;
+  ahead: number;
+  z: number;
+  offset: number;
+}
+
+const newCut = (ahead: number): Cut => ({ at: NaN, ahead, z: -Infinity, offset: -Infinity });
+
+/** The date and hour digits of an ISO timestamp's text as one number, from char codes (see Generator.hourKeyCode). */
+const HOUR_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];
+const hourKeyOfText = (s: string): number => HOUR_DIGITS.reduce((k, i) => k * 10 + s.charCodeAt(i), 0);
+
+/** hourKeyOfText() of the UTC hour of `ms`, or -Infinity outside years 0000-9999. */
+function hourKeyOfInstant(ms: number): number {
+  if (!(ms >= -62_167_219_200_000 && ms < 253_402_300_800_000)) return -Infinity;
+  return hourKeyOfText(new Date(ms).toISOString());
 }
 
 /** A path under construction: literal segments and JS expressions, rendered as one concatenation. */
@@ -196,6 +245,15 @@ class Generator {
     return `${v} = ${obj}.${f.name};
 if (${v} !== undefined) { ${nk}++; if (${v} !== null) {\n${this.value(f.type, f.checks, v, path, depth)}\n} else { ${missing('null')} } }
 else { ${missing('missing')} }`;
+  }
+
+  /**
+   * `YYYY-MM-DDTHH` of a string the timestamp RegExp accepted, as the number hourKeyOfText() computes: the
+   * char codes of the ten digits as decimal places. Char codes of digits are ordered like the digits, so the keys of
+   * two hours compare like the hours.
+   */
+  hourKeyCode(v: string): string {
+    return `(${HOUR_DIGITS.map((i, k) => `${v}.charCodeAt(${i}) * ${10 ** (HOUR_DIGITS.length - 1 - k)}`).join(' + ')})`;
   }
 
   value(t: ContractType, checks: Checks | undefined, v: string, path: Path, depth: number): string {
@@ -287,22 +345,36 @@ ${checks?.min !== undefined || checks?.max !== undefined ? range(checks.min ?? -
           : '';
         const invalid = `err(c, ${p}, 'invalid_decimal', decWhy() + ' for decimal(${prim.precision},${prim.scale})');`;
         if ((lo === undefined || lo === 0) && hi === undefined) {
-          // The common `min: 0` (or no bound) needs only the sign: decSign answers without a boxed double.
-          return `if (typeof ${v} !== 'string' && typeof ${v} !== 'number') ${wrong('a decimal string or number')}
-else if ((${m} = decSign(${v}, ${prim.precision - prim.scale}, ${prim.scale})) === 0) ${invalid}${lo === 0 ? `\nelse if (${m} < 0) err(c, ${p}, 'out_of_range', ${v} + ' is outside allowed range 0..Infinity');` : ''}`;
+          // The common `min: 0` (or no bound) needs only the sign. plainDecimal() accepts the usual wire form in one
+          // small loop; anything else (a number, a sign, another fraction length...) goes to decSign.
+          return `if (typeof ${v} !== 'string' || !plainDecimal(${v}, ${prim.precision - prim.scale}, ${prim.scale})) {
+if (typeof ${v} !== 'string' && typeof ${v} !== 'number') ${wrong('a decimal string or number')}
+else if ((${m} = decSign(${v}, ${prim.precision - prim.scale}, ${prim.scale})) === 0) ${invalid}${lo === 0 ? `\nelse if (${m} < 0) err(c, ${p}, 'out_of_range', ${v} + ' is outside allowed range 0..Infinity');` : ''}
+}`;
         }
         return `if (typeof ${v} !== 'string' && typeof ${v} !== 'number') ${wrong('a decimal string or number')}
 else if ((${m} = dec(${v}, ${prim.precision - prim.scale}, ${prim.scale})) !== ${m}) ${invalid}${bounds}`;
       }
       case 'timestamptz': {
         const m = this.v('m', depth);
+        const ahead = checks?.max_future_seconds;
         const future =
-          checks?.max_future_seconds !== undefined
-            ? `\nelse if (${m} > c.now + ${checks.max_future_seconds * 1e6}) err(c, ${p}, 'future_timestamp', 'more than ${checks.max_future_seconds} s ahead of the clock');`
+          ahead !== undefined
+            ? `\nelse if (${m} > c.now + ${ahead * 1e6}) err(c, ${p}, 'future_timestamp', 'more than ${ahead} s ahead of the clock');`
             : '';
+        // The fast path vouches for a usual valid timestamp (and, under max_future_seconds, one surely not ahead of
+        // the clock); anything else is parsed exactly, which also gives the reason.
+        let fast = `${this.k(TIMESTAMP_FAST)}.test(${v})`;
+        if (ahead !== undefined) {
+          const isUtc = `${v}.charCodeAt(${v}.length - 1) === 90`;
+          fast += ` && ${this.hourKeyCode(v)} < cut(c, ${this.k(newCut(ahead * 1e6))}, ${isUtc})`;
+        }
         return `if (typeof ${v} !== 'string') ${wrong('an ISO-8601 timestamp string')}
-else if ((${m} = ts(${v})) !== ${m}) err(c, ${p}, 'invalid_timestamp', JSON.stringify(limit(${v})) + ' is not YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM)');
-else if (${m} < ${TIMESTAMP_RANGE.min} || ${m} >= ${TIMESTAMP_RANGE.max}) err(c, ${p}, 'out_of_range', 'year outside 1900-2199');${future}`;
+else if (!(${fast})) {
+${m} = ts(${v});
+if (${m} !== ${m}) err(c, ${p}, 'invalid_timestamp', JSON.stringify(limit(${v})) + ' is not YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM)');
+else if (${m} < ${TIMESTAMP_RANGE.min} || ${m} >= ${TIMESTAMP_RANGE.max}) err(c, ${p}, 'out_of_range', 'year outside 1900-2199');${future}
+}`;
       }
       case 'date': {
         const m = this.v('m', depth);
@@ -316,6 +388,13 @@ else if ((${m} = date(${v})) !== ${m}) err(c, ${p}, 'invalid_date', JSON.stringi
 }
 
 type Compiled = (o: Record<string, unknown>, c: Ctx) => void;
+
+interface Entry {
+  fn: Compiled;
+  ok: ValidationResult;
+  okUnknown: ValidationResult;
+  topic: string;
+}
 
 /** Generates the checking function of one event contract (exposed for tests and the curious). */
 export function compileSource(
@@ -345,10 +424,7 @@ export function createValidator(set: ContractSet, options: ValidatorOptions = {}
       `createValidator: unknownFields must be 'ignore' or 'reject', not ${JSON.stringify(unknownFields)}`,
     );
   }
-  const compiled = new Map<
-    string,
-    { fn: Compiled; ok: ValidationResult; okUnknown: ValidationResult; topic: string }
-  >();
+  const compiled = new Map<string, Entry>();
   for (const [type, contract] of set.events) {
     compiled.set(type, {
       fn: compile(contract, unknownFields),
@@ -357,6 +433,8 @@ export function createValidator(set: ContractSet, options: ValidatorOptions = {}
       topic: contract.topic,
     });
   }
+  let last: Entry | undefined;
+  let lastType = '';
   const ctx: Ctx = { errors: null, now: 0, unknown: 0 };
   const fail = (eventType: string | null, path: string, code: ReasonCode, message: string): ValidationResult => ({
     ok: false,
@@ -383,7 +461,15 @@ export function createValidator(set: ContractSet, options: ValidatorOptions = {}
       return fail(null, '$.event_type', 'missing_required', 'required field is missing');
     if (typeof type !== 'string')
       return fail(null, '$.event_type', 'wrong_type', `expected a string, got ${kindOf(type)}`);
-    const entry = compiled.get(type);
+    // Events of a batch mostly share a type: one comparison instead of a hash lookup.
+    let entry = last;
+    if (type !== lastType) {
+      entry = compiled.get(type);
+      if (entry) {
+        last = entry;
+        lastType = type;
+      }
+    }
     if (!entry)
       return fail(
         null,

@@ -44,21 +44,42 @@ const RECENT = 256;
 const LATENCY_CAP_MS = 30_000;
 const MINUTE_US = 60_000_000;
 
-const HEADERS: Readonly<Record<TestKind, Readonly<Record<string, string>>>> = Object.fromEntries(
-  [...GOOD_KINDS, ...BAD_KINDS].map((k): [TestKind, Record<string, string>] => [
-    k,
-    Object.freeze({ 'content-type': 'application/json', [TEST_KIND_HEADER]: k }),
-  ]),
-) as Record<TestKind, Readonly<Record<string, string>>>;
+/** Every kind, good ones first; the hot path refers to a kind by its index here. */
+const KINDS: readonly TestKind[] = [...GOOD_KINDS, ...BAD_KINDS];
+const GOOD = KINDS.indexOf('good');
+const LATE = KINDS.indexOf('late');
+const DUPLICATE = KINDS.indexOf('duplicate');
+const HEADERS: ReadonlyArray<Readonly<Record<string, string>>> = KINDS.map((k) =>
+  Object.freeze({ 'content-type': 'application/json', [TEST_KIND_HEADER]: k }),
+);
+
+/**
+ * Records counted per (topic, event type) since the stats were last read: the hot path bumps a number on an object
+ * it already holds instead of updating stats.byTopic and stats.byEventType by key for every record.
+ */
+interface CountSlot {
+  topic: string;
+  /** The records' event type; the key it is counted under in stats.byEventType ("(none)" for raw bytes). */
+  eventType: string | undefined;
+  eventTypeKey: string;
+  /** The topic's next offset per partition (one array per topic, shared by its slots). */
+  offsets: number[];
+  pending: number;
+}
 
 export class EventStream implements IterableIterator<GeneratedRecord> {
   readonly options: GenerateOptions;
-  readonly stats: GenerationStats;
+  readonly #stats: GenerationStats;
   readonly #sim: Simulation;
   readonly #mix: Random;
   readonly #contracts: GeneratorContracts;
   readonly #partitioner: KafkaPartitioner;
   readonly #offsets = new Map<string, number[]>();
+  /** Count slots by event type (good and late records) and by topic + event type (any record), first-seen order. */
+  readonly #typeSlots = new Map<string, CountSlot>();
+  readonly #slots = new Map<string, CountSlot>();
+  readonly #slotList: CountSlot[] = [];
+  readonly #kindCounts = new Float64Array(KINDS.length);
   readonly #recent: GeneratedRecord[] = [];
   readonly #lateTypes: string[];
   readonly #lateCumulative: Float64Array;
@@ -75,10 +96,10 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     this.#lateTypes = Object.keys(LATE_TYPE_WEIGHTS).filter((t) => contracts.events.has(t));
     this.#lateCumulative = cumulative(this.#lateTypes.map((t) => LATE_TYPE_WEIGHTS[t]!));
     this.#badCumulative = cumulative(BAD_KINDS.map((k) => this.options.badKinds[k]));
-    this.stats = {
+    this.#stats = {
       records: 0,
       bytes: 0,
-      byKind: Object.fromEntries([...GOOD_KINDS, ...BAD_KINDS].map((k) => [k, 0])) as Record<TestKind, number>,
+      byKind: Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<TestKind, number>,
       byTopic: {},
       byEventType: {},
       funnel: this.#sim.funnel,
@@ -86,6 +107,27 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
       firstTimestamp: null,
       lastTimestamp: null,
     };
+  }
+
+  /**
+   * Counts of everything emitted so far. Always the same object: records, bytes, timestamps and the funnel move
+   * with every record; byKind, byTopic and byEventType are brought up to date each time `stats` is read (the hot
+   * path counts in slots of its own), so read `stream.stats` again rather than keeping the object from an earlier read.
+   */
+  get stats(): GenerationStats {
+    const s = this.#stats;
+    for (let k = 0; k < KINDS.length; k++) {
+      s.byKind[KINDS[k]!] += this.#kindCounts[k]!;
+      this.#kindCounts[k] = 0;
+    }
+    // In first-seen order, so that keys are added to byTopic and byEventType in the order records first had them.
+    for (const slot of this.#slotList) {
+      if (slot.pending === 0) continue;
+      s.byTopic[slot.topic] = (s.byTopic[slot.topic] ?? 0) + slot.pending;
+      s.byEventType[slot.eventTypeKey] = (s.byEventType[slot.eventTypeKey] ?? 0) + slot.pending;
+      slot.pending = 0;
+    }
+    return s;
   }
 
   /** The simulated shops, largest first. */
@@ -113,28 +155,21 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
   /** The next record, or undefined once `events` records were emitted. The fast path for hot loops. */
   nextRecord(): GeneratedRecord | undefined {
     const o = this.options;
-    if (this.stats.records >= o.events) return undefined;
+    if (this.#stats.records >= o.events) return undefined;
     const u = this.#mix.float();
     if (u < o.badShare) return this.#bad();
     if (u < o.badShare + o.duplicateShare && this.#recent.length > 0) return this.#duplicate();
     if (u < o.badShare + o.duplicateShare + o.lateShare) return this.#late();
     const event = this.#sim.nextEvent();
     const latency = event.source === 'storefront' ? this.#mix.exp(250) : this.#mix.exp(2_000);
-    return this.#good(event, 'good', Math.floor(this.#sim.now / 1000 + Math.min(latency, LATENCY_CAP_MS)));
+    return this.#good(event, GOOD, Math.floor(this.#sim.now / 1000 + Math.min(latency, LATENCY_CAP_MS)));
   }
 
-  #good(event: Built, kind: 'good' | 'late', timestamp: number): GeneratedRecord {
-    const shape = this.#shape(event.type);
-    const record = this.#emit(
-      shape.topic,
-      event.shop.id,
-      event.json,
-      event.ascii,
-      undefined,
-      kind,
-      event.type,
-      timestamp,
-    );
+  #good(event: Built, kind: number, timestamp: number): GeneratedRecord {
+    let slot = this.#typeSlots.get(event.type);
+    if (slot === undefined)
+      this.#typeSlots.set(event.type, (slot = this.#slot(this.#shape(event.type).topic, event.type)));
+    const record = this.#emit(slot, event.shop.id, event.json, event.ascii, undefined, kind, timestamp);
     if (this.#recent.length < RECENT) this.#recent.push(record);
     else this.#recent[Math.floor(this.#mix.float() * RECENT)] = record;
     return record;
@@ -146,7 +181,7 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     const delay = Math.round(this.#mix.logUniform(o.lateMinMinutes, o.lateMaxMinutes) * MINUTE_US);
     const type = this.#lateTypes[this.#mix.weightedIndex(this.#lateCumulative)]!;
     const event = standaloneEvent(this.#sim, type, this.#sim.pickShop(), this.#sim.now - delay);
-    return this.#good(event, 'late', Math.floor(this.#sim.now / 1000));
+    return this.#good(event, LATE, Math.floor(this.#sim.now / 1000));
   }
 
   /** A recent record sent again: same topic, key, value bytes and event_id; a new offset and timestamp. */
@@ -154,13 +189,12 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     const orig = this.#recent[Math.floor(this.#mix.float() * this.#recent.length)]!;
     const timestamp = Math.max(orig.timestamp, Math.floor(this.#sim.now / 1000)) + Math.floor(this.#mix.exp(1_000));
     return this.#emit(
-      orig.topic,
+      this.#slot(orig.topic, orig.eventType),
       orig.key,
       orig.text,
       orig.asciiText,
       orig.text === undefined ? orig.value : undefined,
-      'duplicate',
-      orig.eventType,
+      DUPLICATE,
       timestamp,
     );
   }
@@ -179,13 +213,12 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     const base = JSON.parse(built.json) as WireEvent;
     const bad = corrupt(kind, base, shape.fields, this.#mix, now, this.options.oversizedBytes);
     return this.#emit(
-      shape.topic,
+      this.#slot(shape.topic, bad.eventType),
       built.shop.id,
       undefined,
       false,
       bad.value,
-      kind,
-      bad.eventType,
+      KINDS.indexOf(kind),
       Math.floor(now / 1000),
     );
   }
@@ -196,31 +229,53 @@ export class EventStream implements IterableIterator<GeneratedRecord> {
     return shape;
   }
 
+  /** The count slot of a topic and event type (undefined: raw bytes, counted under "(none)"). */
+  #slot(topic: string, eventType: string | undefined): CountSlot {
+    const key = eventType === undefined ? `${topic}\u0000` : `${topic}\u0000=${eventType}`;
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      let offsets = this.#offsets.get(topic);
+      if (!offsets) this.#offsets.set(topic, (offsets = new Array<number>(this.options.partitions).fill(0)));
+      slot = { topic, eventType, eventTypeKey: eventType ?? '(none)', offsets, pending: 0 };
+      this.#slots.set(key, slot);
+      this.#slotList.push(slot);
+    }
+    return slot;
+  }
+
   #emit(
-    topic: string,
+    slot: CountSlot,
     key: string,
     text: string | undefined,
     ascii: boolean,
     value: Buffer | undefined,
-    kind: TestKind,
-    eventType: string | undefined,
+    kind: number,
     timestamp: number,
   ): GeneratedRecord {
     const partition = this.#partitioner.partitionOf(key);
-    let offsets = this.#offsets.get(topic);
-    if (!offsets) this.#offsets.set(topic, (offsets = new Array<number>(this.options.partitions).fill(0)));
-    const offset = offsets[partition]!;
-    offsets[partition] = offset + 1;
-    const s = this.stats;
+    const offset = slot.offsets[partition]!;
+    slot.offsets[partition] = offset + 1;
+    slot.pending++;
+    this.#kindCounts[kind] = this.#kindCounts[kind]! + 1;
+    const s = this.#stats;
     s.records++;
     s.bytes += text === undefined ? value!.length : ascii ? text.length : Buffer.byteLength(text, 'utf8');
-    s.byKind[kind]++;
-    s.byTopic[topic] = (s.byTopic[topic] ?? 0) + 1;
-    const t = eventType ?? '(none)';
-    s.byEventType[t] = (s.byEventType[t] ?? 0) + 1;
     s.firstTimestamp ??= timestamp;
     s.lastTimestamp = timestamp;
-    return new Record_(topic, partition, offset, key, text, ascii, value, HEADERS[kind], timestamp, kind, eventType);
+    const headers = HEADERS[kind]!;
+    return new Record_(
+      slot.topic,
+      partition,
+      offset,
+      key,
+      text,
+      ascii,
+      value,
+      headers,
+      timestamp,
+      KINDS[kind]!,
+      slot.eventType,
+    );
   }
 }
 

@@ -83,7 +83,7 @@ export class SessionTask implements Task {
     if (register) plan.splice(1 + r.int(0, middle.length), 0, REGISTER);
     if (checkout) plan.push(CHECKOUT);
     if (order) plan.push(ORDER);
-    return new SessionTask(at, visit, Uint8Array.from(plan));
+    return new SessionTask(at, visit, new Uint8Array(plan));
   }
 
   fire(sim: Sim): Built | null {
@@ -110,7 +110,7 @@ export class SessionTask implements Task {
         return productViewed(ctx, v, this.at, pickProduct(sim, v.shop));
       case SEARCH: {
         const p = pickProduct(sim, v.shop);
-        const words = p.title.toLowerCase().split(' ');
+        const words = searchWords(p.title);
         const query = r.chance(0.1) ? r.pick(MISSES) : words.slice(r.int(0, words.length - 1)).join(' ');
         return searchPerformed(ctx, v, this.at, query, r.chance(0.12) ? 0 : r.int(1, 48));
       }
@@ -164,6 +164,15 @@ export class SessionTask implements Task {
 /** A product by popularity (a few bestsellers, a long tail). */
 export function pickProduct(sim: Sim, shop: Shop): Product {
   return shop.products[sim.ctx.random.weightedIndex(shop.productPopularity)]!;
+}
+
+// A product title's lowercase words, per title (titles are few: one per product, plus renames).
+const WORDS = new Map<string, readonly string[]>();
+
+function searchWords(title: string): readonly string[] {
+  let words = WORDS.get(title);
+  if (words === undefined) WORDS.set(title, (words = title.toLowerCase().split(' ')));
+  return words;
 }
 
 function shuffle(sim: Sim, xs: number[]): void {

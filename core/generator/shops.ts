@@ -26,10 +26,16 @@ export interface Product {
   title: string;
   /** JSON string literals of title, vendor and productType; setTitle keeps titleJson in step. */
   titleJson: string;
-  /** Cached JSON text of the product's product_viewed fields (behaviour.ts); null after any edit. */
+  /**
+   * Cached JSON text of the product's product_viewed fields to the end of the event, with its collection_id and
+   * with a null one (behaviour.ts); viewJson is null after any edit (and viewJsonNoCollection then stale).
+   */
   viewJson: string | null;
+  viewJsonNoCollection: string;
   /** Its storefront URL (set with viewJson). */
   urlPath: string;
+  /** urlPath followed by `","referrer":"` (set with viewJson). */
+  urlJson: string;
   vendorJson: string;
   productTypeJson: string;
   handle: string;
@@ -241,7 +247,9 @@ export function newProduct(random: Random, faker: Faker, ids: Ids, createdUs: nu
     title,
     titleJson: q(title),
     viewJson: null,
+    viewJsonNoCollection: '',
     urlPath: '',
+    urlJson: '',
     vendorJson: q(vendor),
     productTypeJson: q(productType),
     handle: `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${id % 10000}`,

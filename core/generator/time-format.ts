@@ -25,6 +25,31 @@ export function isoMicros(us: number): string {
   return utcPrefix + SECONDS[sec]! + '.' + MICROS6(inMinute - sec * 1_000_000) + 'Z';
 }
 
+/**
+ * Writes isoMicros(us), 27 ASCII bytes, into `b` at `pos`. `heldMinute` is the minute (epoch minutes) whose
+ * "YYYY-MM-DDTHH:MM:" prefix `b` already holds there, or NaN: the prefix is written only when the minute changes.
+ * Returns the minute now held.
+ */
+export function writeIsoMicros(b: Buffer, pos: number, us: number, heldMinute: number): number {
+  us = Math.floor(us);
+  const minute = Math.floor(us / MINUTE_US);
+  if (minute !== heldMinute) b.write(new Date(minute * 60_000).toISOString().slice(0, 17), pos, 'latin1');
+  // Microseconds in the minute (< 60,000,000): small integers from here on, so integer arithmetic.
+  let x = (us - minute * MINUTE_US) | 0;
+  const sec = (x / 1_000_000) | 0;
+  x -= sec * 1_000_000;
+  b[pos + 17] = 0x30 + ((sec / 10) | 0);
+  b[pos + 18] = 0x30 + (sec % 10);
+  b[pos + 19] = 0x2e; // '.'
+  for (let i = pos + 25; i >= pos + 20; i--) {
+    const next = (x / 10) | 0;
+    b[i] = 0x30 + x - next * 10;
+    x = next;
+  }
+  b[pos + 26] = 0x5a; // 'Z'
+  return minute;
+}
+
 let localMinute = NaN;
 let localOffset = NaN;
 let localPrefix = '';

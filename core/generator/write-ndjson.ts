@@ -134,8 +134,10 @@ export async function writeNdjson(
       if (pos + value.length + 1 > size) {
         await flush();
         if (value.length + 1 > size) {
-          write(Buffer.concat([value, Buffer.of(NEWLINE)]), undefined);
+          // Too big for a chunk: handed to the stream as it is (no copy); its newline starts the next chunk.
+          write(value, undefined);
           await waitForWrites(queue - 1);
+          chunk[pos++] = NEWLINE;
           count++;
           bytes += value.length + 1;
           continue;

@@ -3,9 +3,9 @@
 // and the event time (epoch microseconds) and returns the event's JSON text, fields in contract order. These are
 // most of the traffic, so they write JSON text directly (json-text.ts) and reuse the visit's repeated fields.
 import { cumulative } from '../random.js';
-import { isoMicros, money } from '../time-format.js';
+import { money } from '../time-format.js';
 import { flat, num, q } from '../json-text.js';
-import { envelope } from './context.js';
+import { envelopeHead, sourceTail } from './context.js';
 import type { Shop, Product } from '../shops.js';
 import type { BuildContext, Built, Cart, Visit } from './context.js';
 
@@ -58,10 +58,13 @@ const SOURCES: ReadonlyArray<readonly [string | null, string | null, string | nu
 ];
 const SOURCE_CUM = cumulative(SOURCES.map((s) => s[4]));
 
-// The JSON text of each user agent and each source's utm fields, escaped once.
-const UA_JSON = new Map(USER_AGENTS.map((u) => [u, q(u[0])]));
-const SOURCE_JSON = new Map(
-  SOURCES.map((s) => [s, `,"utm_source":${q(s[1])},"utm_medium":${q(s[2])},"utm_campaign":${q(s[3])}`]),
+// The device fields around the visit's IP, per user agent and per (user agent, source), escaped and flattened once:
+// `,"user_agent":"…","ip":"` and `","device_type":"…","utm_source":…,"utm_medium":…,"utm_campaign":…`.
+const DEVICE_HEADS = USER_AGENTS.map((u) => flat(`,"user_agent":${q(u[0])},"ip":"`));
+const DEVICE_TAILS = USER_AGENTS.flatMap((u) =>
+  SOURCES.map((s) =>
+    flat(`","device_type":"${u[1]}","utm_source":${q(s[1])},"utm_medium":${q(s[2])},"utm_campaign":${q(s[3])}`),
+  ),
 );
 
 const PAGES: ReadonlyArray<readonly [string, string, number]> = [
@@ -79,13 +82,17 @@ const HOME = PAGES.findIndex((p) => p[0] === 'home');
 
 export function newVisit(ctx: BuildContext, shop: Shop): Visit {
   const r = ctx.random;
-  const ua = USER_AGENTS[r.weightedIndex(UA_CUM)]!;
-  const src = SOURCES[r.weightedIndex(SOURCE_CUM)]!;
+  const uaIndex = r.weightedIndex(UA_CUM);
+  const srcIndex = r.weightedIndex(SOURCE_CUM);
+  const ua = USER_AGENTS[uaIndex]!;
+  const src = SOURCES[srcIndex]!;
   const clientId = r.uuid();
   const sessionId = r.hex(32);
   const ip = r.chance(0.85)
     ? `${r.int(23, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`
     : `2a02:${r.hex(4)}:${r.hex(4)}::${r.hex(4)}`;
+  // The IP is digits, dots, hex and colons: nothing to escape.
+  const deviceJson = DEVICE_HEADS[uaIndex]! + ip + DEVICE_TAILS[uaIndex * SOURCES.length + srcIndex]!;
   return {
     shop,
     clientId,
@@ -98,10 +105,14 @@ export function newVisit(ctx: BuildContext, shop: Shop): Visit {
     utmSource: src[1],
     utmMedium: src[2],
     utmCampaign: src[3],
-    clientJson: flat(`,"client_id":"${clientId}","session_id":"${sessionId}"`),
-    // The IP is digits, dots, hex and colons: nothing to escape.
-    deviceJson: flat(`,"user_agent":${UA_JSON.get(ua)!},"ip":"${ip}","device_type":"${ua[1]}"${SOURCE_JSON.get(src)!}`),
+    clientJson: `,"client_id":"${clientId}","session_id":"${sessionId}"`,
+    deviceJson,
+    midJson: '',
+    midCustomerId: undefined,
+    nullReferrerJson: '',
+    referrerEndJson: '',
     pageUrl: `https://${shop.id}/`,
+    pageUrlJson: '',
     lastProduct: null,
     cart: null,
     checkoutToken: null,
@@ -110,17 +121,30 @@ export function newVisit(ctx: BuildContext, shop: Shop): Visit {
 
 /** The envelope and the fields every behaviour event starts with, in contract order. */
 function visitHead(ctx: BuildContext, type: string, v: Visit, us: number, referrer: string | null): string {
+  const customerId = v.customer === null ? null : v.customer.id;
+  if (v.midCustomerId !== customerId) {
+    v.midCustomerId = customerId;
+    v.midJson = flat(
+      sourceTail(v.shop, 'storefront') + v.clientJson + ',"customer_id":' + num(customerId) + ',"page_url":"',
+    );
+  }
+  // Few, mostly flat pieces: the writer copies each event by walking its pieces, so fewer pieces copy faster.
+  // URLs are built from URL-safe parts only (domains, handles, encodeURIComponent), so they need no escaping.
   return (
-    envelope(ctx, type, v.shop, isoMicros(us), 'storefront') +
-    v.clientJson +
-    ',"customer_id":' +
-    num(v.customer?.id) +
-    // URLs are built from URL-safe parts only (domains, handles, encodeURIComponent), so they need no escaping.
-    ',"page_url":"' +
-    v.pageUrl +
-    (referrer === null ? '","referrer":null' : '","referrer":"' + referrer + '"') +
-    v.deviceJson
+    envelopeHead(ctx, type, us) +
+    v.midJson +
+    (referrer === null
+      ? v.pageUrl + (v.nullReferrerJson || (v.nullReferrerJson = flat('","referrer":null' + v.deviceJson)))
+      : (v.pageUrlJson || (v.pageUrlJson = flat(v.pageUrl + '","referrer":"'))) +
+        referrer +
+        (v.referrerEndJson || (v.referrerEndJson = flat('"' + v.deviceJson))))
   );
+}
+
+/** The page the visit now shows, with its `…","referrer":"` form when cached ('' makes visitHead build it). */
+function setPage(v: Visit, url: string, urlJson: string): void {
+  v.pageUrl = url;
+  v.pageUrlJson = urlJson;
 }
 
 function built(type: string, v: Visit, json: string): Built {
@@ -128,13 +152,21 @@ function built(type: string, v: Visit, json: string): Built {
 }
 
 /** Per shop, each page's URL and the page_type/page_title fields (the same for every visit to the shop). */
-const pageCache = new WeakMap<Shop, Array<{ url: string; tail: string }>>();
+const pageCache = new WeakMap<Shop, Page[]>();
 
-function pageOf(shop: Shop, index: number): { url: string; tail: string } {
+/** A page of a shop: its URL, the URL followed by `","referrer":"` (see visitHead) and its last fields. */
+interface Page {
+  url: string;
+  urlJson: string;
+  tail: string;
+}
+
+function pageOf(shop: Shop, index: number): Page {
   let pages = pageCache.get(shop);
   if (!pages) {
     pages = PAGES.map(([type, path]) => ({
       url: flat(`https://${shop.id}${path}`),
+      urlJson: flat(`https://${shop.id}${path}","referrer":"`),
       tail: flat(
         `,"page_type":"${type}","page_title":"${type === 'home' ? shop.nameInJson : `${titleOf(path)} | ${shop.nameInJson}`}"}`,
       ),
@@ -148,39 +180,43 @@ function pageOf(shop: Shop, index: number): { url: string; tail: string } {
 export function pageViewed(ctx: BuildContext, v: Visit, us: number, landing: boolean): Built {
   const page = pageOf(v.shop, landing && ctx.random.chance(0.5) ? HOME : ctx.random.weightedIndex(PAGE_CUM));
   const referrer = landing ? v.referrer : v.pageUrl;
-  v.pageUrl = landing && v.utmSource ? flat(page.url + utmQuery(v)) : page.url;
+  if (landing && v.utmSource) setPage(v, flat(page.url + utmQuery(v)), '');
+  else setPage(v, page.url, page.urlJson);
   return built('page_viewed', v, visitHead(ctx, 'page_viewed', v, us, referrer) + page.tail);
 }
 
 /**
- * The product fields of product_viewed, from product_id to currency; cached on the product until a catalog edit
- * changes it (merchant.ts clears `viewJson`).
+ * The product fields of product_viewed, from product_id to the end of the event, with the collection or without:
+ * cached on the product until a catalog edit changes it (merchant.ts clears `viewJson`).
  */
-function productFields(shop: Shop, product: Product): string {
+function productFields(shop: Shop, product: Product, collection: boolean): string {
   if (product.viewJson === null) {
     const variant = product.variants[0]!;
-    product.viewJson = flat(
+    const fields =
       `,"product_id":${product.id},"variant_id":${variant.id},"product_title":${product.titleJson}` +
-        `,"product_type":${product.productTypeJson},"vendor":${product.vendorJson}` +
-        `,"price":"${money(variant.priceCents)}","currency":"${shop.region.currency}","collection_id":`,
-    );
+      `,"product_type":${product.productTypeJson},"vendor":${product.vendorJson}` +
+      `,"price":"${money(variant.priceCents)}","currency":"${shop.region.currency}","collection_id":`;
+    product.viewJson = flat(`${fields}${collectionOf(product)}}`);
+    product.viewJsonNoCollection = flat(`${fields}null}`);
     product.urlPath = flat(`https://${shop.id}/products/${product.handle}`);
+    product.urlJson = flat(`${product.urlPath}","referrer":"`);
   }
-  return product.viewJson;
+  return collection ? product.viewJson : product.viewJsonNoCollection;
 }
+
+const collectionOf = (product: Product): number => 280_000_000_000 + (product.id % 40);
 
 export function productViewed(ctx: BuildContext, v: Visit, us: number, product: Product): Built {
   const referrer = v.pageUrl;
-  const fields = productFields(v.shop, product);
-  v.pageUrl = product.urlPath;
+  const fields = productFields(v.shop, product, ctx.random.chance(0.6));
+  setPage(v, product.urlPath, product.urlJson);
   v.lastProduct = product;
-  const collection = ctx.random.chance(0.6) ? 280_000_000_000 + (product.id % 40) : null;
-  return built('product_viewed', v, visitHead(ctx, 'product_viewed', v, us, referrer) + fields + num(collection) + '}');
+  return built('product_viewed', v, visitHead(ctx, 'product_viewed', v, us, referrer) + fields);
 }
 
 export function searchPerformed(ctx: BuildContext, v: Visit, us: number, query: string, results: number): Built {
   const referrer = v.pageUrl;
-  v.pageUrl = flat(`https://${v.shop.id}/search?q=${encodeURIComponent(query)}`);
+  setPage(v, flat(`https://${v.shop.id}/search?q=${encodeURIComponent(query)}`), '');
   const type = results > 0 || ctx.random.chance(0.7) ? 'products' : 'all';
   return built(
     'search_performed',
@@ -249,7 +285,7 @@ export function cartUpdated(ctx: BuildContext, v: Visit, us: number, action: 'ad
 export function checkoutStarted(ctx: BuildContext, v: Visit, us: number, cart: Cart, taxRate: number): Built {
   const referrer = v.pageUrl;
   v.checkoutToken = ctx.random.hex(32);
-  v.pageUrl = flat(`https://${v.shop.id}/checkouts/cn/${v.checkoutToken}`);
+  setPage(v, flat(`https://${v.shop.id}/checkouts/cn/${v.checkoutToken}`), '');
   let subtotal = 0;
   let lines = '';
   for (const l of cart.lines) {

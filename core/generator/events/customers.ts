@@ -1,9 +1,9 @@
 // Customer events (topic `customers`): customer_registered (Shopify's customers/create webhook with the new
 // Customer resource) and customer_logged_in (a storefront sign-in).
-import { isoLocal, isoMicros } from '../time-format.js';
+import { isoLocal } from '../time-format.js';
 import type { Customer } from '../shops.js';
 import { envelope, fromObject } from './context.js';
-import { q } from '../json-text.js';
+import { flat, q } from '../json-text.js';
 import type { Built, BuildContext, Visit } from './context.js';
 
 const COUNTRY_NAMES: Record<string, string> = {
@@ -52,6 +52,15 @@ export function customerRegistered(ctx: BuildContext, v: Visit, c: Customer, us:
   });
 }
 
+// `","user_agent":"…"}` per user agent (a handful), escaped and flattened once.
+const UA_TAILS = new Map<string, string>();
+
+function userAgentTail(ua: string): string {
+  let tail = UA_TAILS.get(ua);
+  if (tail === undefined) UA_TAILS.set(ua, (tail = flat(`","user_agent":${q(ua)}}`)));
+  return tail;
+}
+
 const METHODS = ['password', 'password', 'password', 'shop_pay', 'shop_pay', 'social', 'passwordless'] as const;
 
 /** JSON text, as the storefront sends it (one of the frequent events: see behaviour.ts). */
@@ -62,7 +71,7 @@ export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: n
     source: 'storefront',
     ascii: true,
     json:
-      envelope(ctx, 'customer_logged_in', v.shop, isoMicros(us), 'storefront') +
+      envelope(ctx, 'customer_logged_in', v.shop, us) +
       ',"customer_id":' +
       c.id +
       ',"session_id":"' +
@@ -73,8 +82,6 @@ export function customerLoggedIn(ctx: BuildContext, v: Visit, c: Customer, us: n
       ctx.random.pick(METHODS) +
       '","ip":"' +
       v.ip +
-      '","user_agent":' +
-      q(v.userAgent) +
-      '}',
+      userAgentTail(v.userAgent),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeDecimal, parseDate, parseTimestamptz } from '../../../core/contracts/index.js';
-import { decimalProblemText, decimalSign, decimalValue } from '../../../core/contracts/wire-values.js';
+import { decimalProblemText, decimalSign, decimalValue, plainDecimal } from '../../../core/contracts/wire-values.js';
 
 describe('parseTimestamptz', () => {
   it('agrees with Date.parse on 5,000 instants from 1900 to 2199, at micro precision', () => {
@@ -149,5 +149,51 @@ describe('decimalSign (the validator fast path)', () => {
     expect(decimalSign('-12', 10, 2)).toBe(-1);
     expect(decimalSign('7'.repeat(5_000_000), 10, 2)).toBe(0);
     expect(decimalProblemText()).toBe('not a plain decimal number');
+  });
+});
+
+describe('plainDecimal (the validator fast path for decimal strings)', () => {
+  it('is true only where decimalSign answers 1, on every combination of sign, digits, dot, fraction and suffix', () => {
+    const signs = ['', '-', '+'];
+    const ints = ['', '0', '00', '1', '12', '0001', '1234567890', '12345678901', '0000000000012', '9'.repeat(30)];
+    const dots = ['', '.', ','];
+    const fracs = ['', '0', '5', '00', '50', '05', '500', '123', '1'.repeat(17), '1'.repeat(18), '1'.repeat(20)];
+    const suffixes = ['', 'x', ' ', 'e5', '.1', '\u0663'];
+    let accepted = 0;
+    for (const [intDigits, scale] of [
+      [10, 2],
+      [1, 0],
+      [30, 20],
+      [0, 3],
+      [36, 2],
+    ] as const) {
+      // The specification, spelled as a RegExp: 1..intDigits ASCII digits, then a dot and exactly `scale` digits.
+      const form = new RegExp(`^[0-9]{1,${Math.max(1, intDigits)}}${scale ? `\\.[0-9]{${scale}}` : ''}$`);
+      for (const a of signs)
+        for (const b of ints)
+          for (const c of dots)
+            for (const d of fracs)
+              for (const e of suffixes) {
+                const v = a + b + c + d + e;
+                const expected = intDigits > 0 && form.test(v);
+                expect(plainDecimal(v, intDigits, scale), `${v} decimal(${intDigits + scale},${scale})`).toBe(expected);
+                if (expected) {
+                  expect(decimalSign(v, intDigits, scale), v).toBe(1);
+                  accepted++;
+                }
+              }
+    }
+    expect(accepted).toBeGreaterThan(40);
+  });
+
+  it('accepts the usual wire forms and refuses other spellings of the same values', () => {
+    for (const v of ['0.00', '29.50', '1234567890.99', '7.05']) expect(plainDecimal(v, 10, 2), v).toBe(true);
+    for (const v of ['29.5', '29.500', '.50', '29.', '-0.00', '+1.00', '1e2', '12345678901.00', '', '.', '1.0O'])
+      expect(plainDecimal(v, 10, 2), v).toBe(false);
+    expect(plainDecimal('42', 10, 0)).toBe(true);
+    expect(plainDecimal('42.0', 10, 0)).toBe(false);
+    expect(plainDecimal('12345678901', 10, 0)).toBe(false);
+    expect(plainDecimal('1'.repeat(5_000_000), 10, 2)).toBe(false);
+    expect(plainDecimal(`${'1'.repeat(5_000_000)}.00`, 10, 2)).toBe(false);
   });
 });

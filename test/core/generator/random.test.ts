@@ -65,4 +65,16 @@ describe('Random', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const n of [4, 12, 32]) expect(r.hex(n)).toMatch(new RegExp(`^[0-9a-f]{${n}}$`));
   });
+
+  it('writes the UUID uuid() would have drawn into a buffer, at any offset', () => {
+    const a = new Random(9);
+    const b = new Random(9);
+    const buf = Buffer.alloc(50, 0x2a);
+    for (let i = 0; i < 200; i++) {
+      const at = i % 14;
+      b.uuidInto(buf, at);
+      expect(buf.toString('latin1', at, at + 36)).toBe(a.uuid());
+    }
+    expect(buf.toString('latin1', 13 + 36)).toBe('*');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoLocal, isoMicros, money } from '../../../core/generator/time-format.js';
+import { isoLocal, isoMicros, money, writeIsoMicros } from '../../../core/generator/time-format.js';
 import { parseTimestamptz } from '../../../core/contracts/index.js';
 import { Random } from '../../../core/generator/random.js';
 
@@ -14,6 +14,22 @@ describe('time-format', () => {
       expect(parseTimestamptz(s)).toBe(us);
       expect(s.slice(0, 23)).toBe(new Date(Math.floor(us / 1000)).toISOString().slice(0, 23));
     }
+  });
+
+  it('writes the same text as bytes, rewriting the minute prefix only when told the buffer holds another', () => {
+    const r = new Random(2);
+    const b = Buffer.alloc(40, 0x20);
+    let held = NaN;
+    let us = Date.parse('2025-03-03T23:58:30Z') * 1000;
+    for (let i = 0; i < 5_000; i++) {
+      // Mostly forward in small steps (crossing minutes, hours and midnight), sometimes back by up to a day.
+      us += i % 50 === 0 ? -Math.floor(r.float() * 86_400_000_000) : Math.floor(r.float() * 20_000_000);
+      held = writeIsoMicros(b, 5, us, held);
+      expect(b.toString('latin1', 5, 32)).toBe(isoMicros(us));
+      expect(held).toBe(Math.floor(us / 60_000_000));
+    }
+    // The bytes around the time are left alone.
+    expect(b.toString('latin1', 0, 5) + b.toString('latin1', 32)).toBe(' '.repeat(13));
   });
 
   it('formats local times with the offset, to the second', () => {
