@@ -12,6 +12,7 @@ import {
 } from '../../../core/contracts/index.js';
 import type { ValidationResult } from '../../../core/contracts/index.js';
 import { NOW, valid } from './fixtures.js';
+import { prng as rng } from '../../support/prng.js';
 
 const run = (event: unknown): ValidationResult => {
   let r: ValidationResult | undefined;
@@ -23,17 +24,6 @@ const codesOf = (r: ValidationResult) => (r.ok ? [] : r.errors.map((e) => e.code
 const deepArray = (n: number) => JSON.parse('['.repeat(n) + ']'.repeat(n)) as unknown;
 const deepObject = (n: number) => JSON.parse('{"a":'.repeat(n) + '1' + '}'.repeat(n)) as unknown;
 const FIVE_MB = 'x'.repeat(5 * 1024 * 1024);
-
-/** Small seeded PRNG (mulberry32) so every run fuzzes the same values. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomJson(r: () => number, depth = 0): unknown {
   const k = Math.floor(r() * (depth > 3 ? 6 : 8));

@@ -7,6 +7,7 @@ import { contracts, createValidator } from '../../../core/contracts/index.js';
 import type { ValidationResult } from '../../../core/contracts/index.js';
 import { decimalSign, parseTimestamptz, TIMESTAMP_RANGE } from '../../../core/contracts/wire-values.js';
 import { NOW, valid } from './fixtures.js';
+import { prng } from '../../support/prng.js';
 
 const validator = createValidator(contracts());
 const FUTURE_SECONDS = 3600; // envelope.json: event_time max_future_seconds
@@ -34,17 +35,6 @@ function disagreements(v: string, nowMs: number): string[] {
   const want = [timestampCode(v, nowMs), timestampCode(v, nowMs, FUTURE_SECONDS)];
   if (JSON.stringify(got) !== JSON.stringify(want)) out.push(`${v} @${nowMs}: ${JSON.stringify(got)}`);
   return out;
-}
-
-/** A deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');

@@ -9,6 +9,7 @@ import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
 import { createPipeline, FAULT_POINTS } from '../../../core/pipeline/index.js';
 import type { FaultInjector, FaultPoint, Pipeline, PipelineRecord } from '../../../core/pipeline/index.js';
 import { auditLake, compareAudits, generatedRecords, tempDir } from '../../support/lake-audit.js';
+import { prng } from '../../support/prng.js';
 
 const SALT = 'test-salt-0123456789abcdef';
 const dirs: string[] = [];
@@ -23,18 +24,6 @@ async function warehouse(prefix: string): Promise<LocalCatalog> {
 }
 
 class Crash extends Error {}
-
-/** Deterministic PRNG (mulberry32) so that a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Crashes at each point in turn (the next crash waits for the next point of the cycle), with some probability. */
 function crasher(random: () => number, probability: number, hits: Map<FaultPoint, number>): FaultInjector {

@@ -11,6 +11,7 @@ import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
 import { createPipeline } from '../../../core/pipeline/pipeline.js';
 import { faultInjector } from '../../../core/pipeline/faults.js';
 import type { PipelineRecord } from '../../../core/pipeline/decode.js';
+import { prng } from '../../support/prng.js';
 
 export const WORKER_SALT = 'test-salt-0123456789abcdef';
 
@@ -40,17 +41,6 @@ async function readRecords(file: string): Promise<PipelineRecord[]> {
     value: bytes(r.value),
     headers: r.headers.map((h) => ({ key: h.key, value: bytes(h.value) })),
   }));
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function lambdaBatches(records: PipelineRecord[]): PipelineRecord[][] {
