@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedTable } from '../catalog/catalog.js';
 import { DataContent } from '../spec/manifest.js';
 import type { IcebergType, NestedField, Schema } from '../spec/types.js';
-import { planFiles } from './plan-files.js';
+import { partitionKey, planFiles } from './plan-files.js';
 import type { FileScanTask, ScanOptions } from './plan-files.js';
 
 export interface DuckDBViewOptions extends ScanOptions {
@@ -65,12 +65,15 @@ export function duckdbViewSql(
     const sql = `CREATE OR REPLACE VIEW ${ident(view)} AS SELECT ${empty} WHERE false`;
     return { files, positionDeletes: [], equalityDeletes: [], sql };
   }
-  // Which delete files apply to which data file is the plan's decision (sequence numbers, partitions); here each
-  // kind becomes one anti-join restricted to those (data file, delete file) pairs.
+  // Position deletes: one anti-join restricted to the (data file, delete file) pairs of the plan (a delete row names
+  // its data file, so the pairs never multiply rows). Equality deletes: one anti-join per set of equality_ids, with
+  // the plan's rule as its residual (format/spec.md "Scan Planning", as planFiles applies it): the delete's data
+  // sequence number is greater than the data file's, and the delete is global (unpartitioned spec) or in the data
+  // file's partition. Listing (data file, delete file) pairs instead would copy every delete row once per data file.
   const positional: [string, string][] = [];
   const positionFiles = new Set<string>();
-  /** Equality delete files grouped by their equality_ids: one anti-join per group. */
-  const groups = new Map<string, { fields: NestedField[]; pairs: [string, string][]; files: Set<string> }>();
+  /** Equality delete files grouped by their equality_ids: local path -> (sequence number, partition key or null). */
+  const groups = new Map<string, { fields: NestedField[]; files: Map<string, { seq: number; pkey: string | null }> }>();
   for (const t of tasks) {
     for (const d of t.deletes) {
       const local = localPath(d.file.file_path);
@@ -78,13 +81,9 @@ export function duckdbViewSql(
         const ids = d.file.equality_ids ?? [];
         const key = ids.join(',');
         let g = groups.get(key);
-        if (!g)
-          groups.set(
-            key,
-            (g = { fields: equalityFields(d.file.file_path, ids, schemas), pairs: [], files: new Set() }),
-          );
-        g.files.add(local);
-        g.pairs.push([t.file.file_path, local]);
+        if (!g) groups.set(key, (g = { fields: equalityFields(d.file.file_path, ids, schemas), files: new Map() }));
+        const global = Object.keys(d.file.partition ?? {}).length === 0;
+        g.files.set(local, { seq: d.sequenceNumber, pkey: global ? null : partitionKey(d.specId, d.file.partition) });
       } else {
         positionFiles.add(local);
         positional.push([t.file.file_path, local]);
@@ -104,7 +103,7 @@ export function duckdbViewSql(
     }
   }
   const columnOf = (f: NestedField) => (schema.fields.some((x) => x.id === f.id) ? ident(f.name) : ident(hidden(f.id)));
-  const data = `read_parquet([${files.map(literal).join(', ')}], schema = ${schemaMap(readFields)}, filename = true, file_row_number = true)`;
+  const data = `read_parquet([${files.map(pathLiteral).join(', ')}], schema = ${schemaMap(readFields)}, filename = true, file_row_number = true)`;
   if (positionFiles.size === 0 && groups.size === 0) {
     return {
       files,
@@ -113,13 +112,16 @@ export function duckdbViewSql(
       sql: `CREATE OR REPLACE VIEW ${ident(view)} AS SELECT ${columns.join(', ')} FROM ${data}`,
     };
   }
-  // m: local data path -> the path as the table (and its position delete files) name it.
-  const ctes = [
-    `m(local_path, data_path) AS (VALUES ${tasks.map((t, i) => `(${literal(files[i]!)}, ${literal(t.file.file_path)})`).join(', ')})`,
-  ];
+  // m: local data path -> the path as the table (and its position delete files) name it, its data sequence number
+  // and its partition key (as planFiles keys partitions).
+  const rows = tasks.map(
+    (t, i) =>
+      `(${literal(files[i]!)}, ${literal(t.file.file_path)}, ${t.sequenceNumber}, ${literal(partitionKey(t.specId, t.file.partition ?? {}))})`,
+  );
+  const ctes = [`m(local_path, data_path, seq, pkey) AS (VALUES ${rows.join(', ')})`];
   const conditions: string[] = [];
   if (positionFiles.size > 0) {
-    const deletes = `read_parquet([${[...positionFiles].map(literal).join(', ')}], filename = true)`;
+    const deletes = `read_parquet([${[...positionFiles].map(pathLiteral).join(', ')}], filename = true)`;
     ctes.push(
       `pa(data_path, delete_file) AS (VALUES ${positional.map(([p, d]) => `(${literal(p)}, ${literal(d)})`).join(', ')})`,
       `pd AS (SELECT d.file_path, d.pos FROM ${deletes} d JOIN pa ON pa.delete_file = d.filename AND pa.data_path = d.file_path)`,
@@ -130,16 +132,21 @@ export function duckdbViewSql(
   for (const g of groups.values()) {
     const e = `eq${n++}`;
     const cols = g.fields.map((f) => `d.${ident(hidden(f.id))}`).join(', ');
-    const deletes = `read_parquet([${[...g.files].map(literal).join(', ')}], schema = ${schemaMap(g.fields.map((f) => ({ ...f, name: hidden(f.id) })))}, filename = true)`;
+    const deletes = `read_parquet([${[...g.files.keys()].map(pathLiteral).join(', ')}], schema = ${schemaMap(g.fields.map((f) => ({ ...f, name: hidden(f.id) })))}, filename = true)`;
+    const meta = [...g.files].map(
+      ([f, x]) => `(${literal(f)}, ${x.seq}, ${x.pkey === null ? 'NULL' : literal(x.pkey)})`,
+    );
     ctes.push(
-      `${e}a(data_path, delete_file) AS (VALUES ${g.pairs.map(([p, d]) => `(${literal(p)}, ${literal(d)})`).join(', ')})`,
-      `${e} AS (SELECT ${e}a.data_path, ${cols} FROM ${deletes} d JOIN ${e}a ON ${e}a.delete_file = d.filename)`,
+      `${e}f(delete_file, seq, pkey) AS (VALUES ${meta.join(', ')})`,
+      `${e} AS (SELECT ${e}f.seq, ${e}f.pkey, ${cols} FROM ${deletes} d JOIN ${e}f ON ${e}f.delete_file = d.filename)`,
     );
     // Iceberg equality: null equals null
     const match = g.fields
       .map((f) => `${e}.${ident(hidden(f.id))} IS NOT DISTINCT FROM t.${columnOf(f)}`)
       .join(' AND ');
-    conditions.push(`NOT EXISTS (SELECT 1 FROM ${e} WHERE ${e}.data_path = m.data_path AND ${match})`);
+    conditions.push(
+      `NOT EXISTS (SELECT 1 FROM ${e} WHERE ${match} AND ${e}.seq > m.seq AND (${e}.pkey IS NULL OR ${e}.pkey = m.pkey))`,
+    );
   }
   const sql =
     `CREATE OR REPLACE VIEW ${ident(view)} AS WITH ${ctes.join(', ')} ` +
@@ -148,17 +155,36 @@ export function duckdbViewSql(
   return {
     files,
     positionDeletes: [...positionFiles],
-    equalityDeletes: [...groups.values()].flatMap((g) => [...g.files]),
+    equalityDeletes: [...groups.values()].flatMap((g) => [...g.files.keys()]),
     sql,
   };
 }
 
-/** read_parquet's `schema` parameter: columns by Iceberg field id, with their names and DuckDB types. */
+/**
+ * read_parquet's `schema` parameter: columns by Iceberg field id, with their names, DuckDB types and the value a
+ * file written before the column existed reads as (its `initial-default`, else NULL), as readDataFile does.
+ */
 function schemaMap(fields: NestedField[]): string {
   const entries = fields.map(
-    (f) => `${f.id}: {name: ${literal(f.name)}, type: ${literal(duckdbType(f.type))}, default_value: NULL}`,
+    (f) =>
+      `${f.id}: {name: ${literal(f.name)}, type: ${literal(duckdbType(f.type))}, default_value: ${defaultValue(f)}}`,
   );
   return `map {${entries.join(', ')}}`;
+}
+
+/** A primitive field's `initial-default` (JSON single-value form, format/spec.md Appendix D) as a DuckDB value. */
+function defaultValue(f: NestedField): string {
+  const v = f['initial-default'];
+  if (v === undefined || v === null) return 'NULL';
+  if (typeof f.type !== 'string') {
+    throw new Error(`DuckDB hand-off: column ${f.name} has a nested initial-default; read this scan with readRows`);
+  }
+  const type = duckdbType(f.type);
+  if (type === 'BLOB' && typeof v === 'string') return `from_hex(${literal(v)})`;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
+    return `CAST(${literal(String(v))} AS ${type})`;
+  }
+  throw new Error(`DuckDB hand-off: column ${f.name} has an initial-default of an unexpected form`);
 }
 
 /**
@@ -231,4 +257,9 @@ function ident(name: string): string {
 
 function literal(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** A file path for read_parquet, which reads its paths as globs: `*`, `?` and `[` match themselves. */
+function pathLiteral(path: string): string {
+  return literal(path.replace(/[*?[]/g, (c) => `[${c}]`));
 }

@@ -52,14 +52,24 @@ export async function readTaskRows(
     }
   }
   const filter = options.filter ? bindFilter(options.filter, schema) : undefined;
-  // Equality columns dropped from the read schema since the deletes were written still apply: they are read from
-  // the data file under a hidden name and left out of the rows returned.
-  const inSchema = new Set(schema.fields.map((f) => f.id));
+  // Equality columns are found by id: at the top level or inside structs of the read schema (a null parent struct
+  // reads as a null value), or dropped from it since the deletes were written: those still apply, read from the
+  // data file under a hidden name and left out of the rows returned (DeleteCache.field allows only top-level ones).
+  const current = indexById(schema);
   const dropped = new Map<number, NestedField>();
   for (const eq of equality)
-    for (const f of eq.fields) if (!inSchema.has(f.id)) dropped.set(f.id, { ...f, name: hidden(f.id) });
+    for (const f of eq.fields) if (!current.has(f.id)) dropped.set(f.id, { ...f, name: hidden(f.id) });
+  const paths = equality.map((eq) =>
+    eq.fields.map((f) => {
+      const hiddenField = dropped.get(f.id);
+      if (hiddenField) return [hiddenField.name];
+      const p = structPath(schema, f.id);
+      if (!p) throw new Error(`${task.file.file_path}: equality field ${f.name} (id ${f.id}) is inside a list or map`);
+      return p;
+    }),
+  );
   const readSchema: Schema = dropped.size ? { ...schema, fields: [...schema.fields, ...dropped.values()] } : schema;
-  const columns = neededColumns(schema, options, equality);
+  const columns = neededColumns(schema, options, paths);
   const rows = await readDataFile(io, task.file.file_path, {
     schema: readSchema,
     columns: columns && dropped.size ? [...columns, ...[...dropped.values()].map((f) => f.name)] : columns,
@@ -69,11 +79,10 @@ export async function readTaskRows(
       `${task.file.file_path}: holds ${rows.length} rows but its manifest entry says ${task.file.record_count} (wrong or replaced file?)`,
     );
   }
-  const keyNames = equality.map((eq) => eq.fields.map((f) => dropped.get(f.id)?.name ?? f.name));
   const out: Row[] = [];
   rows.forEach((row, pos) => {
     if (deletedPositions.has(pos)) return;
-    if (equality.some((eq, i) => eq.keys.has(keyOf(keyNames[i]!.map((n) => row[n]))))) return;
+    if (equality.some((eq, i) => eq.keys.has(keyOf(paths[i]!.map((p) => valueAt(row, p)))))) return;
     if (filter && !evalRow(filter, row)) return;
     if (dropped.size) for (const f of dropped.values()) delete row[f.name];
     out.push(options.columns ? project(row, options.columns) : row);
@@ -123,23 +132,79 @@ export class DeleteCache {
     if (!p) {
       const fields = (file.equality_ids ?? []).map((id) => this.field(id, schema, file));
       if (fields.length === 0) throw new Error(`${file.file_path}: equality delete file without equality_ids`);
-      const deleteSchema: Schema = { type: 'struct', 'schema-id': -1, fields };
+      // The delete file holds the equality columns in the table's shape (nested ones inside their structs); a
+      // column dropped since is read at the top level, where it was.
+      const ids = new Set(fields.map((f) => f.id));
+      const kept = pruneStruct(schema, ids);
+      const deleteSchema: Schema = {
+        type: 'struct',
+        'schema-id': -1,
+        fields: [...kept, ...fields.filter((f) => !structPath({ fields: kept }, f.id))],
+      };
+      const paths = fields.map((f) => structPath(deleteSchema, f.id)!);
       p = readDataFile(this.io, file.file_path, { schema: deleteSchema }).then((rows) => ({
         fields,
-        keys: new Set(rows.map((r) => keyOf(fields.map((f) => r[f.name])))),
+        keys: new Set(rows.map((r) => keyOf(paths.map((path) => valueAt(r, path))))),
       }));
       this.eq.set(file.file_path, p);
     }
     return p;
   }
 
-  /** An equality column by id: from the read schema, else from any older schema (a dropped column still applies). */
+  /**
+   * An equality column by id: from the read schema (top level or inside structs), else a top-level column of an
+   * older schema (a dropped column still applies; it is read by id from the top level of the data file).
+   */
   private field(id: number, schema: Schema, file: DataFile): NestedField {
-    const f = indexById(schema).get(id) ?? this.metadata?.schemas.map((s) => indexById(s).get(id)).find((x) => x);
-    if (!f) throw new Error(`${file.file_path}: equality field id ${id} is in no table schema`);
+    const f =
+      indexById(schema).get(id) ??
+      this.metadata?.schemas.map((s) => s.fields.find((x) => x.id === id)).find((x) => x !== undefined);
+    if (!f) {
+      const nested = this.metadata?.schemas.some((s) => indexById(s).has(id));
+      throw new Error(
+        nested
+          ? `${file.file_path}: equality field id ${id} was a nested column dropped since; such deletes are not supported`
+          : `${file.file_path}: equality field id ${id} is in no table schema`,
+      );
+    }
     if (typeof f.type !== 'string') throw new Error(`${file.file_path}: equality field ${f.name} is not primitive`);
     return { ...f, required: false };
   }
+}
+
+/** The fields of `struct` on the way to any of `ids` (through structs), each struct cut down to those paths. */
+function pruneStruct(struct: { fields: NestedField[] }, ids: Set<number>): NestedField[] {
+  const out: NestedField[] = [];
+  for (const f of struct.fields) {
+    if (ids.has(f.id)) out.push({ ...f, required: false });
+    else if (typeof f.type !== 'string' && f.type.type === 'struct') {
+      const inner = pruneStruct(f.type, ids);
+      if (inner.length > 0) out.push({ ...f, required: false, type: { ...f.type, fields: inner } });
+    }
+  }
+  return out;
+}
+
+/** Names from the top of `struct` down to field `id` through structs only (undefined: absent, or in a list or map). */
+function structPath(struct: { fields: NestedField[] }, id: number): string[] | undefined {
+  for (const f of struct.fields) {
+    if (f.id === id) return [f.name];
+    if (typeof f.type !== 'string' && f.type.type === 'struct') {
+      const p = structPath(f.type, id);
+      if (p) return [f.name, ...p];
+    }
+  }
+  return undefined;
+}
+
+/** The value at a path of struct field names; a null or missing struct on the way gives null. */
+function valueAt(row: Row, path: string[]): unknown {
+  let v: unknown = row;
+  for (const name of path) {
+    if (v === null || v === undefined || typeof v !== 'object') return null;
+    v = (v as Row)[name];
+  }
+  return v ?? null;
 }
 
 const POSITION_DELETE_SCHEMA: Schema = {
@@ -155,7 +220,7 @@ const POSITION_DELETE_SCHEMA: Schema = {
 function neededColumns(
   schema: Schema,
   options: Pick<ReadOptions, 'filter' | 'columns'>,
-  equality: { fields: NestedField[] }[],
+  equalityPaths: string[][][],
 ): string[] | undefined {
   if (!options.columns) return undefined;
   const known = new Set(schema.fields.map((f) => f.name));
@@ -167,7 +232,7 @@ function neededColumns(
     if ('args' in f) f.args.forEach(visit);
   };
   if (options.filter) visit(options.filter);
-  for (const eq of equality) for (const f of eq.fields) if (known.has(f.name)) need.add(f.name);
+  for (const paths of equalityPaths) for (const p of paths) if (known.has(p[0]!)) need.add(p[0]!);
   return schema.fields.map((f) => f.name).filter((n) => need.has(n));
 }
 

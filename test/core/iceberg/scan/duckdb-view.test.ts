@@ -10,7 +10,7 @@ import { eq } from '../../../../core/iceberg/scan/expression.js';
 import { Transaction } from '../../../../core/iceberg/transaction/transaction.js';
 import { DataContent } from '../../../../core/iceberg/spec/manifest.js';
 import { append, orders, ordersSchema, ordersSpec, tempWarehouse, writePartitioned } from './fixture-table.js';
-import { commitRowDelta, writeEqualityDeletes, writePositionDeletes } from './row-delta.js';
+import { commitRowDelta, writeDataFile, writeEqualityDeletes, writePositionDeletes } from './row-delta.js';
 
 let catalog: LocalCatalog;
 let cleanup: () => Promise<void>;
@@ -156,6 +156,67 @@ describe('DuckDB hand-off', () => {
     const ours = await readRows(t);
     expect(ours.length).toBe(12 - orders(0, 12).filter((r) => r.status === 'paid').length);
     expect(await orderIds('mor_drop')).toEqual(sortedIds(ours));
+  });
+
+  it('applies a partitioned equality delete only to data files of its partition', async () => {
+    let t = await catalog.createTable(
+      { namespace: 'shop', name: 'mor_part' },
+      { schema: ordersSchema, partitionSpec: ordersSpec },
+    );
+    const files = await writePartitioned(t, orders(0, 60));
+    t = await commitRowDelta(catalog, t, { data: files });
+    const target = files[0]!;
+    // every order id, but in the partition of one data file: only that file's rows go
+    const eqd = await writeEqualityDeletes(
+      t,
+      `${t.metadata.location}/data/eq-part.parquet`,
+      ['order_id'],
+      orders(0, 60).map((r) => ({ order_id: r.order_id })),
+      target.partition,
+    );
+    t = await commitRowDelta(catalog, t, { deletes: [eqd] });
+    await createDuckDBView(conn, 'mor_part', t);
+    const ours = await readRows(t);
+    expect(files.length).toBeGreaterThan(2);
+    expect(ours.length).toBe(60 - Number(target.record_count));
+    expect(await orderIds('mor_part')).toEqual(sortedIds(ours));
+  });
+
+  it('reads file names with glob characters as themselves', async () => {
+    let t = await catalog.createTable({ namespace: 'shop', name: 'globby' }, { schema: ordersSchema });
+    const loc = `${t.metadata.location}/data`;
+    const star = await writeDataFile(t, `${loc}/a*[1]?.parquet`, orders(0, 3));
+    await writeDataFile(t, `${loc}/ab1x.parquet`, orders(3, 6)); // not in the table; `a*[1]?` as a glob matches it
+    t = await commitRowDelta(catalog, t, { data: [star] });
+    await createDuckDBView(conn, 'globby', t);
+    expect(await orderIds('globby')).toEqual([0, 1, 2]);
+    const pos = await writePositionDeletes(t, `${loc}/p*.parquet`, star.file_path, [1]);
+    t = await commitRowDelta(catalog, t, { deletes: [pos] });
+    await createDuckDBView(conn, 'globby2', t);
+    expect(await orderIds('globby2')).toEqual([0, 2]);
+  });
+
+  it('reads a column added with an initial-default as that value in older files, and deletes by it', async () => {
+    let t = await catalog.createTable({ namespace: 'shop', name: 'defaults' }, { schema: ordersSchema });
+    const [a] = await writePartitioned(t, orders(0, 5));
+    t = await commitRowDelta(catalog, t, { data: [a!] });
+    // a v3 writer added `channel` with initial-default 'web' (schema 1), then deleted channel = 'web' rows
+    const channel = { id: 6, name: 'channel', required: false, type: 'string', 'initial-default': 'web' } as const;
+    const schema1 = { ...ordersSchema, 'schema-id': 1, fields: [...ordersSchema.fields, channel] };
+    t = { ...t, metadata: { ...t.metadata, schemas: [...t.metadata.schemas, schema1], 'current-schema-id': 1 } };
+    await createDuckDBView(conn, 'defaults', t);
+    expect(await one(`SELECT count(*) FILTER (WHERE channel = 'web') FROM defaults`)).toEqual([5n]);
+    expect((await readRows(t)).map((r) => r.channel)).toEqual(['web', 'web', 'web', 'web', 'web']);
+    const eqd = await writeEqualityDeletes(
+      t,
+      `${t.metadata.location}/data/eq-web.parquet`,
+      ['channel'],
+      [{ channel: 'web' }],
+    );
+    t = await commitRowDelta(catalog, t, { deletes: [eqd] });
+    await createDuckDBView(conn, 'defaults2', t);
+    expect(await readRows(t)).toEqual([]);
+    expect(await one(`SELECT count(*) FROM defaults2`)).toEqual([0n]);
   });
 
   it('refuses an equality delete on a field that is no top-level primitive column', () => {

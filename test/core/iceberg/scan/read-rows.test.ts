@@ -18,7 +18,10 @@ import {
   writePartitioned,
 } from './fixture-table.js';
 import type { Row } from './fixture-table.js';
-import { commitRowDelta, writeEqualityDeletes, writePositionDeletes } from './row-delta.js';
+import { commitRowDelta, writeDataFile, writeEqualityDeletes, writePositionDeletes } from './row-delta.js';
+import { DataFileWriter } from '../../../../core/iceberg/parquet/data-file-writer.js';
+import { DataContent } from '../../../../core/iceberg/spec/manifest.js';
+import type { Schema } from '../../../../core/iceberg/spec/types.js';
 
 let catalog: LocalCatalog;
 let cleanup: () => Promise<void>;
@@ -163,6 +166,49 @@ describe('readRows: equality deletes on a column dropped since', () => {
       const projected = await readRows(t, { columns: ['order_id'] });
       expect(projected.map((r) => Object.keys(r))).toEqual(kept.map(() => ['order_id']));
       expect(ids(projected)).toEqual(ids(kept));
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe('readRows: an equality delete on a field inside a struct', () => {
+  it('matches the nested value (a null struct reads as a null value), with or without a projection', async () => {
+    const { catalog: c, cleanup: done } = await tempWarehouse();
+    try {
+      const schema: Schema = {
+        type: 'struct',
+        'schema-id': 0,
+        fields: [
+          { id: 1, name: 'id', required: true, type: 'long' },
+          {
+            id: 2,
+            name: 'cust',
+            required: false,
+            type: { type: 'struct', fields: [{ id: 3, name: 'cid', required: false, type: 'long' }] },
+          },
+        ],
+      };
+      let t = await c.createTable({ namespace: 'shop', name: 'nested_eq' }, { schema });
+      const rows = Array.from({ length: 9 }, (_, i) => ({ id: i, cust: i === 8 ? null : { cid: i % 3 } }));
+      const data = await writeDataFile(t, `${t.metadata.location}/data/d.parquet`, rows);
+      t = await commitRowDelta(c, t, { data: [data] });
+      // the delete file holds cust.cid in the table's shape, as Java writes it (TypeUtil.select of the ids)
+      const w = await DataFileWriter.open({
+        io: t.io,
+        schema: { type: 'struct', 'schema-id': 0, fields: [schema.fields[1]!] },
+        location: `${t.metadata.location}/data/eq.parquet`,
+        partition: {},
+      });
+      w.write({ cust: { cid: 1 } });
+      w.write({ cust: { cid: null } });
+      const [eqd] = await w.close();
+      t = await commitRowDelta(c, t, {
+        deletes: [{ ...eqd!, content: DataContent.EqualityDeletes, equality_ids: [3] }],
+      });
+      // deleted: cid 1 (ids 1, 4, 7) and the null cid of the null struct (id 8)
+      expect((await readRows(t)).map((r) => Number(r.id))).toEqual([0, 2, 3, 5, 6]);
+      expect((await readRows(t, { columns: ['id'] })).map((r) => r)).toEqual([0, 2, 3, 5, 6].map((id) => ({ id })));
     } finally {
       await done();
     }
