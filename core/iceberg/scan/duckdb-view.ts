@@ -17,6 +17,7 @@ import type { LoadedTable } from '../catalog/catalog.js';
 import { DataContent } from '../spec/manifest.js';
 import type { IcebergType, NestedField, Schema } from '../spec/types.js';
 import { partitionKey, planFiles } from './plan-files.js';
+import { hidden } from './read-rows.js';
 import type { FileScanTask, ScanOptions } from './plan-files.js';
 
 export interface DuckDBViewOptions extends ScanOptions {
@@ -202,10 +203,6 @@ function equalityFields(file: string, ids: number[], schemas: Schema[]): NestedF
     }
     return f;
   });
-}
-
-function hidden(id: number): string {
-  return `__shoplake_eq_${id}`;
 }
 
 /** DuckDB type for an Iceberg type. */

@@ -90,7 +90,8 @@ export async function readTaskRows(
   return out;
 }
 
-function hidden(id: number): string {
+/** The name an equality column dropped from the read schema is read under (readRows and the DuckDB view). */
+export function hidden(id: number): string {
   return `__shoplake_eq_${id}`;
 }
 
