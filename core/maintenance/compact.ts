@@ -33,7 +33,7 @@ import { readTaskRows } from '../iceberg/scan/read-rows.js';
 import type { Row } from '../iceberg/scan/read-rows.js';
 import type { DataFile } from '../iceberg/spec/manifest.js';
 import { partitionToPath } from '../iceberg/spec/transform.js';
-import { dataFolder } from '../iceberg/spec/table-properties.js';
+import { locationProvider } from '../iceberg/spec/location-provider.js';
 import type { TableMetadata } from '../iceberg/spec/table-metadata.js';
 import { Transaction } from '../iceberg/transaction/transaction.js';
 import { planCompaction } from './plan.js';
@@ -225,14 +225,15 @@ class GroupRewriter {
     const m = table.metadata;
     const schema = currentSchema(m);
     const spec = m['partition-specs'].find((s) => s['spec-id'] === group.specId)!;
-    const dataLocation = dataFolder(m);
+    const locations = locationProvider(m);
     const props = m.properties ?? {};
-    const partitionPath = spec.fields.length > 0 ? `/${partitionToPath(spec, schema, group.partition)}` : '';
+    const partitionPath = spec.fields.length > 0 ? partitionToPath(spec, schema, group.partition) : '';
     const sort = this.compare !== undefined && group.bytes <= (options.sortMaxBytes ?? DEFAULT_SORT_MAX_BYTES);
     const writer = new RollingDataFileWriter({
       io: table.io,
       schema,
-      directory: `${dataLocation}${partitionPath}`,
+      directory: partitionPath ? `${locations.dataLocation}/${partitionPath}` : locations.dataLocation,
+      locate: (name) => locations.newDataLocation(name, partitionPath),
       partition: group.partition,
       targetFileBytes: this.targetFileBytes,
       rowGroupBytes: options.rowGroupBytes ?? DEFAULT_COMPACTION_ROW_GROUP_BYTES,

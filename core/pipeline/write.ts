@@ -10,6 +10,7 @@ import type { Compression, DataFileNamer, ParquetCodec } from '../iceberg/parque
 import { currentSchema } from '../iceberg/scan/plan-files.js';
 import type { DataFile } from '../iceberg/spec/manifest.js';
 import { intProperty } from '../iceberg/spec/table-properties.js';
+import { locationProvider } from '../iceberg/spec/location-provider.js';
 
 export interface TableWriterOptions {
   /** Files a commit would hold at most this big (the table's write.target-file-size-bytes wins). */
@@ -46,7 +47,7 @@ export class TableWriter {
       io: table.io,
       schema,
       spec,
-      dataLocation: (props['write.data.path'] ?? `${m.location.replace(/\/+$/, '')}/data`).replace(/\/+$/, ''),
+      locations: locationProvider(m),
       targetFileBytes: intProperty(props, 'write.target-file-size-bytes', options.targetFileBytes),
       rowGroupBytes: options.bufferBytes,
       maxBufferedBytes: options.bufferBytes,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../core/contracts/index.js';
 import { generateEvents } from '../../core/generator/generate-events.js';
+import { formatBytes } from '../../core/local/format-table.js';
 import type { LocalRunResult } from '../../core/local/run-local.js';
 import type { TableStats } from '../../core/local/table-stats.js';
 import { inProcess, shoplake } from './cli.js';
@@ -59,6 +60,65 @@ describe('shoplake local run --json', () => {
     expect(c.quarantined).toBeGreaterThan(0);
     expect(c.duplicates).toBeGreaterThan(0);
     expect(summary.throughput.recordsPerSecond).toBeGreaterThan(0);
+    expect(run.stderr).not.toMatch(/^local run /m);
+  });
+});
+
+describe('shoplake local run --seed', () => {
+  /** Records per test kind the generator makes for a seed (kinds it never made left out). */
+  const kinds = (seed: number, events: number): Record<string, number> => {
+    const n: Record<string, number> = {};
+    for (const r of generateEvents({ seed, events })) n[r.kind] = (n[r.kind] ?? 0) + 1;
+    return n;
+  };
+  const nonZero = (byKind: Record<string, number>) => Object.fromEntries(Object.entries(byKind).filter(([, v]) => v));
+
+  it('generates the events of that seed', async () => {
+    const r = await inProcess([
+      'local',
+      'run',
+      '--seed',
+      '7',
+      '--events',
+      '500',
+      '--warehouse',
+      path.join(root, 'seed-7'),
+      '--no-progress',
+      '--json',
+    ]);
+    expect(r.error).toBeUndefined();
+    const s = JSON.parse(r.stdout) as LocalRunResult;
+    expect(s.seed).toBe(7);
+    expect(s.reconciliation.ok).toBe(true);
+    expect(s.generated.records).toBe(500);
+    expect(nonZero(s.generated.byKind)).toEqual(kinds(7, 500));
+    expect(nonZero(s.generated.byKind)).not.toEqual(kinds(42, 500));
+  });
+});
+
+describe('shoplake local run --progress (stderr not a terminal)', () => {
+  it('prints progress lines on stderr, the last one at the final counts', async () => {
+    const r = await shoplake([
+      'local',
+      'run',
+      '--events',
+      '300',
+      '--batch-size',
+      '100',
+      '--warehouse',
+      path.join(root, 'progress'),
+      '--progress',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as LocalRunResult;
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('local run '));
+    expect(lines[0]).toBe('local run 0/300 records (0%), 0 rec/s, quarantined 0, duplicates 0');
+    const last = new RegExp(
+      `^local run 300/300 records \\(100%\\), [1-9]\\d* rec/s, quarantined ${s.counts.quarantined}, duplicates ${s.counts.duplicates}$`,
+    );
+    expect(lines.at(-1)).toMatch(last);
+    expect(s.counts.quarantined + s.counts.duplicates).toBeGreaterThan(0);
   });
 });
 
@@ -176,9 +236,37 @@ describe('shoplake local run again (text summary)', () => {
     expect(r.stdout).toMatch(/\n {2}reconciled\n/);
     expect(r.stdout).toMatch(/throughput: 500 records/);
     const t = await inProcess(['tables', '--warehouse', warehouse, '--json']);
-    const bronze = (JSON.parse(t.stdout) as TableStats[])
-      .filter((x) => x.namespace === 'bronze')
-      .reduce((n, x) => n + x.records, 0);
+    const tables = JSON.parse(t.stdout) as TableStats[];
+    const bronze = tables.filter((x) => x.namespace === 'bronze').reduce((n, x) => n + x.records, 0);
     expect(bronze).toBe(EVENTS + 500);
+
+    // The per-table block: header, rule, one row per table with rows, then the totals row.
+    const lines = r.stdout.split('\n');
+    const head = lines.findIndex((l) => /^table\s+rows\s+this run\s+files\s+snapshots\s+bytes$/.test(l));
+    expect(head).toBeGreaterThan(0);
+    expect(lines[head + 1]).toMatch(/^-+( +-+){5}$/);
+    const end = lines.indexOf('', head);
+    const body = lines.slice(head + 2, end).map((l) => l.split(/ {2,}/));
+    const count = (n: number) => n.toLocaleString('en-US');
+    const before = new Map(summary.tables.map((x) => [x.table, x.records]));
+    const withRows = tables.filter((x) => x.records > 0);
+    expect(withRows.length).toBeGreaterThan(10);
+    expect(body.slice(0, -1)).toEqual(
+      withRows.map((x) => [
+        x.table,
+        count(x.records),
+        count(x.records - (before.get(x.table) ?? 0)),
+        count(x.dataFiles),
+        count(x.snapshots),
+        formatBytes(x.bytes),
+      ]),
+    );
+    const sum = (f: (x: TableStats) => number) => tables.reduce((n, x) => n + f(x), 0);
+    expect(body.at(-1)).toEqual([
+      '(all tables)',
+      count(sum((x) => x.dataFiles)),
+      count(sum((x) => x.snapshots)),
+      formatBytes(sum((x) => x.bytes)),
+    ]);
   });
 });

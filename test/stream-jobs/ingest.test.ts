@@ -124,7 +124,8 @@ beforeAll(async () => {
       targetBatchBytes: TARGET,
       maxBufferedBytes: MAX_BUFFERED,
       commitIntervalSeconds: 1.5,
-      extra: { SHOPLAKE_KAFKA_FETCH_PARTITION_BYTES: '32768' },
+      // No lateness allowed: an event behind its table's watermark is late (checked against an in-process replay).
+      extra: { SHOPLAKE_KAFKA_FETCH_PARTITION_BYTES: '32768', SHOPLAKE_ALLOWED_LATENESS_SECONDS: '0' },
     }),
   );
   await waitForCheckpoints(warehouse, lastOffsets(RECORDS), 40_000, () => consumer.dump().slice(-8000));
@@ -296,6 +297,32 @@ describe('the stream consumer lands a topic set end to end', () => {
     expect(sum(batchDocs, (d) => Number(d[PIPELINE_METRICS.landed]))).toBe(reference.result.landed);
     expect(sum(batchDocs, (d) => Number(d[PIPELINE_METRICS.quarantined]))).toBe(reference.result.quarantined);
     expect(sum(batchDocs, (d) => Number(d[PIPELINE_METRICS.duplicates]))).toBe(reference.result.duplicates);
+  });
+
+  it('counts late events by SHOPLAKE_ALLOWED_LATENESS_SECONDS, as the core does in-process, in the EMF too', async () => {
+    const cs = commits(consumer);
+    const late = cs.map((c) => Number(c.late));
+    expect(late.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // Replay the consumer's own batches (each commit's offsets close its batch) through the core, lateness 0.
+    const dir = await tempDir('stream-ingest-late-');
+    dirs.push(dir);
+    const p = createPipeline({ catalog: new LocalCatalog(dir), piiSalt: TEST_SALT, allowedLatenessSeconds: 0 });
+    const done = new Map<string, number>();
+    const expected: number[] = [];
+    for (const c of cs) {
+      const upTo = c.offsets as Record<string, Record<string, number>>;
+      const batch = RECORDS.filter(
+        (r) =>
+          r.offset <= (upTo[r.topic]?.[r.partition] ?? -1) && r.offset > (done.get(`${r.topic}/${r.partition}`) ?? -1),
+      );
+      for (const [topic, parts] of Object.entries(upTo))
+        for (const [partition, o] of Object.entries(parts)) done.set(`${topic}/${partition}`, o);
+      expect(batch.length).toBe(Number(c.recordsIn));
+      expected.push((await p.process(toPipelineRecords(batch))).late);
+    }
+    expect(late).toEqual(expected);
+    const batchDocs = consumer.lines.filter((l) => l._aws !== undefined && l[PIPELINE_METRICS.recordsIn] !== undefined);
+    expect(batchDocs.map((d) => Number(d[PIPELINE_METRICS.late]))).toEqual(late);
   });
 
   it('committed the Kafka group offsets (offset + 1) after the Iceberg commits', async () => {

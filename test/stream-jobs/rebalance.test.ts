@@ -1,7 +1,11 @@
 // Two ECS consumers in one group (bundled stream-jobs/ingest in child processes, real broker, real tables) while
-// data keeps arriving: the second joins (the first's partitions are split), then leaves on SIGTERM (it commits its
-// in-flight batch and only then leaves the group; the first takes every partition back, resuming at the bronze
-// checkpoints). Every table ends with exactly the keys of an in-process reference run: 0 lost, 0 duplicated.
+// data keeps arriving. Neither flushes on size and the commit interval is long, so both hold records in flight:
+// - Y joins while X holds records: the group rebalances, and X must commit them (reason 'rebalance') before it takes
+//   its new assignment;
+// - Y leaves on SIGTERM while it holds records: it commits them (reason 'shutdown'), then leaves the group; X takes
+//   every partition back, resuming at the bronze checkpoints.
+// No commit is ever refused by the offset guard (no partition had two writers), and every table ends with exactly the
+// keys of an in-process reference run: 0 lost, 0 duplicated.
 import { promises as fs } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { contracts } from '../../core/contracts/index.js';
@@ -14,6 +18,7 @@ import {
   commits,
   consumerEnv,
   fromGenerated,
+  health,
   isMessage,
   lastOffsets,
   produceAll,
@@ -50,10 +55,22 @@ const chunk = (i: number) =>
   RECORDS.slice(Math.floor((i * RECORDS.length) / CHUNKS), Math.floor(((i + 1) * RECORDS.length) / CHUNKS));
 
 const dirs: string[] = [];
+/** Consumers and the producer of a test that failed half-way: stopped before the broker and the temp dirs go. */
+const running: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
+  for (const stop of running.splice(0)) await stop().catch(() => undefined);
   await removeBundles();
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
 });
+
+async function start(env: Record<string, string>, name: string): Promise<ConsumerProcess> {
+  const c = await startConsumer(env, name);
+  running.push(async () => {
+    c.kill('SIGKILL');
+    await c.exited;
+  });
+  return c;
+}
 
 /**
  * Starts a consumer that joins a live group. librdkafka 2.0.2's mock coordinator moves the group to UP as soon as
@@ -65,7 +82,7 @@ afterAll(async () => {
  */
 async function startJoined(env: Record<string, string>, name: string): Promise<ConsumerProcess> {
   for (let attempt = 1; ; attempt++) {
-    const c = await startConsumer(env, attempt === 1 ? name : `${name}#${attempt}`);
+    const c = await start(env, attempt === 1 ? name : `${name}#${attempt}`);
     const joined = await c.waitFor(isMessage('joined the consumer group'), 90_000, 'a group join').then(
       () => true,
       () => false,
@@ -80,21 +97,24 @@ async function startJoined(env: Record<string, string>, name: string): Promise<C
 }
 
 const REBALANCE_NOTICE = /^(rebalance noticed|the group is rebalancing): committing in-flight data/;
+const ASSIGNED = isMessage('partitions assigned: resuming each at its bronze checkpoint + 1');
+const COMMITTED = isMessage('batch committed');
+const REFUSED = isMessage(/^another writer committed/);
 
 /**
- * For each rebalance a consumer noticed while it held records, whether a commit followed before its next
- * assignment (kafkajs' eager protocol revokes every partition, so the whole in-flight batch must be settled first).
- * Returns the notices that were not followed by one.
+ * For each rebalance a consumer noticed while it held records, whether a commit with reason 'rebalance' carrying at
+ * least those records followed before its next assignment (kafkajs' eager protocol revokes every partition, so the
+ * whole in-flight batch must be settled first). Returns the notices that were not followed by one.
  */
 function inFlightCommittedBeforeReassignment(c: ConsumerProcess): string[] {
   const missing: string[] = [];
   c.lines.forEach((l, i) => {
     if (!isMessage(REBALANCE_NOTICE)(l) || Number(l.records) === 0) return;
     const rest = c.lines.slice(i + 1);
-    const assigned = rest.findIndex(isMessage('partitions assigned: resuming each at its bronze checkpoint + 1'));
-    // Or, when kafkajs noticed the rebalance outside a handler and the new owner was quicker (docs/stream-consumer.md,
-    // best effort), refused by the offset guard: the batch is dropped and replayed from the checkpoint.
-    const committed = rest.findIndex(isMessage(/^(batch committed|another writer committed the same partitions)/));
+    const assigned = rest.findIndex(ASSIGNED);
+    const committed = rest.findIndex(
+      (r) => COMMITTED(r) && r.reason === 'rebalance' && Number(r.recordsIn) >= Number(l.records),
+    );
     if (committed < 0 || (assigned >= 0 && committed > assigned)) missing.push(JSON.stringify(l));
   });
   return missing;
@@ -103,6 +123,19 @@ function inFlightCommittedBeforeReassignment(c: ConsumerProcess): string[] {
 const at = (c: ConsumerProcess, match: (l: LogLine) => boolean): number =>
   c.lines.findIndex(match) < 0 ? -1 : Date.parse(String(c.lines.find(match)!.timestamp));
 
+/** Polls the consumer's health endpoint until its in-flight batch holds records (added, not committed). */
+async function holdingRecords(c: ConsumerProcess, name: string): Promise<number> {
+  const url = await c.healthUrl();
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const h = await health(url).catch(() => undefined);
+    const records = Number((h?.body.batch as { records?: unknown } | undefined)?.records ?? 0);
+    if (records > 0) return records;
+    if (Date.now() > deadline) throw new Error(`${name} held no records within 90 s:\n${c.dump().slice(-6000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 it(
   'two consumers, one joining and one leaving while data flows: 0 lost, 0 duplicated',
   { timeout: 240_000 },
@@ -110,50 +143,90 @@ it(
     const warehouse = await tempDir('stream-rebalance-');
     const refDir = await tempDir('stream-rebalance-ref-');
     dirs.push(warehouse, refDir);
+    // Neither consumer flushes on size (the target exceeds all the data) and the commit interval is long, so each
+    // holds records in flight when the group rebalances: only the rebalance (or the stop) commits them. The interval
+    // still ends the run once every record is out.
     const env = consumerEnv({
       brokers: broker.bootstrap,
       warehouse,
       groupId: GROUP,
-      targetBatchBytes: 120_000,
-      commitIntervalSeconds: 1,
+      targetBatchBytes: 64 * 1024 * 1024,
+      commitIntervalSeconds: 20,
     });
 
-    // A producer that keeps writing chunks in order until all are out (or it is stopped).
+    // A producer that writes chunks in order: the first before X starts, then one every 400 ms; past the first half it
+    // waits until Y is assigned partitions (Y may take several starts to join), so that Y gets records to hold.
     let next = 0;
     const produceNext = () => produceAll(broker.bootstrap, chunk(next++), { maxBatchBytes: 16 * 1024 });
+    let yAssigned!: () => void;
+    const yAssignedGate = new Promise<void>((r) => (yAssigned = r));
+    let stopProducer = false;
     await produceNext();
-    const x = await startConsumer(env, 'x');
-    await x.waitFor(isMessage('batch committed'), 60_000, 'a first commit');
+    const x = await start(env, 'x');
+    // X holds the first chunk's records (no commit yet) when Y joins.
+    expect(await holdingRecords(x, 'x')).toBeGreaterThan(0);
+    expect(x.lines.filter(COMMITTED)).toEqual([]);
     const producer = (async () => {
-      while (next < CHUNKS) {
+      while (next < CHUNKS && !stopProducer) {
+        if (next === CHUNKS / 2) await yAssignedGate;
         await produceNext();
         await new Promise((r) => setTimeout(r, 400));
       }
     })();
+    running.push(async () => {
+      stopProducer = true;
+      yAssigned();
+      await producer;
+    });
 
     // Y joins: the group rebalances and the partitions are split between X and Y.
-    const y = await startJoined(env, 'y');
-    await y.waitFor(isMessage('batch committed'), 90_000, 'a first commit of y');
+    let y: ConsumerProcess;
+    try {
+      y = await startJoined(env, 'y');
+      await y.waitFor(ASSIGNED, 90_000, 'an assignment of y');
+    } finally {
+      yAssigned();
+    }
     const yGeneration = Number((await y.waitFor(isMessage('joined the consumer group'))).generation);
     expect(yGeneration).toBe(1);
+    // X noticed the rebalance holding records, committed them because of it, and only then took its new assignment.
+    const notice = await x.waitFor(isMessage(REBALANCE_NOTICE), 60_000, 'a rebalance notice');
+    const xNotice = x.lines.indexOf(notice);
+    expect(Number(notice.records), x.dump()).toBeGreaterThan(0);
+    await x.waitFor((l) => ASSIGNED(l) && x.lines.indexOf(l) > xNotice, 60_000, 'an assignment after the rebalance');
+    const xReassigned = x.lines.findIndex((l, i) => i > xNotice && ASSIGNED(l));
+    const xRebalanceCommit = x.lines.findIndex(
+      (l, i) =>
+        i > xNotice && COMMITTED(l) && l.reason === 'rebalance' && Number(l.recordsIn) >= Number(notice.records),
+    );
+    expect(xRebalanceCommit, x.dump()).toBeGreaterThan(xNotice);
+    expect(xRebalanceCommit, x.dump()).toBeLessThan(xReassigned);
     expect(x.lines.filter(isMessage('joined the consumer group')).length).toBeGreaterThanOrEqual(2);
     expect(Number(x.lines.findLast(isMessage('joined the consumer group'))!.partitions)).toBeLessThan(
       TOPICS.length * PARTITIONS,
     );
 
-    // Y leaves on SIGTERM while data still flows: it commits what it holds, then leaves.
+    // Y leaves on SIGTERM while it holds records and data still flows: it commits what it holds, then leaves.
+    expect(await holdingRecords(y, 'y')).toBeGreaterThan(0);
     y.kill('SIGTERM');
     expect((await y.exited).code, y.dump()).toBe(0);
     const yStopping = y.lines.findIndex(isMessage('stopping: committing in-flight data, then leaving the group'));
     const yLeft = y.lines.findIndex(isMessage('kafka Consumer: Stopped'));
     expect(yStopping).toBeGreaterThanOrEqual(0);
     expect(yLeft).toBeGreaterThan(yStopping);
+    expect(Number(y.lines[yStopping]!.records), y.dump()).toBeGreaterThan(0);
     // What Y held when the signal came was committed before it left, and nothing after.
-    const yCommitAt = y.lines.flatMap((l, i) => (isMessage('batch committed')(l) ? [i] : []));
+    const yCommitAt = y.lines.flatMap((l, i) => (COMMITTED(l) ? [i] : []));
     expect(yCommitAt.filter((i) => i > yLeft)).toEqual([]);
-    if (Number(y.lines[yStopping]!.records) > 0) {
-      expect(yCommitAt.filter((i) => i > yStopping && i < yLeft).length, y.dump()).toBeGreaterThan(0);
-    }
+    const yShutdownCommit = y.lines.find(
+      (l, i) =>
+        i > yStopping &&
+        i < yLeft &&
+        COMMITTED(l) &&
+        l.reason === 'shutdown' &&
+        Number(l.recordsIn) >= Number(y.lines[yStopping]!.records),
+    );
+    expect(yShutdownCommit, y.dump()).toBeDefined();
     expect(y.lines.filter((l) => l.level === 'ERROR')).toEqual([]);
 
     // X takes every partition back (after the rebalance) and finishes.
@@ -170,21 +243,17 @@ it(
     x.kill('SIGTERM');
     expect((await x.exited).code, x.dump()).toBe(0);
 
-    // The rebalances were noticed, and in-flight data was committed before the partitions were assigned again.
+    // Every rebalance noticed with records in flight was followed by their commit before the next assignment, and
+    // no commit was ever refused: no partition had two writers at once.
     expect(inFlightCommittedBeforeReassignment(x)).toEqual([]);
     expect(inFlightCommittedBeforeReassignment(y)).toEqual([]);
-    expect(x.lines.filter(isMessage(REBALANCE_NOTICE)).length, x.dump()).toBeGreaterThan(0);
+    expect(x.lines.filter(REFUSED), x.dump()).toEqual([]);
+    expect(y.lines.filter(REFUSED), y.dump()).toEqual([]);
 
     // Both worked.
     const landed = (c: ConsumerProcess) => commits(c).reduce((n, l) => n + Number(l.landed), 0);
     expect(landed(x)).toBeGreaterThan(0);
     expect(landed(y)).toBeGreaterThan(0);
-    // After Y left, nobody else wrote X's partitions: no commit of X was refused.
-    const yStopped = at(y, isMessage('stopped'));
-    const refusedAfter = x.lines.filter(
-      (l) => isMessage(/^another writer committed/)(l) && Date.parse(String(l.timestamp)) > yStopped,
-    );
-    expect(refusedAfter).toEqual([]);
 
     // Every table: exactly the reference's keys; bronze took each record once over both consumers.
     const refCatalog = new LocalCatalog(refDir);

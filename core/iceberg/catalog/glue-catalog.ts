@@ -3,7 +3,8 @@
 // - a namespace is a Glue database; a table is a Glue table of TableType EXTERNAL_TABLE whose parameters hold
 //   table_type=ICEBERG, metadata_location and previous_metadata_location;
 // - metadata files are <location>/metadata/<NNNNN>-<uuid>.metadata.json (write.metadata.path, absolute or relative
-//   to the location, overrides the folder);
+//   to the location, overrides the folder), `<NNNNN>-<uuid>.gz.metadata.json` gzipped when
+//   write.metadata.compression-codec=gzip (Java's BaseMetastoreTableOperations + TableMetadataParser);
 // - commit = write the new metadata file, GetTable, check metadata_location is still the base's, then UpdateTable
 //   with the VersionId read as a compare-and-swap: Glue answers ConcurrentModificationException if another writer
 //   updated the table in between (-> CommitConflictError, and our new metadata file is deleted);
@@ -34,7 +35,7 @@ import type { FileIO } from '../io/file-io.js';
 import { fileIOFor } from '../io/file-io-for.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { newTableMetadata } from '../spec/new-table-metadata.js';
-import { metadataFolder } from '../spec/table-properties.js';
+import { metadataCodec, metadataFileSuffix, metadataFolder } from '../spec/table-properties.js';
 import { CommitConflictError } from './catalog.js';
 import type { Catalog, CreateTableRequest, LoadedTable, TableIdentifier } from './catalog.js';
 import {
@@ -154,7 +155,7 @@ export class GlueCatalog implements Catalog {
       properties: req.properties,
     });
     const file = metadataFileLocation(metadata, 0);
-    await this.io.write(file, encodeMetadata(metadata));
+    await this.io.write(file, encodeMetadata(metadata, metadataCodec(metadata.properties)));
     try {
       await this.glue.send(
         new CreateTableCommand({
@@ -226,7 +227,7 @@ export class GlueCatalog implements Catalog {
     }
     const committed = withMetadataLog(base.metadataLocation, base.metadata, next);
     const file = metadataFileLocation(committed, parseVersion(base.metadataLocation) + 1);
-    await this.io.write(file, encodeMetadata(committed));
+    await this.io.write(file, encodeMetadata(committed, metadataCodec(committed.properties)));
 
     try {
       await this.swap(id, base, committed, file);
@@ -319,9 +320,13 @@ export class GlueCatalog implements Catalog {
   }
 }
 
-/** <metadata folder>/<NNNNN>-<uuid>.metadata.json, as Java's BaseMetastoreTableOperations names them. */
+/**
+ * <metadata folder>/<NNNNN>-<uuid>.metadata.json (`.gz.metadata.json` with write.metadata.compression-codec=gzip),
+ * as Java's BaseMetastoreTableOperations names them. Throws on an unknown codec, naming the property.
+ */
 export function metadataFileLocation(metadata: TableMetadata, version: number): string {
-  return `${metadataFolder(metadata)}/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
+  const suffix = metadataFileSuffix(metadataCodec(metadata.properties));
+  return `${metadataFolder(metadata)}/${String(version).padStart(5, '0')}-${randomUUID()}${suffix}`;
 }
 
 /** The leading number of <NNNNN>-<uuid>.metadata.json; -1 when the name has none (then the next file is 00000). */

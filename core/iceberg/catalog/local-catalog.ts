@@ -1,15 +1,19 @@
 // LocalCatalog: the Iceberg Hadoop table layout on the local filesystem, as Java's HadoopCatalog and
 // HadoopTableOperations write it, so DuckDB's iceberg extension, pyiceberg and icebird open our tables:
 //   <warehouse>/<namespace>/<table>/metadata/v<N>.metadata.json   (N = 1, 2, …)
+//   <warehouse>/<namespace>/<table>/metadata/v<N>.gz.metadata.json (write.metadata.compression-codec=gzip)
 //   <warehouse>/<namespace>/<table>/metadata/version-hint.text    (the text "N")
 // A commit is an atomic create of v<N+1> that fails if it exists (CommitConflictError), then a hint update.
 // The hint is only a hint: loading probes for higher versions, so a stale hint still loads the newest table.
+// Version N may be any of Java's names (plain, `.gz.`, and the old `v<N>.metadata.json.gz`), as Java's
+// HadoopTableOperations.getMetadataFile tries each codec.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LocalFileIO, toPath } from '../io/local-file-io.js';
 import type { FileIO } from '../io/file-io.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { newTableMetadata } from '../spec/new-table-metadata.js';
+import { metadataCodec, metadataFileSuffix, type MetadataCodec } from '../spec/table-properties.js';
 import { CommitConflictError } from './catalog.js';
 import type { Catalog, CreateTableRequest, LoadedTable, TableIdentifier } from './catalog.js';
 import {
@@ -28,7 +32,7 @@ import {
 } from './metadata-file.js';
 
 export const VERSION_HINT = 'version-hint.text';
-const VERSION_FILE = /^v(\d+)(\.gz)?\.metadata\.json$/;
+const VERSION_FILE = /^v(\d+)(?:\.gz\.metadata\.json|\.metadata\.json(?:\.gz)?)$/;
 
 export interface LocalCatalogOptions {
   /** FileIO for table files; LocalFileIO by default. Commits need its writeIfAbsent to be atomic. */
@@ -115,9 +119,14 @@ export class LocalCatalog implements Catalog {
       sortOrder: req.sortOrder,
       properties: req.properties,
     });
-    const file = versionFile(location, 1);
-    if (!(await this.io.writeIfAbsent(file, encodeMetadata(metadata)))) {
+    const codec = metadataCodec(metadata.properties);
+    const file = versionFile(location, 1, codec);
+    if (!(await this.io.writeIfAbsent(file, encodeMetadata(metadata, codec)))) {
       throw new TableAlreadyExistsError(id, `${file} was created concurrently`);
+    }
+    if (await this.otherCodecFile(location, 1, codec)) {
+      await deleteQuietly(this.io, [file]);
+      throw new TableAlreadyExistsError(id, `${location} was created concurrently`);
     }
     await this.writeHint(location, 1);
     return { identifier: id, metadata, metadataLocation: file, io: this.io };
@@ -175,13 +184,21 @@ export class LocalCatalog implements Catalog {
       );
     }
     const committed = withMetadataLog(base.metadataLocation, base.metadata, next);
+    const codec = metadataCodec(committed.properties); // before anything is written
     const nextVersion = baseVersion + 1;
-    const file = versionFile(location, nextVersion);
-    if (!(await this.io.writeIfAbsent(file, encodeMetadata(committed)))) {
+    const file = versionFile(location, nextVersion, codec);
+    if (!(await this.io.writeIfAbsent(file, encodeMetadata(committed, codec)))) {
       throw new CommitConflictError(
         id,
         `${file} already exists: another writer committed version ${nextVersion} first`,
       );
+    }
+    // A writer using the other codec creates another name for the same version: of two such creates at most one
+    // passes this check (each checks after its own create), and the loser removes its file.
+    const other = await this.otherCodecFile(location, nextVersion, codec);
+    if (other) {
+      await deleteQuietly(this.io, [file]);
+      throw new CommitConflictError(id, `${other} exists: another writer committed version ${nextVersion} first`);
     }
     // The commit is done. A failed hint write is harmless (readers probe past a stale hint); rethrowing here
     // would make the caller retry a commit that succeeded, so it is not an error.
@@ -211,11 +228,21 @@ export class LocalCatalog implements Catalog {
     return version;
   }
 
+  /** The metadata file of `version` in any of Java's names (none, gzip, old `.metadata.json.gz`), if one exists. */
   private async versionFileThatExists(location: string, version: number): Promise<string | undefined> {
-    for (const f of [versionFile(location, version), versionFile(location, version, '.gz')]) {
-      if (await this.io.exists(f)) return f;
-    }
+    const names = [
+      versionFile(location, version),
+      versionFile(location, version, 'gzip'),
+      path.join(location, 'metadata', `v${version}.metadata.json.gz`),
+    ];
+    for (const f of names) if (await this.io.exists(f)) return f;
     return undefined;
+  }
+
+  /** The file of `version` written with the other codec, if one exists (a concurrent writer's). */
+  private async otherCodecFile(location: string, version: number, codec: MetadataCodec): Promise<string | undefined> {
+    const other = versionFile(location, version, codec === 'gzip' ? 'none' : 'gzip');
+    return (await this.io.exists(other)) ? other : undefined;
   }
 
   private async writeHint(location: string, version: number): Promise<void> {
@@ -223,8 +250,9 @@ export class LocalCatalog implements Catalog {
   }
 }
 
-export function versionFile(location: string, version: number, codec = ''): string {
-  return path.join(location, 'metadata', `v${version}${codec}.metadata.json`);
+/** `<location>/metadata/v<N>.metadata.json`, or `v<N>.gz.metadata.json` for gzip (Java's metadataFilePath). */
+export function versionFile(location: string, version: number, codec: MetadataCodec = 'none'): string {
+  return path.join(location, 'metadata', `v${version}${metadataFileSuffix(codec)}`);
 }
 
 export function parseVersion(fileName: string): number | undefined {

@@ -1,7 +1,9 @@
 // Reading and writing one metadata.json file, plus the metadata-log bookkeeping every catalog does on commit
 // (format/spec.md "Table Metadata": metadata-log; properties write.metadata.previous-versions-max and
 // write.metadata.delete-after-commit.enabled, as Java's BaseMetastoreTableOperations and HadoopTableOperations).
-import { gunzipSync } from 'node:zlib';
+// write.metadata.compression-codec=gzip gzips the file (Java's TableMetadataParser: GZIPOutputStream, default level);
+// the catalogs name it `….gz.metadata.json`. Reading takes either, by name or by the gzip magic bytes.
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { NotFoundError } from '../io/file-io.js';
 import type { FileIO } from '../io/file-io.js';
 import type { TableMetadata, MetadataLogEntry } from '../spec/table-metadata.js';
@@ -11,6 +13,7 @@ import {
   METADATA_PREVIOUS_VERSIONS_MAX,
   boolProperty,
   intProperty,
+  type MetadataCodec,
 } from '../spec/table-properties.js';
 import { InvalidMetadataError } from '../spec/json-object.js';
 
@@ -41,8 +44,10 @@ export async function readMetadataFile(io: FileIO, location: string): Promise<Ta
   return parseTableMetadata(text, location);
 }
 
-export function encodeMetadata(m: TableMetadata): Uint8Array {
-  return new TextEncoder().encode(serializeTableMetadata(m));
+/** The bytes of a metadata file: JSON text, gzipped when `codec` is gzip (metadataCodec(m.properties)). */
+export function encodeMetadata(m: TableMetadata, codec: MetadataCodec = 'none'): Uint8Array {
+  const json = new TextEncoder().encode(serializeTableMetadata(m));
+  return codec === 'gzip' ? gzipSync(json) : json;
 }
 
 /**

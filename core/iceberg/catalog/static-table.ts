@@ -36,7 +36,9 @@ export function newestMetadataFile(locations: string[]): string | undefined {
   let best: { loc: string; n: number } | undefined;
   for (const loc of locations) {
     const name = loc.slice(loc.lastIndexOf('/') + 1);
-    const m = /^v(\d+)(?:\.gz)?\.metadata\.json$/.exec(name) ?? /^(\d+)-[^/]*\.metadata\.json$/.exec(name);
+    const m =
+      /^v(\d+)(?:\.gz\.metadata\.json|\.metadata\.json(?:\.gz)?)$/.exec(name) ??
+      /^(\d+)-[^/]*\.metadata\.json(?:\.gz)?$/.exec(name);
     if (!m) continue;
     const n = Number(m[1]);
     if (!best || n > best.n) best = { loc, n };

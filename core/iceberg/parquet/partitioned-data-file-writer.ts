@@ -1,11 +1,13 @@
 // PartitionedDataFileWriter: rows -> one RollingDataFileWriter per partition tuple (the spec's transforms over
-// the row), files under <data location>/<partition path>/ (`event_time_day=2026-11-22/shop_id_bucket=3`), each
+// the row), files under <data location>/<partition path>/ (`event_time_day=2026-11-22/shop_id_bucket=3`), or where
+// the table's location provider puts them (spec/location-provider.ts: object storage adds hash directories), each
 // DataFile carrying its partition tuple keyed by partition field name. Memory stays bounded: the rows buffered
 // over all partitions are capped (the largest buffer is encoded early and streamed out) and so is the number of
 // open files (the largest one is closed). Partitions are found through nested Maps keyed by the partition
 // values (no key string per row). Mirrors DataFileWriter: open(), write(row), close() -> DataFile[].
 import type { DataFile, PartitionValues } from '../spec/manifest.js';
 import type { PartitionSpec } from '../spec/partition-spec.js';
+import { folderLocationProvider, type LocationProvider } from '../spec/location-provider.js';
 import { bindPartitionSpec, boundPartitionPath, type BoundPartitionField } from '../spec/transform.js';
 import { SchemaMismatchError } from './column-buffers.js';
 import type { Compression } from './compression.js';
@@ -19,8 +21,10 @@ import { DataFileNamer, RollingDataFileWriter } from './rolling-data-file-writer
 
 export interface PartitionedDataFileWriterOptions extends ParquetWriteOptions {
   spec: PartitionSpec;
-  /** base directory of data files: `<table location>/data`, or the table's write.data.path */
-  dataLocation: string;
+  /** where data files go: the table's `locationProvider(metadata)` (spec/location-provider.ts) */
+  locations?: LocationProvider;
+  /** without `locations`: base directory of data files, laid out as `<dataLocation>/<partition path>/<file>` */
+  dataLocation?: string;
   targetFileBytes?: number;
   namer?: DataFileNamer;
   /** partitions with an open file at once; past it the largest open file is closed (default 64) */
@@ -57,6 +61,7 @@ export class PartitionedDataFileWriter {
   private readonly namer: DataFileNamer;
   private readonly maxOpenFiles: number;
   private readonly maxBufferedBytes: number;
+  private readonly locations: LocationProvider;
   private buffered = 0;
   private rowNumber = 0;
   private closed = false;
@@ -71,6 +76,10 @@ export class PartitionedDataFileWriter {
     this.maxOpenFiles = options.maxOpenFiles ?? 64;
     this.maxBufferedBytes = options.maxBufferedBytes ?? options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
     this.values = new Array<unknown>(this.fields.length);
+    if (!options.locations && options.dataLocation === undefined) {
+      throw new Error('PartitionedDataFileWriter needs `locations` (the table location provider) or `dataLocation`');
+    }
+    this.locations = options.locations ?? folderLocationProvider(options.dataLocation!);
   }
 
   /** Partitions with an open file. */
@@ -124,10 +133,12 @@ export class PartitionedDataFileWriter {
     if (this.open.size >= this.maxOpenFiles) this.closeLargest();
     const tuple: PartitionValues = {};
     fields.forEach((f, i) => (tuple[f.name] = values[i]));
-    const path = fields.length ? `/${boundPartitionPath(fields, tuple)}` : '';
+    const path = fields.length ? boundPartitionPath(fields, tuple) : '';
+    const locations = this.locations;
     const writer = new RollingDataFileWriter({
       ...this.options,
-      directory: `${this.options.dataLocation}${path}`,
+      directory: path ? `${locations.dataLocation}/${path}` : locations.dataLocation,
+      locate: (name) => locations.newDataLocation(name, path),
       partition: tuple,
       namer: this.namer,
       backlog: this.backlog,

@@ -33,6 +33,8 @@ export class DataFileNamer {
 export interface RollingDataFileWriterOptions extends ParquetWriteOptions {
   /** directory the files go to, e.g. `<table location>/data` or `<table location>/data/<partition path>` */
   directory: string;
+  /** a new file's location from its name (default `<directory>/<name>`): spec/location-provider.ts's rule */
+  locate?: (fileName: string) => string;
   /** the files' partition tuple, keyed by partition field name ({} for unpartitioned tables) */
   partition?: PartitionValues;
   /** start a new file once the current one reaches this many compressed bytes (default 512 MiB) */
@@ -94,7 +96,9 @@ export class RollingDataFileWriter {
     this.current ??= new DataFileWriter({
       ...this.options,
       backlog: this.backlog,
-      location: `${this.options.directory}/${this.namer.next()}`,
+      location: this.options.locate
+        ? this.options.locate(this.namer.next())
+        : `${this.options.directory}/${this.namer.next()}`,
     });
     const bytes = this.current.write(row, rowNumber ?? n);
     if (this.current.encodedBytes >= this.targetFileBytes) this.roll();

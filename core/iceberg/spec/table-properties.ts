@@ -12,6 +12,18 @@ export const MANIFEST_MIN_MERGE_COUNT = 'commit.manifest.min-count-to-merge';
 export const MANIFEST_MERGE_ENABLED = 'commit.manifest-merge.enabled';
 export const WRITE_DATA_PATH = 'write.data.path';
 export const WRITE_METADATA_PATH = 'write.metadata.path';
+/** `none` or `gzip` (any case): gzip writes `v<N>.gz.metadata.json` / `<NNNNN>-<uuid>.gz.metadata.json`. */
+export const METADATA_COMPRESSION = 'write.metadata.compression-codec';
+/** New data files under hashed directories (Java's ObjectStoreLocationProvider; location-provider.ts). */
+export const OBJECT_STORE_ENABLED = 'write.object-storage.enabled';
+/** With object storage: keep the partition directories after the hash (default true). */
+export const OBJECT_STORE_PARTITIONED_PATHS = 'write.object-storage.partitioned-paths';
+/** Deprecated alias of write.data.path: Java >= 1.9 refuses to write with it (so does location-provider.ts). */
+export const OBJECT_STORE_PATH = 'write.object-storage.path';
+/** Deprecated alias of write.data.path: Java >= 1.9 refuses to write with it (so does location-provider.ts). */
+export const WRITE_FOLDER_STORAGE_PATH = 'write.folder-storage.path';
+/** A Java LocationProvider class name: shoplake cannot load one, so writing data files is refused. */
+export const WRITE_LOCATION_PROVIDER_IMPL = 'write.location-provider.impl';
 
 /** Iceberg Java's defaults for the properties above (what a table without the property behaves as). */
 export const PROPERTY_DEFAULTS: Readonly<Record<string, string>> = {
@@ -22,6 +34,9 @@ export const PROPERTY_DEFAULTS: Readonly<Record<string, string>> = {
   [MANIFEST_TARGET_SIZE_BYTES]: String(8 * 1024 * 1024),
   [MANIFEST_MIN_MERGE_COUNT]: '100',
   [MANIFEST_MERGE_ENABLED]: 'true',
+  [METADATA_COMPRESSION]: 'none',
+  [OBJECT_STORE_ENABLED]: 'false',
+  [OBJECT_STORE_PARTITIONED_PATHS]: 'true',
 };
 
 /** Written explicitly into every table shoplake creates (callers' properties win). */
@@ -51,6 +66,26 @@ export function boolProperty(properties: Record<string, string> | undefined, key
   const v = raw.toLowerCase();
   if (v !== 'true' && v !== 'false') throw new Error(`table property ${key}=${JSON.stringify(raw)} is not a boolean`);
   return v === 'true';
+}
+
+export type MetadataCodec = 'none' | 'gzip';
+
+/**
+ * The table's write.metadata.compression-codec (Java's TableMetadataParser.Codec: `none` or `gzip`, any case);
+ * anything else is an error naming the property and the value.
+ */
+export function metadataCodec(properties: Record<string, string> | undefined): MetadataCodec {
+  const raw = properties?.[METADATA_COMPRESSION] ?? PROPERTY_DEFAULTS[METADATA_COMPRESSION]!;
+  const codec = raw.toLowerCase();
+  if (codec === 'none' || codec === 'gzip') return codec;
+  throw new Error(
+    `table property ${METADATA_COMPRESSION}=${JSON.stringify(raw)} is not a metadata codec: use none or gzip`,
+  );
+}
+
+/** The metadata file name ending Java gives a codec (TableMetadataParser.getFileExtension). */
+export function metadataFileSuffix(codec: MetadataCodec): string {
+  return codec === 'gzip' ? '.gz.metadata.json' : '.metadata.json';
 }
 
 /**

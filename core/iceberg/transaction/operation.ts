@@ -3,7 +3,8 @@
 import type { FileIO } from '../io/file-io.js';
 import type { LoadedTable, TableIdentifier } from '../catalog/catalog.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
-import { dataFolder, metadataFolder } from '../spec/table-properties.js';
+import { locationProvider } from '../spec/location-provider.js';
+import { metadataFolder } from '../spec/table-properties.js';
 
 /**
  * One staged change. `apply` is called once per commit attempt, each time on the newest base (the table as the
@@ -78,9 +79,12 @@ export class WrittenFiles {
 }
 
 /**
- * A new file of the table: `<metadata folder>/<name>` or `<data folder>/<name>`, the folders honouring
- * write.metadata.path / write.data.path (spec/table-properties.ts), for local paths and URIs alike.
+ * A new file of the table: `<metadata folder>/<name>` (write.metadata.path, spec/table-properties.ts), or an
+ * unpartitioned data file where the table's location provider puts it (spec/location-provider.ts: write.data.path,
+ * object storage), for local paths and URIs alike.
  */
 export function tableFile(metadata: TableMetadata, folder: 'metadata' | 'data', name: string): string {
-  return `${folder === 'metadata' ? metadataFolder(metadata) : dataFolder(metadata)}/${name}`;
+  return folder === 'metadata'
+    ? `${metadataFolder(metadata)}/${name}`
+    : locationProvider(metadata).newDataLocation(name);
 }

@@ -23,6 +23,7 @@ import { DeleteCache, readTaskRows } from '../scan/read-rows.js';
 import type { DataFile, ManifestEntry, ManifestFile } from '../spec/manifest.js';
 import { EntryStatus, ManifestContent } from '../spec/manifest.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
+import { locationProvider } from '../spec/location-provider.js';
 import { partitionToPath } from '../spec/transform.js';
 import type { Schema } from '../spec/types.js';
 import { ValidationError } from './errors.js';
@@ -37,7 +38,6 @@ import {
   writeManifestFile,
 } from './manifests.js';
 import type { CommitContext, Operation } from './operation.js';
-import { tableFile } from './operation.js';
 import { newSnapshotId } from './snapshot-id.js';
 import { checkSummaryProperties, currentSnapshot, produceSnapshot } from './snapshot-producer.js';
 
@@ -133,6 +133,7 @@ export class OverwriteOperation implements Operation {
     filter: BoundFilter,
   ): Promise<void> {
     const deletes = new DeleteCache(ctx.io, base);
+    const locations = locationProvider(base);
     for (const task of tasks) {
       const rows = await readTaskRows(ctx.io, task, schema, {}, deletes);
       const survivors = rows.filter((r) => !evalRow(filter, r));
@@ -141,9 +142,9 @@ export class OverwriteOperation implements Operation {
       this.removed.set(task.file.file_path, task.file);
       if (survivors.length === 0) continue;
       const spec = specById(base, task.specId);
-      const partitionDir = spec.fields.length > 0 ? `${partitionToPath(spec, schema, task.file.partition)}/` : '';
-      const name = `${partitionDir}${this.rewriteId}-${String(this.fileCounter++).padStart(5, '0')}.parquet`;
-      const location = tableFile(base, 'data', name);
+      const partitionPath = spec.fields.length > 0 ? partitionToPath(spec, schema, task.file.partition) : '';
+      const name = `${this.rewriteId}-${String(this.fileCounter++).padStart(5, '0')}.parquet`;
+      const location = locations.newDataLocation(name, partitionPath);
       ctx.files.wroteData(location);
       const writer = await DataFileWriter.open({
         io: ctx.io,

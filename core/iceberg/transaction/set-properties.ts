@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedTable } from '../catalog/catalog.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
+import { metadataCodec } from '../spec/table-properties.js';
 import { ValidationError } from './errors.js';
 import type { CommitContext, Operation } from './operation.js';
 import { retryPolicy } from './retry.js';
@@ -81,6 +82,7 @@ export class SetPropertiesOperation implements Operation {
     }
     try {
       retryPolicy(properties); // a malformed commit.retry.* value would break every later commit
+      metadataCodec(properties); // so would an unknown write.metadata.compression-codec (catalog/ writes with it)
     } catch (e) {
       throw new ValidationError(ctx.table, this.name, (e as Error).message);
     }

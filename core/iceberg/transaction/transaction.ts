@@ -13,10 +13,11 @@
 // transaction upgrades it with setProperties({ 'format-version': '2' }), as Java keeps a table's version unless asked.
 import { randomUUID } from 'node:crypto';
 import { CommitConflictError } from '../catalog/catalog.js';
-import type { Catalog, LoadedTable } from '../catalog/catalog.js';
+import type { Catalog, LoadedTable, TableIdentifier } from '../catalog/catalog.js';
 import { deleteQuietly } from '../catalog/metadata-file.js';
 import type { DataFile } from '../spec/manifest.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
+import { metadataCodec } from '../spec/table-properties.js';
 import { AppendOperation } from './append.js';
 import type { AppendOptions } from './append.js';
 import { CommitFailedError, CommitStateUnknownError, ValidationError, tableName } from './errors.js';
@@ -145,6 +146,7 @@ export class Transaction {
         this.ownSnapshotIds.clear();
         next = base.metadata;
         for (const op of this.ops) next = await op.apply(next, ctx);
+        this.checkMetadataCodec(id, next);
       } catch (e) {
         await this.cleanUpFailure();
         throw e;
@@ -183,6 +185,18 @@ export class Transaction {
       await deleteQuietly(this.table.io, this.files.unusedMetadata());
       for (const op of this.ops) await op.afterCommit?.(committed, ctx);
       return committed;
+    }
+  }
+
+  /**
+   * An unknown write.metadata.compression-codec (set by another tool) would make the catalog refuse to write the
+   * new metadata file: refused here as a ValidationError, so it is not reported as an unknown commit state.
+   */
+  private checkMetadataCodec(id: TableIdentifier, next: TableMetadata): void {
+    try {
+      metadataCodec(next.properties);
+    } catch (e) {
+      throw new ValidationError(id, 'commit', (e as Error).message);
     }
   }
 

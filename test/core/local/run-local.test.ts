@@ -11,7 +11,7 @@ import { readRows } from '../../../core/iceberg/scan/read-rows.js';
 import { BAD_KINDS } from '../../../core/generator/record.js';
 import { generateEvents } from '../../../core/generator/generate-events.js';
 import { runLocal } from '../../../core/local/run-local.js';
-import type { LocalRunResult } from '../../../core/local/run-local.js';
+import type { LocalRunProgress, LocalRunResult } from '../../../core/local/run-local.js';
 import { LOCAL_SALT_FILE } from '../../../core/local/reset-warehouse.js';
 import { installLocalFetch } from '../iceberg/conformance/local-fetch.js';
 
@@ -20,11 +20,18 @@ const ENV = {}; // no SHOPLAKE_PII_SALT*: the warehouse's own development salt
 let root: string;
 let warehouse: string;
 let first: LocalRunResult;
+const progress: LocalRunProgress[] = [];
 
 beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'local-run-'));
   warehouse = path.join(root, 'warehouse');
-  first = await runLocal({ warehouse, events: EVENTS, batchSize: 1000, env: ENV });
+  first = await runLocal({
+    warehouse,
+    events: EVENTS,
+    batchSize: 1000,
+    env: ENV,
+    onProgress: (p) => progress.push({ ...p }),
+  });
 });
 
 afterAll(async () => {
@@ -45,6 +52,26 @@ describe('runLocal on an empty warehouse', () => {
     expect(c.silver + c.quarantined + c.duplicates).toBe(EVENTS);
     expect(first.continued).toBe(false);
     expect(first.seed).toBe(42);
+  });
+
+  it("reports progress after every batch, ending at the run's own counts", () => {
+    expect(first.batches).toBeGreaterThan(2);
+    expect(progress).toHaveLength(first.batches);
+    expect(progress.map((p) => p.batches)).toEqual(progress.map((_, i) => i + 1));
+    for (const [i, p] of progress.entries()) {
+      expect(p.total).toBe(EVENTS);
+      if (i > 0) expect(p.records, `call ${i}`).toBeGreaterThan(progress[i - 1]!.records);
+      // Every batch reconciles on its own, so every report does.
+      expect(p.landed + p.quarantined + p.duplicates, `call ${i}`).toBe(p.records);
+    }
+    expect(progress.at(-1)).toEqual({
+      records: EVENTS,
+      total: EVENTS,
+      batches: first.batches,
+      landed: first.counts.silver,
+      quarantined: first.counts.quarantined,
+      duplicates: first.counts.duplicates,
+    });
   });
 
   it('quarantines exactly the bad records and skips exactly the resent ones the generator made', () => {

@@ -30,11 +30,15 @@ describe('SHOPLAKE_FAULT', () => {
     inject('after-commit');
     inject('before-commit');
     expect(() => inject('before-commit')).toThrow(Exit);
+    expect(draws).toEqual([]);
+    let thrown: unknown;
     try {
       faultInjector('after-data-files', () => 0, exit)('after-data-files');
     } catch (e) {
-      expect((e as Exit).code).toBe(FAULT_EXIT_CODE);
+      thrown = e;
     }
+    expect(thrown).toBeInstanceOf(Exit);
+    expect((thrown as Exit).code).toBe(FAULT_EXIT_CODE);
   });
 
   it('is a no-op without the variable', () => {

@@ -105,6 +105,7 @@ describe('handler on a local warehouse', () => {
         expect(doc[METRICS.landed]).toBe(responses[i]!.landed);
         expect(doc[METRICS.quarantined]).toBe(responses[i]!.quarantined);
         expect(doc[METRICS.duplicates]).toBe(responses[i]!.duplicates);
+        expect(doc[METRICS.late]).toBe(responses[i]!.late);
         expect(doc[METRICS.batchBytes]).toBe(responses[i]!.batchBytes);
         expect(doc[METRICS.dedupScopesEvicted]).toBe(responses[i]!.dedupScopesEvicted);
         expect(meta.Metrics.find((m) => m.Name === METRICS.commitLatency)!.Unit).toBe('Milliseconds');
@@ -152,6 +153,46 @@ describe('handler on a local warehouse', () => {
           generated.length,
         );
       }
+    },
+  );
+
+  it(
+    'passes SHOPLAKE_ALLOWED_LATENESS_SECONDS to the pipeline: late counts match an in-process run, in the EMF too',
+    { timeout: 180_000 },
+    async () => {
+      const run = async (lateness: string): Promise<{ late: number[]; emfLate: unknown[] }> => {
+        const dir = await tempDir('handler-late-');
+        dirs.push(dir);
+        const handler = createHandler({
+          env: {
+            SHOPLAKE_WAREHOUSE: dir,
+            SHOPLAKE_CATALOG: 'local',
+            SHOPLAKE_PII_SALT: SALT,
+            SHOPLAKE_ALLOWED_LATENESS_SECONDS: lateness,
+          },
+        });
+        const { value: responses, emf } = await captureEmf(async () => {
+          const out: IngestResponse[] = [];
+          for (const e of events) out.push(await handler(e));
+          return out;
+        });
+        return { late: responses.map((r) => r.late), emfLate: emf.map((d) => d[METRICS.late]) };
+      };
+      // The same MSK batches through the core in-process, with no lateness allowed.
+      const dir = await tempDir('handler-late-ref-');
+      dirs.push(dir);
+      const p = createPipeline({ catalog: new LocalCatalog(dir), piiSalt: SALT, allowedLatenessSeconds: 0 });
+      const expected: number[] = [];
+      for (const e of events) expected.push((await p.process(fromMskEvent(e))).late);
+
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      const strict = await run('0');
+      expect(sum(strict.late)).toBeGreaterThan(0);
+      expect(strict.late).toEqual(expected);
+      expect(strict.emfLate).toEqual(strict.late);
+      const lenient = await run('31536000'); // a year: nothing in a one-day stream is that late
+      expect(lenient.late).toEqual(events.map(() => 0));
+      expect(lenient.emfLate).toEqual(lenient.late);
     },
   );
 
