@@ -29,6 +29,7 @@ export interface TableResult {
   /** The snapshot this batch committed (null: nothing to commit). */
   snapshotId: string | null;
   commitLatencyMs: number;
+  /** Catalog commit attempts for this table (1: no conflict; each concurrent writer's commit first adds one). */
   commitAttempts: number;
 }
 

@@ -239,12 +239,13 @@ async function commitOne(catalog: Catalog, c: TableCommit, options: CommitOption
   const started = now();
   const tries = options.attempts ?? 3;
   let table = c.table;
+  let swaps = 0; // catalog commit attempts over all transactions (each retries conflicts itself)
   for (let attempt = 1; ; attempt++) {
     options.fault('before-commit', c.name);
     const tx = new Transaction(catalog, table);
     tx.fastAppend(c.files, { summary: summaryFor(c) });
     try {
-      const committed = await tx.commit();
+      const committed = await tx.commit().finally(() => (swaps += tx.attempts));
       options.fault('after-commit', c.name);
       const snapshotId = tx.snapshotIds.at(-1)!;
       const snap = committed.metadata.snapshots?.find((s) => s['snapshot-id'] === snapshotId);
@@ -254,7 +255,7 @@ async function commitOne(catalog: Catalog, c: TableCommit, options: CommitOption
         snapshotId,
         parentSnapshotId: snap?.['parent-snapshot-id'],
         latencyMs: now() - started,
-        attempts: attempt,
+        attempts: swaps,
       };
     } catch (e) {
       // Conflicts outlasted the transaction's own retries (many writers on one table): start over on a fresh base.
