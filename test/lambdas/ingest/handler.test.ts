@@ -66,26 +66,30 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
 });
 
+/** Every MSK event of the data set through a new handler on a fresh local warehouse, with the EMF it printed. */
+async function landAll(
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<{ dir: string; responses: IngestResponse[]; emf: Record<string, unknown>[] }> {
+  const dir = await tempDir(prefix);
+  dirs.push(dir);
+  const handler = createHandler({
+    env: { SHOPLAKE_WAREHOUSE: dir, SHOPLAKE_CATALOG: 'local', SHOPLAKE_PII_SALT: SALT, ...env },
+  });
+  const { value: responses, emf } = await captureEmf(async () => {
+    const out: IngestResponse[] = [];
+    for (const e of events) out.push(await handler(e));
+    return out;
+  });
+  return { dir, responses, emf };
+}
+
 describe('handler on a local warehouse', () => {
   it(
     'lands every batch, publishes the EMF metrics the dashboards read, and reconciles',
     { timeout: 180_000 },
     async () => {
-      const dir = await tempDir('handler-local-');
-      dirs.push(dir);
-      const handler = createHandler({
-        env: {
-          SHOPLAKE_WAREHOUSE: dir,
-          SHOPLAKE_CATALOG: 'local',
-          SHOPLAKE_PII_SALT: SALT,
-          SHOPLAKE_ALLOWED_LATENESS_SECONDS: '600',
-        },
-      });
-      const { value: responses, emf } = await captureEmf(async () => {
-        const out: IngestResponse[] = [];
-        for (const e of events) out.push(await handler(e));
-        return out;
-      });
+      const { dir, responses, emf } = await landAll('handler-local-', { SHOPLAKE_ALLOWED_LATENESS_SECONDS: '600' });
       const total = (k: keyof IngestResponse) => responses.reduce((n, r) => n + r[k], 0);
       expect(total('recordsIn')).toBe(generated.length);
       expect(total('bronzeLanded')).toBe(generated.length);
@@ -121,21 +125,10 @@ describe('handler on a local warehouse', () => {
     { timeout: 180_000 },
     async () => {
       const run = async (cap: string | undefined): Promise<{ responses: IngestResponse[]; evictedEmf: number }> => {
-        const dir = await tempDir('handler-cap-');
-        dirs.push(dir);
-        const handler = createHandler({
-          env: {
-            SHOPLAKE_WAREHOUSE: dir,
-            SHOPLAKE_CATALOG: 'local',
-            SHOPLAKE_PII_SALT: SALT,
-            ...(cap === undefined ? {} : { SHOPLAKE_DEDUP_MAX_IDS: cap }),
-          },
-        });
-        const { value: responses, emf } = await captureEmf(async () => {
-          const out: IngestResponse[] = [];
-          for (const e of events) out.push(await handler(e));
-          return out;
-        });
+        const { responses, emf } = await landAll(
+          'handler-cap-',
+          cap === undefined ? {} : { SHOPLAKE_DEDUP_MAX_IDS: cap },
+        );
         return { responses, evictedEmf: emf.reduce((n, d) => n + (d[METRICS.dedupScopesEvicted] as number), 0) };
       };
       const total = (rs: IngestResponse[], k: keyof IngestResponse) => rs.reduce((n, r) => n + r[k], 0);
@@ -161,21 +154,7 @@ describe('handler on a local warehouse', () => {
     { timeout: 180_000 },
     async () => {
       const run = async (lateness: string): Promise<{ late: number[]; emfLate: unknown[] }> => {
-        const dir = await tempDir('handler-late-');
-        dirs.push(dir);
-        const handler = createHandler({
-          env: {
-            SHOPLAKE_WAREHOUSE: dir,
-            SHOPLAKE_CATALOG: 'local',
-            SHOPLAKE_PII_SALT: SALT,
-            SHOPLAKE_ALLOWED_LATENESS_SECONDS: lateness,
-          },
-        });
-        const { value: responses, emf } = await captureEmf(async () => {
-          const out: IngestResponse[] = [];
-          for (const e of events) out.push(await handler(e));
-          return out;
-        });
+        const { responses, emf } = await landAll('handler-late-', { SHOPLAKE_ALLOWED_LATENESS_SECONDS: lateness });
         return { late: responses.map((r) => r.late), emfLate: emf.map((d) => d[METRICS.late]) };
       };
       // The same MSK batches through the core in-process, with no lateness allowed.
