@@ -5,6 +5,7 @@
 // `iceberg-field-name`). Also the reverse for primitive types, to type the partition tuple of a manifest.
 import type { AvroField, AvroRecordSchema, AvroSchema, ResolvedSchema } from './schema.js';
 import type { IcebergType, NestedField, PrimitiveType, StructType } from '../spec/types.js';
+import { decimalRequiredBytes } from '../spec/values.js';
 
 /** Converts a struct into an Avro record named `recordName`. Named fixed types are defined once, then referenced. */
 export function icebergToAvroSchema(struct: StructType, recordName: string): AvroRecordSchema {
@@ -101,7 +102,7 @@ function primitive(t: PrimitiveType, named: (name: string, schema: AvroSchema) =
     return named(name, {
       type: 'fixed',
       name,
-      size: decimalBytes(precision),
+      size: decimalRequiredBytes(precision),
       logicalType: 'decimal',
       precision,
       scale,
@@ -113,13 +114,6 @@ function primitive(t: PrimitiveType, named: (name: string, schema: AvroSchema) =
     return named(name, { type: 'fixed', name, size: Number(fixed[1]) });
   }
   throw new Error(`Iceberg type ${t} has no Avro representation`);
-}
-
-/** The minimum bytes of a two's-complement integer holding every unscaled value of `precision` digits. */
-export function decimalBytes(precision: number): number {
-  let bytes = 1;
-  while (2 ** (8 * bytes - 1) < 10 ** precision) bytes++;
-  return bytes;
 }
 
 /**

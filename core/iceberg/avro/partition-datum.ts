@@ -6,6 +6,7 @@ import {
   bytesToBigint,
   bytesToUuid,
   decimalParams,
+  decimalRequiredBytes,
   decimalToString,
   decimalToUnscaled,
   longToJs,
@@ -13,7 +14,6 @@ import {
   uuidToBytes,
 } from '../spec/values.js';
 import type { PrimitiveType } from '../spec/types.js';
-import { decimalBytes } from './iceberg-schema.js';
 
 /** One partition value -> its Avro datum for the Avro schema that iceberg-schema.ts gives `type`. */
 export function partitionValueToAvro(type: PrimitiveType, value: unknown): unknown {
@@ -21,7 +21,7 @@ export function partitionValueToAvro(type: PrimitiveType, value: unknown): unkno
   const decimal = decimalParams(type);
   if (decimal) {
     const unscaled = decimalToUnscaled(value, decimal.precision, decimal.scale);
-    return bigintToFixedBytes(unscaled, decimalBytes(decimal.precision));
+    return bigintToFixedBytes(unscaled, decimalRequiredBytes(decimal.precision));
   }
   switch (type) {
     case 'uuid':

@@ -4,7 +4,7 @@
 // Avro-compatible (`Breed Name` -> `Breed_x20Name`) exactly as Spark/Java do. Readers map columns by field id.
 import type { SchemaElement } from 'hyparquet';
 import type { IcebergType, NestedField, Schema } from '../spec/types.js';
-import { decimalParams, fixedLength, primitiveKind } from '../spec/values.js';
+import { decimalParams, decimalRequiredBytes, fixedLength, primitiveKind } from '../spec/values.js';
 
 /** Root element name of the Parquet message (Spark, Java and Athena all write `table`). */
 export const PARQUET_ROOT_NAME = 'table';
@@ -24,14 +24,6 @@ export function parquetName(name: string): string {
     else out += `_x${name.charCodeAt(i).toString(16).toUpperCase()}`;
   }
   return out;
-}
-
-/** Minimum bytes of a FIXED_LEN_BYTE_ARRAY holding any unscaled decimal of `precision` digits. */
-export function decimalRequiredBytes(precision: number): number {
-  const max = 10n ** BigInt(precision);
-  let n = 1;
-  while (1n << BigInt(8 * n - 1) < max) n++;
-  return n;
 }
 
 function primitiveElement(

@@ -19,6 +19,17 @@ export function decimalParams(type: IcebergType): { precision: number; scale: nu
   return { precision: Number(m[1]), scale: Number(m[2]) };
 }
 
+/**
+ * The minimum bytes of a two's-complement integer holding every unscaled value of `precision` digits: the size of a
+ * decimal stored as Avro `fixed` (format/spec.md Appendix A) and Parquet FIXED_LEN_BYTE_ARRAY (Appendix D bounds).
+ */
+export function decimalRequiredBytes(precision: number): number {
+  const max = 10n ** BigInt(precision);
+  let n = 1;
+  while (1n << BigInt(8 * n - 1) < max) n++;
+  return n;
+}
+
 /** Length L of a `fixed[L]` type string, or undefined for any other type. */
 export function fixedLength(type: IcebergType): number | undefined {
   if (typeof type !== 'string' || !type.startsWith('fixed')) return undefined;

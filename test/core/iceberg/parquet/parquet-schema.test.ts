@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decimalRequiredBytes, parquetName, toParquetSchema } from '../../../../core/iceberg/parquet/parquet-schema.js';
+import { parquetName, toParquetSchema } from '../../../../core/iceberg/parquet/parquet-schema.js';
+import { decimalRequiredBytes } from '../../../../core/iceberg/spec/values.js';
 import type { Schema } from '../../../../core/iceberg/spec/types.js';
 
 describe('parquetName', () => {
