@@ -123,13 +123,18 @@ const helpers = {
   /**
    * The hour key (hourKeyOfText) a timestamp must sort below to be surely no later than the clock plus `w.ahead` µs:
    * for a UTC timestamp (`z`) the hour of that instant, else the hour one day earlier (any offset is within ±24 h).
-   * Cached per clock value; -Infinity (nothing is surely early) when the instant is not a 4-digit year.
+   * Cached per UTC hour of the instant (the pipeline's clock is each record's Kafka timestamp, so it moves with
+   * every record; both keys change only when the hour does); -Infinity (nothing is surely early) when the instant
+   * is not a 4-digit year (year bounds are hour bounds).
    */
   cut(c: Ctx, w: Cut, z: boolean): number {
     if (w.at !== c.now) {
       const ms = Math.floor((c.now + w.ahead) / 1000);
-      w.z = hourKeyOfInstant(ms);
-      w.offset = hourKeyOfInstant(ms - 86_400_000);
+      if (!(ms >= w.hourStart && ms < w.hourStart + 3_600_000)) {
+        w.z = hourKeyOfInstant(ms);
+        w.offset = hourKeyOfInstant(ms - 86_400_000);
+        w.hourStart = ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000);
+      }
       w.at = c.now;
     }
     return z ? w.z : w.offset;
@@ -174,11 +179,13 @@ const TIMESTAMP_FAST =
 interface Cut {
   at: number;
   ahead: number;
+  /** The first ms of the UTC hour the keys below belong to. */
+  hourStart: number;
   z: number;
   offset: number;
 }
 
-const newCut = (ahead: number): Cut => ({ at: NaN, ahead, z: -Infinity, offset: -Infinity });
+const newCut = (ahead: number): Cut => ({ at: NaN, ahead, hourStart: NaN, z: -Infinity, offset: -Infinity });
 
 /** The date and hour digits of an ISO timestamp's text as one number, from char codes (see Generator.hourKeyCode). */
 const HOUR_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];

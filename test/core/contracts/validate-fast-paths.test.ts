@@ -151,6 +151,25 @@ describe('timestamps: the RegExp fast path answers as parseTimestamptz', () => {
     expect(bad.slice(0, 20)).toEqual([]);
   });
 
+  it('on 20,000 instants around a clock that drifts back and forth by seconds to minutes per call (hour-cached keys, pre-1970 too)', () => {
+    const rnd = prng(11);
+    const bad: string[] = [];
+    for (const start of [NOW, Date.parse('1969-12-31T22:50:00Z'), Date.parse('2025-12-31T22:59:59.999Z')]) {
+      let now = start;
+      for (let i = 0; i < 6_667; i++) {
+        // within the hour or across its ends, mostly forward (a stale key from a later hour would accept too much)
+        now += Math.floor((rnd() - 0.3) * (rnd() < 0.5 ? 2_000 : 1_200_000));
+        // near the future limit (the ms the cut depends on), and anywhere within a day of it
+        const limit = now + FUTURE_SECONDS * 1000;
+        const at =
+          rnd() < 0.5 ? limit + Math.round((rnd() - 0.5) * 4_000) : Math.round(limit + (rnd() - 0.5) * 86_400_000);
+        const offset = rnd() < 0.5 ? 0 : Math.round((rnd() - 0.5) * 2 * 1439);
+        bad.push(...disagreements(written(at, offset, rnd() < 0.5 ? '' : '.123456'), now));
+      }
+    }
+    expect(bad.slice(0, 20)).toEqual([]);
+  });
+
   it('follows a clock that moves between calls (the cached hour keys are renewed)', () => {
     const e = valid('order_created');
     e.event_time = '2025-03-15T13:30:00.000001Z';
