@@ -35,6 +35,7 @@ import type { FileIO } from '../io/file-io.js';
 import { fileIOFor } from '../io/file-io-for.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { newTableMetadata } from '../spec/new-table-metadata.js';
+import { locationProvider } from '../spec/location-provider.js';
 import { metadataCodec, metadataFileSuffix, metadataFolder } from '../spec/table-properties.js';
 import { CommitConflictError } from './catalog.js';
 import type { Catalog, CreateTableRequest, LoadedTable, TableIdentifier } from './catalog.js';
@@ -154,6 +155,7 @@ export class GlueCatalog implements Catalog {
       sortOrder: req.sortOrder,
       properties: req.properties,
     });
+    locationProvider(metadata); // refuses location properties no writer could honour, before anything is written
     const file = metadataFileLocation(metadata, 0);
     await this.io.write(file, encodeMetadata(metadata, metadataCodec(metadata.properties)));
     try {

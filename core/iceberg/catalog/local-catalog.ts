@@ -13,6 +13,7 @@ import { LocalFileIO, toPath } from '../io/local-file-io.js';
 import type { FileIO } from '../io/file-io.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
 import { newTableMetadata } from '../spec/new-table-metadata.js';
+import { locationProvider } from '../spec/location-provider.js';
 import { metadataCodec, metadataFileSuffix, type MetadataCodec } from '../spec/table-properties.js';
 import { CommitConflictError } from './catalog.js';
 import type { Catalog, CreateTableRequest, LoadedTable, TableIdentifier } from './catalog.js';
@@ -32,6 +33,8 @@ import {
 } from './metadata-file.js';
 
 export const VERSION_HINT = 'version-hint.text';
+/** How many 10 ms waits a reader gives a version with two metadata file names to settle (see commitTable). */
+const AMBIGUOUS_VERSION_WAITS = 100;
 const VERSION_FILE = /^v(\d+)(?:\.gz\.metadata\.json|\.metadata\.json(?:\.gz)?)$/;
 
 export interface LocalCatalogOptions {
@@ -120,7 +123,11 @@ export class LocalCatalog implements Catalog {
       properties: req.properties,
     });
     const codec = metadataCodec(metadata.properties);
+    locationProvider(metadata); // refuses location properties no writer could honour, before anything is written
     const file = versionFile(location, 1, codec);
+    if (await this.otherCodecFile(location, 1, codec)) {
+      throw new TableAlreadyExistsError(id, `${location} was created concurrently`);
+    }
     if (!(await this.io.writeIfAbsent(file, encodeMetadata(metadata, codec)))) {
       throw new TableAlreadyExistsError(id, `${file} was created concurrently`);
     }
@@ -187,15 +194,21 @@ export class LocalCatalog implements Catalog {
     const codec = metadataCodec(committed.properties); // before anything is written
     const nextVersion = baseVersion + 1;
     const file = versionFile(location, nextVersion, codec);
+    // A writer using the other codec names the same version differently, so its file does not stop our create:
+    // look for it first (a writer whose base predates a codec switch never publishes a second name) ...
+    let other = await this.otherCodecFile(location, nextVersion, codec);
+    if (other) {
+      throw new CommitConflictError(id, `${other} exists: another writer committed version ${nextVersion} first`);
+    }
     if (!(await this.io.writeIfAbsent(file, encodeMetadata(committed, codec)))) {
       throw new CommitConflictError(
         id,
         `${file} already exists: another writer committed version ${nextVersion} first`,
       );
     }
-    // A writer using the other codec creates another name for the same version: of two such creates at most one
-    // passes this check (each checks after its own create), and the loser removes its file.
-    const other = await this.otherCodecFile(location, nextVersion, codec);
+    // ... and again after our create: of two simultaneous creates at most one passes this check, and the loser
+    // removes its file (readers wait while a version has two names: versionFileThatExists).
+    other = await this.otherCodecFile(location, nextVersion, codec);
     if (other) {
       await deleteQuietly(this.io, [file]);
       throw new CommitConflictError(id, `${other} exists: another writer committed version ${nextVersion} first`);
@@ -228,15 +241,29 @@ export class LocalCatalog implements Catalog {
     return version;
   }
 
-  /** The metadata file of `version` in any of Java's names (none, gzip, old `.metadata.json.gz`), if one exists. */
+  /**
+   * The metadata file of `version` in any of Java's names (none, gzip, old `.metadata.json.gz`), if one exists.
+   * Two names at once are two writers with different codecs racing for the version (commitTable): the loser
+   * removes its file within moments, so this waits for one name rather than pick a file that may vanish.
+   */
   private async versionFileThatExists(location: string, version: number): Promise<string | undefined> {
     const names = [
       versionFile(location, version),
       versionFile(location, version, 'gzip'),
       path.join(location, 'metadata', `v${version}.metadata.json.gz`),
     ];
-    for (const f of names) if (await this.io.exists(f)) return f;
-    return undefined;
+    for (let wait = 0; ; wait++) {
+      const found = (await Promise.all(names.map(async (f) => ((await this.io.exists(f)) ? f : '')))).filter(Boolean);
+      if (found.length <= 1) return found[0];
+      if (wait === AMBIGUOUS_VERSION_WAITS) {
+        throw new Error(
+          `${location}: version ${version} has ${found.length} metadata files (${found.join(', ')}): writers with ` +
+            `different write.metadata.compression-codec values collided and did not clean up; keep the one the ` +
+            `next version's metadata-log names (or the newest) and delete the others`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** The file of `version` written with the other codec, if one exists (a concurrent writer's). */

@@ -6,8 +6,9 @@
 //   the keys over prefixes: `<data folder>/0101/0110/1001/10110010/<partition path>/<file>`. With
 //   write.object-storage.partitioned-paths=false: `<data folder>/0110/1010/0011/11101000-<file>`. When the data
 //   folder lies outside the table location, Java adds `<parent>/<table>` of the table location after the hash.
-// The data folder is write.data.path (relative: joined to the table location, format/spec.md Appendix F), else
-// `<location>/data`. Java 1.9+ refuses the deprecated write.object-storage.path / write.folder-storage.path when it
+// The data folder is write.data.path (relative: joined to the table location, as format/spec.md Appendix F says;
+// Java's TestLocationProvider keeps a relative value as is), else `<location>/data`. A table at the root of a bucket
+// with an outside data folder gets the context `/<table>` (an empty parent name, as Java's Hadoop Path gives). Java 1.9+ refuses the deprecated write.object-storage.path / write.folder-storage.path when it
 // reads them (write.data.path unset), and cannot load a write.location-provider.impl class it lacks: same here.
 import { murmur3Hash32 } from './murmur3.js';
 import {

@@ -3,7 +3,6 @@
 import type { FileIO } from '../io/file-io.js';
 import type { LoadedTable, TableIdentifier } from '../catalog/catalog.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
-import { locationProvider } from '../spec/location-provider.js';
 import { metadataFolder } from '../spec/table-properties.js';
 
 /**
@@ -79,12 +78,10 @@ export class WrittenFiles {
 }
 
 /**
- * A new file of the table: `<metadata folder>/<name>` (write.metadata.path, spec/table-properties.ts), or an
- * unpartitioned data file where the table's location provider puts it (spec/location-provider.ts: write.data.path,
- * object storage), for local paths and URIs alike.
+ * A new metadata file of the table (manifest, manifest list): `<metadata folder>/<name>`, honouring
+ * write.metadata.path (spec/table-properties.ts), for local paths and URIs alike. Data files go where the table's
+ * location provider puts them (spec/location-provider.ts).
  */
-export function tableFile(metadata: TableMetadata, folder: 'metadata' | 'data', name: string): string {
-  return folder === 'metadata'
-    ? `${metadataFolder(metadata)}/${name}`
-    : locationProvider(metadata).newDataLocation(name);
+export function metadataFile(metadata: TableMetadata, name: string): string {
+  return `${metadataFolder(metadata)}/${name}`;
 }

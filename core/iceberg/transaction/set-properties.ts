@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedTable } from '../catalog/catalog.js';
 import type { TableMetadata } from '../spec/table-metadata.js';
+import { locationProvider } from '../spec/location-provider.js';
 import { metadataCodec } from '../spec/table-properties.js';
 import { ValidationError } from './errors.js';
 import type { CommitContext, Operation } from './operation.js';
@@ -83,6 +84,7 @@ export class SetPropertiesOperation implements Operation {
     try {
       retryPolicy(properties); // a malformed commit.retry.* value would break every later commit
       metadataCodec(properties); // so would an unknown write.metadata.compression-codec (catalog/ writes with it)
+      locationProvider({ location: upgraded.location, properties }); // or write.object-storage.* no writer can honour
     } catch (e) {
       throw new ValidationError(ctx.table, this.name, (e as Error).message);
     }

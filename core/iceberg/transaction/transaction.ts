@@ -23,7 +23,7 @@ import type { AppendOptions } from './append.js';
 import { CommitFailedError, CommitStateUnknownError, ValidationError, tableName } from './errors.js';
 import { ExpireSnapshotsOperation } from './expire.js';
 import type { ExpireOptions, ExpireResult } from './expire.js';
-import { WrittenFiles, tableFile } from './operation.js';
+import { WrittenFiles, metadataFile } from './operation.js';
 import type { CommitContext, Operation } from './operation.js';
 import { OverwriteOperation } from './overwrite.js';
 import type { OverwriteOptions } from './overwrite.js';
@@ -254,9 +254,8 @@ export class Transaction {
       attempt,
       files: this.files,
       ownSnapshotIds: this.ownSnapshotIds,
-      newManifestLocation: (m) => tableFile(m, 'metadata', `${this.commitUuid}-m${this.manifestCounter++}.avro`),
-      manifestListLocation: (m, snapshotId) =>
-        tableFile(m, 'metadata', `snap-${snapshotId}-${attempt}-${this.commitUuid}.avro`),
+      newManifestLocation: (m) => metadataFile(m, `${this.commitUuid}-m${this.manifestCounter++}.avro`),
+      manifestListLocation: (m, snapshotId) => metadataFile(m, `snap-${snapshotId}-${attempt}-${this.commitUuid}.avro`),
       now: (m) => Math.max(Date.now(), m['last-updated-ms']),
     };
   }

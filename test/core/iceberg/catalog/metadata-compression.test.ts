@@ -130,6 +130,61 @@ describe('LocalCatalog with write.metadata.compression-codec=gzip', () => {
     expect((await catalog.loadTable(base.identifier)).metadataLocation).toBe(won.metadataLocation);
   });
 
+  it('never lets a writer whose base predates a codec switch publish a second name for the version', async () => {
+    // A reader that loads and commits while the stale writer is between its checks must build on the real v3.
+    const created: string[] = [];
+    let hook: (() => Promise<void>) | undefined;
+    class WatchedIO extends LocalFileIO {
+      override async writeIfAbsent(p: string, bytes: Uint8Array): Promise<boolean> {
+        created.push(path.basename(p));
+        return super.writeIfAbsent(p, bytes);
+      }
+      override async exists(p: string): Promise<boolean> {
+        if (hook && p.endsWith('v3.gz.metadata.json')) {
+          const h = hook;
+          hook = undefined;
+          await h();
+        }
+        return super.exists(p);
+      }
+    }
+    const watched = new LocalCatalog(path.join(dir, 'local'), { io: new WatchedIO() });
+    let t = await createOrders(watched, 'stale');
+    t = await append(watched, t, orders(0, 10)); // v2, plain
+    const stale = t;
+    const switched = await new Transaction(watched, t).setProperties(GZIP).commit(); // v3.gz
+    expect(path.basename(switched.metadataLocation)).toBe('v3.gz.metadata.json');
+    hook = async () => {
+      const seen = await watched.loadTable(stale.identifier);
+      expect(path.basename(seen.metadataLocation)).toBe('v3.gz.metadata.json');
+      await append(watched, seen, orders(100, 5)); // v4
+    };
+    created.length = 0;
+    await append(watched, stale, orders(10, 10)); // conflicts on v3, then retries on the newest table
+    expect(created.filter((f) => f.includes('.metadata.json'))).not.toContain('v3.metadata.json');
+    const final = await watched.loadTable(stale.identifier);
+    expect(await ids(final)).toEqual([...range(0, 20), ...range(100, 5)]);
+    expect((final.metadata['metadata-log'] ?? []).map((e) => path.basename(e['metadata-file']))).toContain(
+      'v3.gz.metadata.json',
+    );
+  });
+
+  it('makes readers wait while a version has two names, and name both files if they never settle', async () => {
+    const t = await createOrders(catalog, 'twonames');
+    const won = await catalog.commitTable(t, { ...t.metadata, 'last-updated-ms': t.metadata['last-updated-ms'] + 1 });
+    // a losing writer's file of the same version, as it exists between its create and its clean-up
+    const loser = path.join(metaDir('twonames'), 'v2.gz.metadata.json');
+    await fs.writeFile(loser, encodeMetadata({ ...t.metadata, 'last-updated-ms': 1 }, 'gzip'));
+    const cleanUp = new Promise((resolve) => setTimeout(resolve, 50)).then(() => fs.rm(loser));
+    const loaded = await catalog.loadTable(t.identifier);
+    await cleanUp;
+    expect(loaded.metadataLocation).toBe(won.metadataLocation);
+    await fs.writeFile(loser, encodeMetadata({ ...t.metadata, 'last-updated-ms': 1 }, 'gzip'));
+    await expect(catalog.loadTable(t.identifier)).rejects.toThrow(
+      /version 2 has 2 metadata files .*v2\.metadata\.json, .*v2\.gz\.metadata\.json.*collided/,
+    );
+  });
+
   it("loads Java's old v<N>.metadata.json.gz name (HadoopTableOperations reads it for backward compatibility)", async () => {
     const t = await createOrders(catalog, 'oldgz');
     const next = { ...t.metadata, 'last-updated-ms': t.metadata['last-updated-ms'] + 1 };
@@ -217,7 +272,7 @@ describe('GlueCatalog with write.metadata.compression-codec=gzip', () => {
     expect(isGzip(await fs.readFile(created.metadataLocation))).toBe(true);
   });
 
-  it('refuses an unknown codec before writing a file or touching Glue', async () => {
+  it('refuses an unknown codec (or a location provider class) before writing a file or touching Glue', async () => {
     const stub = new GlueStub();
     const glue = stub.client();
     const warehouse = path.join(dir, 'glue-bad');
@@ -229,6 +284,13 @@ describe('GlueCatalog with write.metadata.compression-codec=gzip', () => {
         { schema, properties: { 'write.metadata.compression-codec': 'br' } },
       ),
     ).rejects.toThrow('table property write.metadata.compression-codec="br" is not a metadata codec: use none or gzip');
+    // so are location properties no writer could honour (spec/location-provider.ts)
+    await expect(
+      gc.createTable(
+        { namespace: 'db', name: 'x' },
+        { schema, properties: { 'write.location-provider.impl': 'com.example.MyProvider' } },
+      ),
+    ).rejects.toThrow(/names a Java LocationProvider class/);
     expect(stub.calls.filter((c) => c === 'CreateTable')).toEqual([]);
     await expect(fs.stat(path.join(warehouse, 'db.db'))).rejects.toThrow(/ENOENT/);
 

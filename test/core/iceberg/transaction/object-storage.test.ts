@@ -121,14 +121,38 @@ describe('write.object-storage.enabled=true', () => {
     }
     expect(await ids(table)).toEqual(range(0, 50));
 
-    const legacy = await createOrders(wh.catalog, 'legacy', {
+    const legacyProps = {
       'write.object-storage.enabled': 'true',
       'write.object-storage.path': `${wh.dir}/old-style`,
-    });
+    };
     const before = await tree(wh.dir);
-    await expect(ingestFiles(legacy, orders(0, 10))).rejects.toThrow(
+    await expect(createOrders(wh.catalog, 'legacy', legacyProps)).rejects.toThrow(
       /write\.object-storage\.path is deprecated .*set write\.data\.path/,
     );
     expect(await tree(wh.dir)).toEqual(before);
+    // a table another engine created with the alias: the writers refuse it before writing anything
+    const plain = await createOrders(wh.catalog, 'legacy');
+    const legacy = {
+      ...plain,
+      metadata: { ...plain.metadata, properties: { ...plain.metadata.properties, ...legacyProps } },
+    };
+    const withTable = await tree(wh.dir);
+    await expect(ingestFiles(legacy, orders(0, 10))).rejects.toThrow(
+      /write\.object-storage\.path is deprecated .*set write\.data\.path/,
+    );
+    expect(await tree(wh.dir)).toEqual(withTable);
+  });
+
+  it('refuses location properties no writer could honour when they are set, not at the next write', async () => {
+    const table = await createOrders(wh.catalog, 'badprops');
+    for (const [props, why] of [
+      [{ 'write.object-storage.enabled': 'yes' }, /write\.object-storage\.enabled="yes" is not a boolean/],
+      [{ 'write.location-provider.impl': 'com.example.MyProvider' }, /names a Java LocationProvider class/],
+      [{ 'write.folder-storage.path': `${wh.dir}/x` }, /write\.folder-storage\.path is deprecated/],
+    ] as const) {
+      await expect(new Transaction(wh.catalog, table).setProperties(props).commit()).rejects.toThrow(why);
+      await expect(createOrders(wh.catalog, 'badprops-new', props)).rejects.toThrow(why);
+    }
+    expect((await wh.catalog.loadTable(table.identifier)).metadataLocation).toBe(table.metadataLocation);
   });
 });
