@@ -22,6 +22,7 @@ import { bindPartitionSpec, partitionToPath, partitionValuesOf } from '../core/i
 import { Transaction } from '../core/iceberg/transaction/transaction.js';
 import { fmt, median, percentile } from './lib.js';
 import { ORDER_SCHEMA, ORDER_SPEC, orders } from './parquet.bench.js';
+import { locationProvider } from '../core/iceberg/spec/location-provider.js';
 
 type Row = Record<string, unknown>;
 const N = 100_000;
@@ -49,7 +50,7 @@ const shoplakeWriter: Writer = async (table, rows) => {
     io: table.io,
     schema: ORDER_SCHEMA,
     spec: ORDER_SPEC,
-    dataLocation: `${table.metadata.location}/data`,
+    locations: locationProvider(table.metadata),
   });
   for (const r of rows) {
     w.write(r);

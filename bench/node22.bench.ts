@@ -19,6 +19,7 @@ import { RollingDataFileWriter } from '../core/iceberg/parquet/rolling-data-file
 import zlib from 'node:zlib';
 import { fmt, mb, median, rssSampler } from './lib.js';
 import { ORDER_SCHEMA, ORDER_SPEC, orders } from './parquet.bench.js';
+import { folderLocationProvider } from '../core/iceberg/spec/location-provider.js';
 
 const N = 100_000;
 const ROUNDS = 3; // children per case
@@ -68,7 +69,7 @@ async function writePartitioned(dir: string, compression: Compression, n = N): P
     io,
     schema: ORDER_SCHEMA,
     spec: ORDER_SPEC,
-    dataLocation: dir,
+    locations: folderLocationProvider(dir),
     compression,
   });
   for (const row of orders(n)) {

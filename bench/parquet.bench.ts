@@ -15,6 +15,7 @@ import type { Schema } from '../core/iceberg/spec/types.js';
 import type { DataType, Vector } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm';
 import { fmt, mb, median, rssSampler } from './lib.js';
+import { folderLocationProvider } from '../core/iceberg/spec/location-provider.js';
 
 export const ORDER_SCHEMA: Schema = {
   type: 'struct',
@@ -126,7 +127,7 @@ async function writePartitioned(n: number, dir: string, compression: Compression
     io,
     schema: ORDER_SCHEMA,
     spec: ORDER_SPEC,
-    dataLocation: dir,
+    locations: folderLocationProvider(dir),
     compression,
   });
   for (const row of orders(n)) {

@@ -7,7 +7,7 @@
 // values (no key string per row). Mirrors DataFileWriter: open(), write(row), close() -> DataFile[].
 import type { DataFile, PartitionValues } from '../spec/manifest.js';
 import type { PartitionSpec } from '../spec/partition-spec.js';
-import { folderLocationProvider, type LocationProvider } from '../spec/location-provider.js';
+import type { LocationProvider } from '../spec/location-provider.js';
 import { bindPartitionSpec, boundPartitionPath, type BoundPartitionField } from '../spec/transform.js';
 import { SchemaMismatchError } from './column-buffers.js';
 import type { Compression } from './compression.js';
@@ -21,10 +21,8 @@ import { DataFileNamer, RollingDataFileWriter } from './rolling-data-file-writer
 
 export interface PartitionedDataFileWriterOptions extends ParquetWriteOptions {
   spec: PartitionSpec;
-  /** where data files go: the table's `locationProvider(metadata)` (spec/location-provider.ts) */
-  locations?: LocationProvider;
-  /** without `locations`: base directory of data files, laid out as `<dataLocation>/<partition path>/<file>` */
-  dataLocation?: string;
+  /** where data files go: the table's `locationProvider(metadata)`, or `folderLocationProvider(dir)` (spec/location-provider.ts) */
+  locations: LocationProvider;
   targetFileBytes?: number;
   namer?: DataFileNamer;
   /** partitions with an open file at once; past it the largest open file is closed (default 64) */
@@ -76,10 +74,7 @@ export class PartitionedDataFileWriter {
     this.maxOpenFiles = options.maxOpenFiles ?? 64;
     this.maxBufferedBytes = options.maxBufferedBytes ?? options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
     this.values = new Array<unknown>(this.fields.length);
-    if (!options.locations && options.dataLocation === undefined) {
-      throw new Error('PartitionedDataFileWriter needs `locations` (the table location provider) or `dataLocation`');
-    }
-    this.locations = options.locations ?? folderLocationProvider(options.dataLocation!);
+    this.locations = options.locations;
   }
 
   /** Partitions with an open file. */

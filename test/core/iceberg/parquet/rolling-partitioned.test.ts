@@ -11,6 +11,7 @@ import type { PartitionSpec } from '../../../../core/iceberg/spec/partition-spec
 import { applyTransform } from '../../../../core/iceberg/spec/transform.js';
 import type { Schema } from '../../../../core/iceberg/spec/types.js';
 import { MemoryFileIO } from '../../../support/memory-file-io.js';
+import { folderLocationProvider } from '../../../../core/iceberg/spec/location-provider.js';
 
 const schema: Schema = {
   type: 'struct',
@@ -90,7 +91,13 @@ describe('RollingDataFileWriter', () => {
 describe('PartitionedDataFileWriter', () => {
   it('fans rows out by partition tuple into <data>/<partition path>/ with partition values on each DataFile', async () => {
     const io = new MemoryFileIO();
-    const w = new PartitionedDataFileWriter({ io, schema, spec, compression, dataLocation: '/t/data' });
+    const w = new PartitionedDataFileWriter({
+      io,
+      schema,
+      spec,
+      compression,
+      locations: folderLocationProvider('/t/data'),
+    });
     for (const r of rows) w.write(r);
     const files = await w.close();
     expect(files.length).toBe(12); // 3 days x 4 buckets
@@ -131,7 +138,7 @@ describe('PartitionedDataFileWriter', () => {
       schema,
       spec,
       compression,
-      dataLocation: '/t/data',
+      locations: folderLocationProvider('/t/data'),
       maxOpenFiles: 6,
     });
     for (const r of rows.slice(0, 600)) {
@@ -158,7 +165,7 @@ describe('PartitionedDataFileWriter', () => {
       schema,
       spec,
       compression,
-      dataLocation: '/t/data',
+      locations: folderLocationProvider('/t/data'),
       maxBufferedBytes: 32 * 1024,
     });
     for (const r of rows) w.write(r);
@@ -169,7 +176,13 @@ describe('PartitionedDataFileWriter', () => {
   });
 
   it('rejects a row whose partition source has the wrong type, naming column and row', async () => {
-    const w = new PartitionedDataFileWriter({ io: new MemoryFileIO(), schema, spec, compression, dataLocation: '/t' });
+    const w = new PartitionedDataFileWriter({
+      io: new MemoryFileIO(),
+      schema,
+      spec,
+      compression,
+      locations: folderLocationProvider('/t'),
+    });
     w.write(rows[0]!);
     expect(() => w.write({ ...rows[1]!, event_time: '2026-11-22' })).toThrow(
       /row 1: column "event_time": partition event_time_day: expected microseconds/,
@@ -186,7 +199,7 @@ describe('PartitionedDataFileWriter', () => {
       schema,
       spec: { 'spec-id': 0, fields: [] },
       compression,
-      dataLocation: '/t/data',
+      locations: folderLocationProvider('/t/data'),
     });
     for (const r of rows.slice(0, 10)) w.write(r);
     const files = await w.close();

@@ -18,6 +18,7 @@ import type { PartitionSpec } from '../../../../core/iceberg/spec/partition-spec
 import type { Snapshot } from '../../../../core/iceberg/spec/table-metadata.js';
 import type { Schema } from '../../../../core/iceberg/spec/types.js';
 import { Transaction } from '../../../../core/iceberg/transaction/transaction.js';
+import { locationProvider } from '../../../../core/iceberg/spec/location-provider.js';
 
 export type Row = Record<string, unknown>;
 
@@ -86,7 +87,7 @@ export async function writeRows(table: LoadedTable, rows: Row[]): Promise<DataFi
     io: table.io,
     schema: m.schemas.find((s) => s['schema-id'] === m['current-schema-id'])!,
     spec: m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id'])!,
-    dataLocation: `${m.location}/data`,
+    locations: locationProvider(m),
   });
   for (const r of rows) writer.write(r);
   return writer.close();
