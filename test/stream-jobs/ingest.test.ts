@@ -132,7 +132,8 @@ beforeAll(async () => {
       extra: { SHOPLAKE_KAFKA_FETCH_PARTITION_BYTES: '32768', SHOPLAKE_ALLOWED_LATENESS_SECONDS: '0' },
     }),
   );
-  await waitForCheckpoints(warehouse, lastOffsets(RECORDS), 40_000, () => consumer.dump().slice(-8000));
+  // A deadline, not a speed check: ~8 s here, far longer on a loaded CI machine (the other files in the suite run too).
+  await waitForCheckpoints(warehouse, lastOffsets(RECORDS), 150_000, () => consumer.dump().slice(-8000));
   // Bronze is visible a moment before the consumer has taken note of its commit: ask for its health after that.
   await consumer.waitFor(
     () => reached(committedOffsets(commits(consumer)), lastOffsets(RECORDS)),

@@ -7,6 +7,8 @@ import type { S3TestServer } from '../../../support/s3-server.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
+/** How long a test waits for a multipart upload to send its first part while the file is still open. */
+const UPLOAD_STARTED = { timeout: 30_000, interval: 20 };
 
 let s3: S3TestServer;
 let io: S3FileIO;
@@ -76,12 +78,13 @@ describe('S3FileIO against s3rver on loopback', () => {
     const before = s3.requests.length;
     const out = io.create(loc);
     for (const c of chunks.slice(0, 11)) await out.write(c);
-    // the upload runs while the file is still being written: CreateMultipartUpload and a part before close
+    // the upload runs while the file is still being written: CreateMultipartUpload and a part before close (waited for
+    // well beyond vi.waitFor's 1 s default: on a loaded machine, signing and checksumming a 5 MiB part take a while)
     await vi.waitFor(() => {
       const early = s3.requests.slice(before);
       expect(early.some((r) => r.method === 'POST')).toBe(true);
       expect(early.some((r) => r.method === 'PUT')).toBe(true);
-    });
+    }, UPLOAD_STARTED);
     expect(await io.exists(loc)).toBe(false); // not visible until completed
     await out.write(chunks[11]!);
     expect(await out.close()).toBe(12 * MiB);
@@ -98,7 +101,10 @@ describe('S3FileIO against s3rver on loopback', () => {
     const before = s3.requests.length;
     for (let i = 0; i < 7; i++) await out.write(new Uint8Array(1024 * 1024).fill(i));
     // a part is on its way, so the multipart upload exists
-    await vi.waitFor(() => expect(s3.requests.slice(before).some((r) => r.method === 'PUT')).toBe(true));
+    await vi.waitFor(
+      () => expect(s3.requests.slice(before).some((r) => r.method === 'PUT')).toBe(true),
+      UPLOAD_STARTED,
+    );
     await out.abort();
     expect(s3.requests.slice(before).some((r) => r.method === 'DELETE')).toBe(true); // AbortMultipartUpload
     expect(await io.exists(loc)).toBe(false);
