@@ -199,16 +199,21 @@ export class Batch {
       return;
     }
     cur.taken = r.offset;
+    // At or below bronze's checkpoint: already in every table it belongs to, since bronze commits last
+    // (exactly-once.ts). Skipped offsets (skip-offsets.ts) rely on it: their real records, should they ever be
+    // read, are in no other table, and must not land there.
+    if (this.covered(cur.bronze, cur, r.offset)) {
+      c.alreadyCommitted++;
+      c.bronzeAlready++;
+      return;
+    }
 
     const d = decodeRecord(r);
     const verdict = this.ctx.validate(d, clockMs);
     const router = this.ctx.router;
     if (!verdict.ok) {
-      if (this.covered(cur.bronze, cur, r.offset)) c.bronzeAlready++;
-      else {
-        this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs));
-        c.bronzeLanded++;
-      }
+      this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs));
+      c.bronzeLanded++;
       const q = this.quarantine ?? (this.quarantine = await this.open(router.quarantineTable));
       if (this.covered(q, cur, r.offset)) c.alreadyCommitted++;
       else {
@@ -237,11 +242,8 @@ export class Batch {
       for (const child of conformed.children) for (const childRow of child.rows) childRow.is_late = true;
     }
 
-    if (this.covered(cur.bronze, cur, r.offset)) c.bronzeAlready++;
-    else {
-      this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs, row));
-      c.bronzeLanded++;
-    }
+    this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs, row));
+    c.bronzeLanded++;
 
     const dedup = silver.dedup;
     const scopeKey = dedup.scopeKey(row);

@@ -25,6 +25,11 @@ export interface PipelineRecord {
   key: Uint8Array | null;
   value: Uint8Array | null;
   headers: KafkaHeader[];
+  /**
+   * Set only by skipOffsets (skip-offsets.ts), never from Kafka: the record was not read, an operator skipped its
+   * offset for this reason. It lands in bronze without a payload and in ops.quarantine as `skipped`.
+   */
+  skipped?: string;
 }
 
 /** Reason codes of records that cannot even be read as JSON (the validator's codes cover the rest). */
@@ -32,6 +37,8 @@ export const DECODE_REASON_CODES = {
   null_value: 'the record has no value (a tombstone or a producer bug)',
   invalid_utf8: 'the value is not valid UTF-8',
   not_json: 'the value is not JSON text',
+  skipped:
+    'not read from Kafka: an operator skipped its offset (shoplake skip-offsets), e.g. past a batch no client can decode',
 } as const;
 
 export type DecodeReason = keyof typeof DECODE_REASON_CODES;
@@ -54,6 +61,15 @@ export interface DecodedRecord {
 
 export function decodeRecord(record: PipelineRecord): DecodedRecord {
   const value = record.value;
+  if (record.skipped !== undefined) {
+    return {
+      record,
+      bytes: 0,
+      text: null,
+      event: undefined,
+      failure: { code: 'skipped', message: `skipped by an operator: ${record.skipped}` },
+    };
+  }
   if (value === null) {
     return {
       record,

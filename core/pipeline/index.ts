@@ -18,6 +18,8 @@ export type { QuarantineReason } from './validate.js';
 export { OffsetConflictError, committedState, OFFSETS_PREFIX, WATERMARK_KEY } from './exactly-once.js';
 export type { Offsets, CommittedState } from './exactly-once.js';
 export { DEFAULT_ALLOWED_LATENESS_SECONDS } from './late.js';
+export { skipOffsets, SkipOffsetsError, MAX_SKIPPED_OFFSETS, MAX_SKIP_REASON_LENGTH } from './skip-offsets.js';
+export type { SkipOffsetsRequest, SkipOffsetsResult } from './skip-offsets.js';
 export { FAULT_POINTS, FAULT_EXIT_CODE, parseFaults, faultInjector } from './faults.js';
 export type { FaultPoint, FaultInjector } from './faults.js';
 export { settingsFromEnv, openCatalog } from './config.js';

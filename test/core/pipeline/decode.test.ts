@@ -23,6 +23,14 @@ describe('decodeRecord', () => {
     expect(d.bytes).toBe(10);
   });
 
+  it('a record an operator skipped is `skipped` with the reason, whatever it holds', () => {
+    for (const value of [null, Buffer.from('{"a":1}')]) {
+      const d = decodeRecord({ ...record(value), skipped: 'INC-1' });
+      expect(d.failure).toEqual({ code: 'skipped', message: 'skipped by an operator: INC-1' });
+      expect(d).toMatchObject({ text: null, event: undefined, bytes: 0 });
+    }
+  });
+
   it('names null values, invalid UTF-8 and non-JSON, never throwing', () => {
     expect(decodeRecord(record(null)).failure?.code).toBe('null_value');
     const bad = decodeRecord(record(Uint8Array.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d])));
