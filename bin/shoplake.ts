@@ -8,6 +8,7 @@ import { tablesCommand } from './commands/tables.js';
 import { queryCommand } from './commands/query.js';
 import { ingestCommand } from './commands/ingest.js';
 import { maintenanceCommand } from './commands/maintenance.js';
+import { skipOffsetsCommand } from './commands/skip-offsets.js';
 
 const program = new Command()
   .name('shoplake')
@@ -19,7 +20,8 @@ const program = new Command()
   .addCommand(queryCommand())
   .addCommand(schemasCommand())
   .addCommand(ingestCommand())
-  .addCommand(maintenanceCommand());
+  .addCommand(maintenanceCommand())
+  .addCommand(skipOffsetsCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`shoplake: ${err instanceof Error ? err.message : String(err)}\n`);

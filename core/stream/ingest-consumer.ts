@@ -255,6 +255,11 @@ export class IngestConsumer {
     this.state = 'running';
     const partitions = Object.values(assignment).reduce((n, ps) => n + ps.length, 0);
     this.logger.info('joined the consumer group', { memberId, generation: this.generation, partitions });
+    // No fetch before the seeks (assign): kafkajs would start at the group's Kafka offsets, which can point at
+    // records the lake is past, such as a batch no client decodes that `shoplake skip-offsets` skipped; a failing
+    // fetch there spends kafkajs' retry budget while the checkpoints are read.
+    const joined = Object.entries(assignment).map(([topic, ps]) => ({ topic, partitions: ps }));
+    if (partitions > 0) this.consumer!.pause(joined);
     this.ready = this.exclusive(async () => {
       // In-flight data of the previous assignment (a rebalance kafkajs noticed outside a handler): commit it first,
       // so that the checkpoints read next include it. Its partitions may already be someone else's: the offset guard
@@ -289,7 +294,9 @@ export class IngestConsumer {
       this.seek(p.topic, p.partition, p.next);
       (resumeAt[p.topic] ??= {})[p.partition] = p.next;
     }
+    // Fetching resumes here: paused at the join (above), or for backpressure before the rebalance.
     if (this.paused) this.resume();
+    else if (this.positions.assigned().length > 0) this.consumer!.resume(this.positions.assigned());
     this.logger.info('partitions assigned: resuming each at its bronze checkpoint + 1', { resumeAt });
   }
 
