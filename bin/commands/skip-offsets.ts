@@ -12,6 +12,7 @@ interface SkipFlags {
   partition: number;
   through: number;
   reason: string;
+  fromStart?: boolean;
   warehouse?: string;
   catalog?: string;
   dryRun?: boolean;
@@ -44,11 +45,21 @@ export function skipOffsetsCommand(): Command {
     )
     .requiredOption('--reason <text>', 'why (an incident, the error the consumer stopped on): kept with every offset')
     .option('--warehouse <dir|s3://bucket/prefix>', `warehouse [SHOPLAKE_WAREHOUSE] (default ${DEFAULT_WAREHOUSE})`)
+    .addHelpText(
+      'after',
+      '\nNamespaces: SHOPLAKE_NAMESPACE_BRONZE, _SILVER, _OPS (default bronze, silver, ops; the deployed Glue\n' +
+        'databases are shoplake_<env>_bronze, ...), as the consumers read them.',
+    )
     .addOption(
       new Option('--catalog <kind>', 'catalog (default: glue for s3://, else local) [SHOPLAKE_CATALOG]').choices([
         'local',
         'glue',
       ]),
+    )
+    .option(
+      '--from-start',
+      'the partition has no checkpoint (nothing of it landed): skip from offset 0 (refused without this flag, as ' +
+        'a wrong partition or namespace looks the same)',
     )
     .option('--dry-run', 'report the checkpoint and what would be skipped; change nothing')
     .option('--json', 'print the result as JSON')
@@ -68,6 +79,7 @@ export function skipOffsetsCommand(): Command {
         partition: flags.partition,
         through: flags.through,
         reason: flags.reason,
+        fromStart: flags.fromStart,
         dryRun: flags.dryRun,
       });
       process.stdout.write(flags.json ? `${JSON.stringify(summary(result), null, 2)}\n` : `${text(result)}\n`);
@@ -78,19 +90,19 @@ function summary(r: SkipOffsetsResult) {
   return {
     topic: r.topic,
     partition: r.partition,
+    bronzeTable: r.bronzeTable,
     checkpointBefore: r.checkpoint,
     from: r.from,
     through: r.through,
     count: r.count,
     dryRun: r.dryRun,
-    commits: r.batches.length,
-    quarantined: r.batches.reduce((n, b) => n + b.quarantined, 0),
+    quarantined: r.batch?.quarantined ?? 0,
   };
 }
 
 function text(r: SkipOffsetsResult): string {
   const range = `${r.topic}/${r.partition} offsets ${r.from}..${r.through} (${r.count})`;
-  const at = `checkpoint ${r.checkpoint}`;
+  const at = `checkpoint of ${r.bronzeTable} ${r.checkpoint}`;
   if (r.dryRun) return `dry run: would skip ${range}; ${at}`;
-  return `skipped ${range} in ${r.batches.length} commit(s); ${at} -> ${r.through}; the consumers resume at ${r.through + 1}`;
+  return `skipped ${range}; ${at} -> ${r.through}; the consumers resume at ${r.through + 1}`;
 }

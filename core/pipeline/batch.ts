@@ -1,6 +1,6 @@
 // Batch: records in (any number of add() calls), one commit out. For each record, in order:
-//   decode -> validate -> route; then per target table: skip it if the table's committed offsets cover it
-//   (exactly-once.ts), skip a silver event whose event_id already landed under another coordinate (dedup.ts),
+//   decode -> validate -> route; then per target table: skip it if the table's committed offsets cover it, or
+//   bronze's do (bronze commits last: exactly-once.ts), skip a silver event whose event_id already landed under another coordinate (dedup.ts),
 //   flag it late against the table's watermark (late.ts), and hand the rows to the table's writer (write.ts).
 // commit() closes the writers and commits every table (bronze last) and returns the reconciled counts:
 //   recordsIn = landed + quarantined + duplicates + alreadyCommitted      (silver / quarantine view)
@@ -201,21 +201,21 @@ export class Batch {
     cur.taken = r.offset;
     // At or below bronze's checkpoint: already in every table it belongs to, since bronze commits last
     // (exactly-once.ts). Skipped offsets (skip-offsets.ts) rely on it: their real records, should they ever be
-    // read, are in no other table, and must not land there.
-    if (this.covered(cur.bronze, cur, r.offset)) {
-      c.alreadyCommitted++;
-      c.bronzeAlready++;
-      return;
-    }
+    // read, are in no other table and must not land there. Such a record still goes through the steps below (a
+    // valid event's event_id must be seen by the batch's dedup), it just writes nothing.
+    const inBronze = this.covered(cur.bronze, cur, r.offset);
 
     const d = decodeRecord(r);
     const verdict = this.ctx.validate(d, clockMs);
     const router = this.ctx.router;
     if (!verdict.ok) {
-      this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs));
-      c.bronzeLanded++;
+      if (inBronze) c.bronzeAlready++;
+      else {
+        this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs));
+        c.bronzeLanded++;
+      }
       const q = this.quarantine ?? (this.quarantine = await this.open(router.quarantineTable));
-      if (this.covered(q, cur, r.offset)) c.alreadyCommitted++;
+      if (inBronze || this.covered(q, cur, r.offset)) c.alreadyCommitted++;
       else {
         this.write(q, router.quarantineRow(d, verdict.code, verdict.errors, this.ingestTimeUs));
         c.quarantined++;
@@ -227,7 +227,7 @@ export class Batch {
     if (verdict.unknownFields) c.unknownFields++;
     const route = this.routes.get(verdict.contract.eventType) ?? (await this.openRoute(verdict.contract));
     const silver = route.silver;
-    const already = this.covered(silver, cur, r.offset);
+    const already = inBronze || this.covered(silver, cur, r.offset);
     const meta = this.meta;
     meta.kafka_partition = r.partition;
     meta.kafka_offset = r.offset;
@@ -242,8 +242,11 @@ export class Batch {
       for (const child of conformed.children) for (const childRow of child.rows) childRow.is_late = true;
     }
 
-    this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs, row));
-    c.bronzeLanded++;
+    if (inBronze) c.bronzeAlready++;
+    else {
+      this.write(cur.bronze, router.bronzeRow(d, this.ingestTimeUs, row));
+      c.bronzeLanded++;
+    }
 
     const dedup = silver.dedup;
     const scopeKey = dedup.scopeKey(row);
@@ -276,7 +279,7 @@ export class Batch {
     for (let i = 0; i < route.children.length; i++) {
       const rows = conformed.children[i]!.rows;
       const child = route.children[i]!;
-      if (rows.length === 0 || this.covered(child, cur, r.offset)) continue;
+      if (rows.length === 0 || inBronze || this.covered(child, cur, r.offset)) continue;
       for (const childRow of rows) this.write(child, childRow);
     }
   }

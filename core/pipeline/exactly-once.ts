@@ -2,7 +2,8 @@
 // - Every commit stores, in its snapshot summary, the highest offset of the batch per topic-partition it consumed,
 //   `shoplake.offsets.<topic>.<partition>`, merged with the values of the snapshot it is applied to, so the current
 //   snapshot always carries every partition. Readers walk ancestors past snapshots that carry none (maintenance).
-// - Before writing table T, the batch reads T's offsets and skips, for T only, the records at or below them.
+// - Before writing table T, the batch reads T's offsets and skips, for T, the records at or below them, and for
+//   every table the records at or below bronze's (below).
 // - At commit time (on every retry, against the newest base) the offsets of the batch's partitions must still be
 //   the ones the batch started from; otherwise another writer committed some of the same records and the commit
 //   is refused with OffsetConflictError (the batch is replayed, and the replay skips what landed).

@@ -3,25 +3,32 @@
 // bronze's checkpoint + 1, so skipping is a commit like any other: offsets checkpoint + 1 .. through go through the
 // pipeline as records that were not read (PipelineRecord.skipped) and land in bronze without a payload and in
 // ops.quarantine as `skipped`, with the operator's reason. Nothing is lost silently: count in = count out still
-// holds over Kafka's offsets, and the quarantine says which offsets were never read and why.
-// Only the offsets right after the checkpoint can be skipped (no gap: offsets between the checkpoint and the skipped
-// range would be taken as committed and never read). Stop the consumers of the topic first: the tables are
-// idempotent one by one, which holds when every writer lands the same records, and a skip lands other rows for the
-// same offsets. So it refuses while any table of the topic is ahead of bronze on the partition (a consumer is
-// committing, or stopped between its tables' commits), and a consumer commit racing the skip's own is refused by
-// the offset guard on bronze (exactly-once.ts) but may have landed its silver rows first.
+// holds over Kafka's offsets, and the quarantine says which offsets were never read and why. Should the records
+// be read later, the pipeline skips them in every table (they are at or below bronze's checkpoint: batch.ts).
+// Guards, each refusing before anything is written:
+// - only the offsets right after the checkpoint (no gap: offsets between the checkpoint and the range would be
+//   taken as committed and never read), at most MAX_SKIPPED_OFFSETS;
+// - bronze.<topic> must exist and the partition must have a checkpoint (else a wrong warehouse, namespace or
+//   partition number would skip real records from offset 0), unless `fromStart` says so;
+// - no table of the topic may be ahead of bronze on the partition (a consumer is committing, or stopped between
+//   the commits of its tables);
+// - bronze must not move while the skip's batch is built (a consumer is running); a consumer commit after that is
+//   refused to one of the two by the offset guard (exactly-once.ts). Stop the consumers first all the same: the
+//   tables are idempotent one by one because every writer lands the same records, and a skip lands other rows for
+//   the same offsets, so a racing consumer's silver rows can land before its bronze commit fails.
 import { NoSuchTableError } from '../iceberg/catalog/errors.js';
 import type { BatchResult } from './batch.js';
 import type { PipelineRecord } from './decode.js';
 import { committedState, getOffset } from './exactly-once.js';
 import type { Pipeline } from './pipeline.js';
 
-/** Most offsets one call skips: a guard against a typo in `through` (skip in several calls beyond it). */
-export const MAX_SKIPPED_OFFSETS = 1_000_000;
+/**
+ * Most offsets one call skips: a guard against a typo in `through`. A record batch holds far fewer records; skip
+ * a longer range in steps.
+ */
+export const MAX_SKIPPED_OFFSETS = 100_000;
 /** Longest reason kept (it is stored in every quarantine row of the range). */
 export const MAX_SKIP_REASON_LENGTH = 500;
-/** Records per commit: bounds memory on long ranges. */
-const CHUNK = 100_000;
 
 export interface SkipOffsetsRequest {
   topic: string;
@@ -30,6 +37,8 @@ export interface SkipOffsetsRequest {
   through: number;
   /** Why, for the quarantine rows (an incident, the error the consumer stopped on). */
   reason: string;
+  /** The partition has no checkpoint yet (nothing of it landed): skip from offset 0. */
+  fromStart?: boolean;
   /** Only report what would be skipped. */
   dryRun?: boolean;
 }
@@ -37,15 +46,17 @@ export interface SkipOffsetsRequest {
 export interface SkipOffsetsResult {
   topic: string;
   partition: number;
-  /** bronze.<topic>'s checkpoint of the partition before the skip; -1 when nothing landed yet. */
+  /** The catalog table whose offsets are the checkpoint, `<namespace>.<name>`. */
+  bronzeTable: string;
+  /** Bronze's checkpoint of the partition before the skip; -1 when nothing landed yet. */
   checkpoint: number;
   /** First and last skipped offset. */
   from: number;
   through: number;
   count: number;
   dryRun: boolean;
-  /** One per commit (none on a dry run). */
-  batches: BatchResult[];
+  /** The commit (null on a dry run). */
+  batch: BatchResult | null;
 }
 
 export class SkipOffsetsError extends Error {
@@ -65,31 +76,28 @@ export async function skipOffsets(pipeline: Pipeline, request: SkipOffsetsReques
   if (reason.length > MAX_SKIP_REASON_LENGTH) {
     throw new SkipOffsetsError(`the reason is longer than ${MAX_SKIP_REASON_LENGTH} characters`);
   }
-  // Also refuses a topic glue-schemas/topics.json does not declare.
-  const checkpoint = (await pipeline.checkpoint(topic)).get(partition) ?? -1;
+  const bronze = pipeline.contracts.tables.find((t) => t.kind === 'bronze' && t.topic === topic);
+  if (!bronze) throw new SkipOffsetsError(`topic ${JSON.stringify(topic)} is not declared in glue-schemas/topics.json`);
+  const id = pipeline.tables.identifier(bronze.qualifiedName);
+  const bronzeTable = `${id.namespace}.${id.name}`;
+  const checkpoint = await landedThrough(pipeline, bronze.qualifiedName, topic, partition);
+  if (checkpoint === null) {
+    throw new SkipOffsetsError(
+      `no table ${bronzeTable} in this catalog: check the warehouse and the namespaces (SHOPLAKE_NAMESPACE_BRONZE, ` +
+        '_SILVER, _OPS: the deployed databases are shoplake_<env>_bronze, ...)',
+    );
+  }
+  if (checkpoint < 0 && !request.fromStart) {
+    throw new SkipOffsetsError(
+      `${bronzeTable} has no checkpoint for partition ${partition}: nothing of it has landed. Check the partition ` +
+        'and the namespaces; to skip from offset 0, say so (fromStart, --from-start)',
+    );
+  }
   const from = checkpoint + 1;
   if (through < from) {
     throw new SkipOffsetsError(
       `nothing to skip: ${topic}/${partition} has landed through offset ${checkpoint}, and through=${through}`,
     );
-  }
-  for (const def of pipeline.contracts.tables) {
-    if (def.topic !== topic && def.kind !== 'ops') continue;
-    let landed: number;
-    try {
-      const table = await pipeline.tables.catalog.loadTable(pipeline.tables.identifier(def.qualifiedName));
-      landed = getOffset(committedState(table.metadata).offsets, topic, partition);
-    } catch (e) {
-      if (e instanceof NoSuchTableError) continue;
-      throw e;
-    }
-    if (landed > checkpoint) {
-      throw new SkipOffsetsError(
-        `${def.qualifiedName} has landed ${topic}/${partition} through offset ${landed}, past bronze's checkpoint ` +
-          `${checkpoint}: a consumer is committing, or stopped between the commits of its tables. Stop the ` +
-          'consumers of the topic; if this stays, let a consumer replay from the checkpoint first',
-      );
-    }
   }
   const count = through - checkpoint;
   if (count > MAX_SKIPPED_OFFSETS) {
@@ -98,34 +106,72 @@ export async function skipOffsets(pipeline: Pipeline, request: SkipOffsetsReques
         `${MAX_SKIPPED_OFFSETS}; check 'through', or skip in steps`,
     );
   }
+  for (const def of pipeline.contracts.tables) {
+    if ((def.topic !== topic && def.kind !== 'ops') || def === bronze) continue;
+    const landed = await landedThrough(pipeline, def.qualifiedName, topic, partition);
+    if (landed !== null && landed > checkpoint) {
+      throw new SkipOffsetsError(
+        `${def.qualifiedName} has landed ${topic}/${partition} through offset ${landed}, past bronze's checkpoint ` +
+          `${checkpoint}: a consumer is committing, or stopped between the commits of its tables. Stop the ` +
+          'consumers of the topic; if this stays, let a consumer replay from the checkpoint first',
+      );
+    }
+  }
   const result: SkipOffsetsResult = {
     topic,
     partition,
+    bronzeTable,
     checkpoint,
     from,
     through,
     count,
     dryRun: request.dryRun === true,
-    batches: [],
+    batch: null,
   };
   if (result.dryRun) return result;
-  for (let first = from; first <= through; first += CHUNK) {
-    const last = Math.min(through, first + CHUNK - 1);
-    const records: PipelineRecord[] = [];
-    for (let offset = first; offset <= last; offset++) {
-      records.push({
-        topic,
-        partition,
-        offset,
-        timestamp: null,
-        timestampType: null,
-        key: null,
-        value: null,
-        headers: [],
-        skipped: reason,
-      });
-    }
-    result.batches.push(await pipeline.process(records));
+
+  const records: PipelineRecord[] = [];
+  for (let offset = from; offset <= through; offset++) {
+    records.push({
+      topic,
+      partition,
+      offset,
+      timestamp: null,
+      timestampType: null,
+      key: null,
+      value: null,
+      headers: [],
+      skipped: reason,
+    });
   }
+  const batch = pipeline.batch();
+  await batch.add(records);
+  // The batch read bronze's offsets when it met the first record: had a consumer committed since the checks, part
+  // of the range would silently count as landed. Offsets only grow, so an unchanged checkpoint now means the batch
+  // saw it too; a commit after this point is refused by the offset guard.
+  const now = await landedThrough(pipeline, bronze.qualifiedName, topic, partition);
+  if (now !== checkpoint) {
+    throw new SkipOffsetsError(
+      `${bronzeTable} moved from offset ${checkpoint} to ${now} on ${topic}/${partition} during the skip: a consumer ` +
+        'is running. Nothing was skipped; stop the consumers of the topic and run it again',
+    );
+  }
+  result.batch = await batch.commit();
   return result;
+}
+
+/** The offset a table has landed of a partition (-1: none), or null when the table does not exist. Creates nothing. */
+async function landedThrough(
+  pipeline: Pipeline,
+  qualifiedName: string,
+  topic: string,
+  partition: number,
+): Promise<number | null> {
+  try {
+    const table = await pipeline.tables.catalog.loadTable(pipeline.tables.identifier(qualifiedName));
+    return getOffset(committedState(table.metadata).offsets, topic, partition);
+  } catch (e) {
+    if (e instanceof NoSuchTableError) return null;
+    throw e;
+  }
 }

@@ -83,6 +83,8 @@ export class IngestConsumer {
   private flushingBytes = 0;
   private waitingBytes = 0;
   private paused = false;
+  /** Group joins whose seeks are not done yet: fetching stays paused meanwhile (resume() waits). */
+  private assigning = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private ready: Promise<void> = Promise.resolve();
   private generation = 0;
@@ -260,12 +262,21 @@ export class IngestConsumer {
     // fetch there spends kafkajs' retry budget while the checkpoints are read.
     const joined = Object.entries(assignment).map(([topic, ps]) => ({ topic, partitions: ps }));
     if (partitions > 0) this.consumer!.pause(joined);
+    this.assigning++;
     this.ready = this.exclusive(async () => {
-      // In-flight data of the previous assignment (a rebalance kafkajs noticed outside a handler): commit it first,
-      // so that the checkpoints read next include it. Its partitions may already be someone else's: the offset guard
-      // refuses the second of two writers of a partition, and the replay skips what the first landed.
-      await this.flushLocked('rebalance', { rewind: false });
-      await this.assign(assignment);
+      try {
+        // In-flight data of the previous assignment (a rebalance kafkajs noticed outside a handler): commit it
+        // first, so that the checkpoints read next include it. Its partitions may already be someone else's: the
+        // offset guard refuses the second of two writers of a partition, and the replay skips what the first landed.
+        await this.flushLocked('rebalance', { rewind: false });
+        await this.assign(assignment);
+      } finally {
+        this.assigning--;
+      }
+      // Fetching resumes once the newest join's seeks are done: paused at the join, or for backpressure before it.
+      if (this.assigning > 0 || this.stopRequested || this.finished) return;
+      if (this.paused) this.resume();
+      else if (this.positions.assigned().length > 0) this.consumer!.resume(this.positions.assigned());
     });
     this.ready.catch((e: unknown) => this.fail(e, 'assignment'));
   }
@@ -294,9 +305,6 @@ export class IngestConsumer {
       this.seek(p.topic, p.partition, p.next);
       (resumeAt[p.topic] ??= {})[p.partition] = p.next;
     }
-    // Fetching resumes here: paused at the join (above), or for backpressure before the rebalance.
-    if (this.paused) this.resume();
-    else if (this.positions.assigned().length > 0) this.consumer!.resume(this.positions.assigned());
     this.logger.info('partitions assigned: resuming each at its bronze checkpoint + 1', { resumeAt });
   }
 
@@ -557,7 +565,7 @@ export class IngestConsumer {
   }
 
   private resume(): void {
-    if (!this.paused || !this.consumer) return;
+    if (!this.paused || !this.consumer || this.assigning > 0) return;
     this.paused = false;
     this.consumer.resume(this.positions.assigned());
     this.logger.info('fetching resumed', { bufferedBytes: this.bufferedBytes });

@@ -57,6 +57,16 @@ beforeAll(async () => {
   warehouse = await tempDir('stream-corrupt-');
   dirs.push(warehouse);
   await produceAll(broker.bootstrap, before);
+}, 120_000);
+
+afterAll(async () => {
+  await removeBundles();
+  await broker?.stop();
+  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
+});
+
+/** The undecodable batch, then the good records after it. */
+async function produceCorruptThenRest(): Promise<void> {
   // A batch the broker stores as LZ4 but whose payload is garbage: kafkajs' codec table is swapped in this process
   // for the one produce call (the consumer, in its own process, has the real codecs).
   const { CompressionCodecs, CompressionTypes } = kafkajs;
@@ -79,13 +89,7 @@ beforeAll(async () => {
     codecs[CompressionTypes.LZ4] = lz4;
   }
   await produceAll(broker.bootstrap, after);
-}, 120_000);
-
-afterAll(async () => {
-  await removeBundles();
-  await broker?.stop();
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
+}
 
 const env = () =>
   consumerEnv({
@@ -101,8 +105,11 @@ it(
   'stops on an undecodable batch; `shoplake skip-offsets` records it as skipped and the consumer goes on',
   { timeout: 300_000 },
   async () => {
-    // 1. The consumer lands the good records before the batch, then stops on it.
+    // 1. The consumer lands the good records before the batch (waited for: a crash cuts a commit in flight), then
+    // stops on it.
     const first = await startConsumer(env(), 'before-skip');
+    await waitForCheckpoints(warehouse, lastOffsets(before), 150_000, () => first.dump().slice(-6000));
+    await produceCorruptThenRest();
     const exit = await first.exited;
     expect(exit, first.dump().slice(-6000)).toEqual({ code: 1, signal: null });
     const errors = first.lines.filter((l) => l.level === 'ERROR' && /^stream consumer failed/.test(String(l.message)));
@@ -130,7 +137,10 @@ it(
     );
     expect(skip, skip.stderr).toMatchObject({ code: 0, stderr: '' });
     expect(skip.stdout).toMatch(
-      new RegExp(`^skipped behaviour/0 offsets ${BEFORE}\\.\\.${BEFORE + CORRUPT - 1} \\(${CORRUPT}\\) in 1 commit`),
+      new RegExp(
+        `^skipped behaviour/0 offsets ${BEFORE}\\.\\.${BEFORE + CORRUPT - 1} \\(${CORRUPT}\\); checkpoint of ` +
+          `bronze\\.behaviour ${BEFORE - 1} -> ${BEFORE + CORRUPT - 1}; the consumers resume at ${BEFORE + CORRUPT}\n$`,
+      ),
     );
 
     // 3. The restarted consumer resumes after the batch and lands the rest.

@@ -43,7 +43,7 @@ describe('shoplake skip-offsets', () => {
     const dry = await shoplake(args('--through', String(last + 5), '--reason', 'INC-7 corrupt batch', '--dry-run'));
     expect(dry, dry.stderr).toMatchObject({ code: 0, stderr: '' });
     expect(dry.stdout).toBe(
-      `dry run: would skip behaviour/0 offsets ${last + 1}..${last + 5} (5); checkpoint ${last}\n`,
+      `dry run: would skip behaviour/0 offsets ${last + 1}..${last + 5} (5); checkpoint of bronze.behaviour ${last}\n`,
     );
     expect(await checkpoint()).toBe(last);
 
@@ -52,12 +52,12 @@ describe('shoplake skip-offsets', () => {
     expect(JSON.parse(run.stdout)).toEqual({
       topic: 'behaviour',
       partition: 0,
+      bronzeTable: 'bronze.behaviour',
       checkpointBefore: last,
       from: last + 1,
       through: last + 5,
       count: 5,
       dryRun: false,
-      commits: 1,
       quarantined: 5,
     });
     expect(await checkpoint()).toBe(last + 5);

@@ -1,12 +1,13 @@
 // skipOffsets against real tables in a local warehouse: the skipped offsets land in bronze without a payload and in
 // ops.quarantine as `skipped` with the reason, the checkpoint moves past them, a later replay of the real records
 // takes them as committed, and the lake equals a run in which those records had been unreadable from the start.
-// Every refusal writes nothing; a consumer batch racing the skip is refused by the offset guard.
+// Every refusal writes nothing, including the one for a consumer that commits while the skip runs.
 import { promises as fs } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
 import { createPipeline, MAX_SKIPPED_OFFSETS, skipOffsets, SkipOffsetsError } from '../../../core/pipeline/index.js';
 import type { PipelineRecord } from '../../../core/pipeline/index.js';
+import type { TableIdentifier } from '../../../core/iceberg/catalog/catalog.js';
 import { auditLake, compareAudits, generatedRecords, tableRows, tempDir } from '../../support/lake-audit.js';
 
 const SALT = 'test-salt-0123456789abcdef';
@@ -30,6 +31,27 @@ async function snapshotCount(catalog: LocalCatalog, namespace: string, name: str
   return ((await catalog.loadTable({ namespace, name })).metadata.snapshots ?? []).length;
 }
 
+describe("bronze's checkpoint covers every table", () => {
+  it('a redelivered record at or below it writes nothing, yet still feeds the dedup of its batch', async () => {
+    // An event of the first day, redelivered (Lambda) together with a resend of it: the resend is a duplicate even
+    // when its day is outside the dedup window (no committed ids are loaded for it), as in the record's first batch.
+    const { records: spread } = generatedRecords({ events: 3000, seed: 35, partitions: 1, days: 4, badShare: 0 });
+    const p = spread.filter((r) => r.topic === 'behaviour');
+    const first = p.findIndex((r) => JSON.parse(String(r.value)).event_type === 'page_viewed');
+    const e = p[first]!;
+    const catalog = await warehouse('skip-dedup-');
+    const pipeline = createPipeline({ catalog, piiSalt: SALT, dedupWindowDays: 1 });
+    await pipeline.process(p);
+    const resend = { ...e, offset: p.at(-1)!.offset + 1 };
+    const r = await pipeline.process([e, resend]);
+    expect(r).toMatchObject({ recordsIn: 2, alreadyCommitted: 1, duplicates: 1, landed: 0 });
+    expect(r.bronze).toEqual({ landed: 1, alreadyCommitted: 1 });
+    const id = JSON.parse(String(e.value)).event_id as string;
+    const rows = await tableRows(catalog, 'silver', 'page_viewed', ['event_id']);
+    expect(rows.filter((x) => x.event_id === id)).toHaveLength(1);
+  });
+});
+
 describe('skipOffsets', () => {
   it('lands the range as skipped rows, moves the checkpoint, and the lake equals a run without those records', async () => {
     expect(behaviourP0.length).toBeGreaterThan(40);
@@ -47,7 +69,17 @@ describe('skipOffsets', () => {
       reason: REASON,
       dryRun: true,
     });
-    expect(dry).toMatchObject({ checkpoint: 19, from: 20, through: 29, count: 10, dryRun: true, batches: [] });
+    expect(dry).toEqual({
+      topic: 'behaviour',
+      partition: 0,
+      bronzeTable: 'bronze.behaviour',
+      checkpoint: 19,
+      from: 20,
+      through: 29,
+      count: 10,
+      dryRun: true,
+      batch: null,
+    });
     expect((await pipeline.checkpoint('behaviour')).get(0)).toBe(19);
 
     const skipped = await skipOffsets(pipeline, {
@@ -57,9 +89,9 @@ describe('skipOffsets', () => {
       reason: ` ${REASON} `,
     });
     expect(skipped).toMatchObject({ checkpoint: 19, from: 20, through: 29, count: 10, dryRun: false });
-    expect(skipped.batches).toHaveLength(1);
-    expect(skipped.batches[0]).toMatchObject({ recordsIn: 10, quarantined: 10, landed: 0, alreadyCommitted: 0 });
-    expect(skipped.batches[0]!.bronze).toEqual({ landed: 10, alreadyCommitted: 0 });
+    expect(skipped.batch).toMatchObject({ recordsIn: 10, quarantined: 10, landed: 0, alreadyCommitted: 0 });
+    expect(skipped.batch!.bronze).toEqual({ landed: 10, alreadyCommitted: 0 });
+    expect(skipped.batch!.reasons).toEqual({ skipped: 10 });
     expect((await pipeline.checkpoint('behaviour')).get(0)).toBe(29);
     expect((await pipeline.checkpoint('behaviour')).get(1)).toBe(
       Math.max(...records.filter((r) => r.topic === 'behaviour' && r.partition === 1).map((r) => r.offset)),
@@ -99,17 +131,43 @@ describe('skipOffsets', () => {
     expect(compareAudits(await auditLake(catalog), await auditLake(reference))).toEqual([]);
   });
 
-  it('starts at offset 0 on a partition without a checkpoint, and skips long ranges in several commits', async () => {
+  it('starts at offset 0 on a partition without a checkpoint only when told to (fromStart)', async () => {
     const catalog = await warehouse('skip-fresh-');
     const pipeline = createPipeline({ catalog, piiSalt: SALT });
-    const r = await skipOffsets(pipeline, { topic: 'catalog', partition: 3, through: 100_001, reason: REASON });
-    expect(r).toMatchObject({ checkpoint: -1, from: 0, through: 100_001, count: 100_002 });
-    expect(r.batches.map((b) => b.recordsIn)).toEqual([100_000, 2]);
-    expect((await pipeline.checkpoint('catalog')).get(3)).toBe(100_001);
-    expect((await tableRows(catalog, 'ops', 'quarantine', ['reason_code'])).length).toBe(100_002);
-  }, 120_000);
+    await pipeline.process(behaviourP0.slice(0, 5));
+    const skip = (fromStart?: boolean) =>
+      skipOffsets(pipeline, { topic: 'behaviour', partition: 7, through: 3, reason: REASON, fromStart });
+    await expect(skip()).rejects.toThrow(
+      new SkipOffsetsError(
+        'bronze.behaviour has no checkpoint for partition 7: nothing of it has landed. Check the partition and the ' +
+          'namespaces; to skip from offset 0, say so (fromStart, --from-start)',
+      ),
+    );
+    expect(await skip(true)).toMatchObject({ checkpoint: -1, from: 0, through: 3, count: 4 });
+    expect((await pipeline.checkpoint('behaviour')).get(7)).toBe(3);
+  });
 
-  it('refuses, writing nothing: no gap, nothing to skip, too many, no reason, bad numbers, an unknown topic', async () => {
+  it('refuses in a lake without the bronze table (a wrong warehouse or namespace), creating nothing', async () => {
+    const catalog = await warehouse('skip-empty-');
+    const pipeline = createPipeline({ catalog, piiSalt: SALT, namespaces: { bronze: 'shoplake_dev_bronze' } });
+    for (const dryRun of [true, false]) {
+      await expect(
+        skipOffsets(pipeline, {
+          topic: 'behaviour',
+          partition: 0,
+          through: 3,
+          reason: REASON,
+          fromStart: true,
+          dryRun,
+        }),
+      ).rejects.toThrow(
+        /^no table shoplake_dev_bronze\.behaviour in this catalog: check the warehouse and the namespaces/,
+      );
+    }
+    expect(await catalog.listNamespaces()).toEqual([]);
+  });
+
+  it('refuses, writing nothing: nothing to skip, too many, no reason, bad numbers, an unknown topic', async () => {
     const catalog = await warehouse('skip-refuse-');
     const pipeline = createPipeline({ catalog, piiSalt: SALT });
     await pipeline.process(behaviourP0.slice(0, 10));
@@ -130,9 +188,11 @@ describe('skipOffsets', () => {
     await expect(skip({ topic: 'nope' })).rejects.toThrow(/topic "nope" is not declared/);
     expect(await snapshotCount(catalog, 'bronze', 'behaviour')).toBe(before);
     expect((await pipeline.checkpoint('behaviour')).get(0)).toBe(9);
-    // Exactly at the guard: allowed (a dry run, to keep the test fast).
-    const edge = await skip({ through: 9 + MAX_SKIPPED_OFFSETS, dryRun: true });
+    // Exactly at the guard: allowed, in one commit.
+    const edge = await skip({ through: 9 + MAX_SKIPPED_OFFSETS });
     expect(edge.count).toBe(MAX_SKIPPED_OFFSETS);
+    expect(edge.batch).toMatchObject({ recordsIn: MAX_SKIPPED_OFFSETS, quarantined: MAX_SKIPPED_OFFSETS });
+    expect((await pipeline.checkpoint('behaviour')).get(0)).toBe(9 + MAX_SKIPPED_OFFSETS);
   });
 
   it('refuses while a table of the topic is ahead of bronze (a consumer stopped between its commits)', async () => {
@@ -163,5 +223,44 @@ describe('skipOffsets', () => {
     await healthy.process(behaviourP0.slice(10, 30));
     await expect(skip(29)).rejects.toThrow(/nothing to skip: behaviour\/0 has landed through offset 29/);
     expect((await skip(31)).from).toBe(30);
+  });
+
+  it('refuses when a consumer commits while the skip runs, skipping nothing', async () => {
+    const catalog = await warehouse('skip-race-');
+    const consumer = createPipeline({ catalog, piiSalt: SALT });
+    await consumer.process(behaviourP0.slice(0, 10));
+    // The skip loads bronze.behaviour three times: its checkpoint, the batch opening it, the check after the adds.
+    // The consumer commits offsets 10..14 just before the second: the batch sees them as landed.
+    let bronzeLoads = 0;
+    const racing = new Proxy(catalog, {
+      get(target, prop) {
+        if (prop === 'loadTable') {
+          return async (id: TableIdentifier) => {
+            if (id.namespace === 'bronze' && id.name === 'behaviour' && ++bronzeLoads === 2) {
+              await consumer.process(behaviourP0.slice(10, 15));
+            }
+            return target.loadTable(id);
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    await expect(
+      skipOffsets(createPipeline({ catalog: racing, piiSalt: SALT }), {
+        topic: 'behaviour',
+        partition: 0,
+        through: 20,
+        reason: REASON,
+      }),
+    ).rejects.toThrow(
+      new SkipOffsetsError(
+        'bronze.behaviour moved from offset 9 to 14 on behaviour/0 during the skip: a consumer is running. Nothing ' +
+          'was skipped; stop the consumers of the topic and run it again',
+      ),
+    );
+    expect(bronzeLoads).toBe(3);
+    expect((await consumer.checkpoint('behaviour')).get(0)).toBe(14);
+    expect((await tableRows(catalog, 'ops', 'quarantine')).filter((r) => r.reason_code === 'skipped')).toEqual([]);
   });
 });
