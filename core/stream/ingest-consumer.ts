@@ -275,8 +275,9 @@ export class IngestConsumer {
       }
       // Fetching resumes once the newest join's seeks are done: paused at the join, or for backpressure before it.
       if (this.assigning > 0 || this.stopRequested || this.finished) return;
+      const assigned = this.positions.assigned();
       if (this.paused) this.resume();
-      else if (this.positions.assigned().length > 0) this.consumer!.resume(this.positions.assigned());
+      else if (assigned.length > 0) this.consumer!.resume(assigned);
     });
     this.ready.catch((e: unknown) => this.fail(e, 'assignment'));
   }

@@ -5,8 +5,10 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { contracts } from '../../core/contracts/index.js';
 import type { Catalog } from '../../core/iceberg/catalog/catalog.js';
+import { LocalCatalog } from '../../core/iceberg/catalog/local-catalog.js';
 import { NoSuchTableError } from '../../core/iceberg/catalog/errors.js';
 import { readRows } from '../../core/iceberg/scan/read-rows.js';
 import type { Row } from '../../core/iceberg/scan/read-rows.js';
@@ -17,6 +19,22 @@ import type { PipelineRecord } from '../../core/pipeline/index.js';
 
 export async function tempDir(prefix: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Fresh local warehouses (Hadoop layout) in temp directories, all removed after the test file:
+ * `const warehouse = localWarehouses('pipeline-')`, then `await warehouse()` or `await warehouse('other-prefix-')`.
+ */
+export function localWarehouses(defaultPrefix: string): (prefix?: string) => Promise<LocalCatalog> {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
+  });
+  return async (prefix = defaultPrefix) => {
+    const d = await tempDir(prefix);
+    dirs.push(d);
+    return new LocalCatalog(d);
+  };
 }
 
 export function toPipelineRecord(g: GeneratedRecord): PipelineRecord {

@@ -3,25 +3,14 @@
 // container) and the way the ECS consumer resumes (from the bronze checkpoint, batched differently). Afterwards
 // every table holds exactly the keys a crash-free run holds: 0 lost, 0 duplicated.
 // crash-exit.test.ts does the same with real process exits (SHOPLAKE_FAULT) in child processes.
-import { promises as fs } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
+import { describe, expect, it } from 'vitest';
 import { createPipeline, FAULT_POINTS } from '../../../core/pipeline/index.js';
 import type { FaultInjector, FaultPoint, Pipeline, PipelineRecord } from '../../../core/pipeline/index.js';
-import { auditLake, compareAudits, generatedRecords, tempDir } from '../../support/lake-audit.js';
+import { auditLake, compareAudits, generatedRecords, localWarehouses } from '../../support/lake-audit.js';
 import { prng } from '../../support/prng.js';
 
 const SALT = 'test-salt-0123456789abcdef';
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-async function warehouse(prefix: string): Promise<LocalCatalog> {
-  const d = await tempDir(prefix);
-  dirs.push(d);
-  return new LocalCatalog(d);
-}
+const warehouse = localWarehouses('crash-recovery-');
 
 class Crash extends Error {}
 

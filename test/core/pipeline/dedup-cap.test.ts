@@ -1,26 +1,15 @@
 // The dedup index's hard bound (dedupMaxIds): beyond the cap the oldest scopes (days) are dropped, counted in
 // BatchResult.dedupScopesEvicted, and not loaded again; events landing there are deduplicated within their batch
 // only. Scopes still held keep catching duplicates, warm and after a cold start; memory stays compact.
-import { promises as fs } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateEvents } from '../../../core/generator/generate-events.js';
-import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
 import { createPipeline } from '../../../core/pipeline/index.js';
 import type { Pipeline, PipelineRecord } from '../../../core/pipeline/index.js';
 import type { DedupIndex } from '../../../core/pipeline/dedup.js';
-import { tableRows, tempDir } from '../../support/lake-audit.js';
+import { localWarehouses, tableRows } from '../../support/lake-audit.js';
 
 const SALT = 'test-salt-0123456789abcdef';
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-async function warehouse(): Promise<LocalCatalog> {
-  const d = await tempDir('dedup-cap-');
-  dirs.push(d);
-  return new LocalCatalog(d);
-}
+const warehouse = localWarehouses('dedup-cap-');
 
 const generated = [...generateEvents({ events: 4000, seed: 13, badShare: 0, duplicateShare: 0, lateShare: 0 })]
   .filter((g) => g.kind === 'good' && g.eventType === 'order_created')

@@ -1,25 +1,14 @@
 // Dedup against the table (across batches and containers, late resends) and the lateness flag, including the
 // replay case: a crash after silver.order_created committed but before silver.order_line_items did; the retry
 // writes the child rows with the lateness the parent row got, not the watermark the parent's commit moved to.
-import { promises as fs } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateEvents } from '../../../core/generator/generate-events.js';
-import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
 import { createPipeline } from '../../../core/pipeline/index.js';
 import type { FaultInjector, PipelineRecord } from '../../../core/pipeline/index.js';
-import { tableRows, tempDir } from '../../support/lake-audit.js';
+import { localWarehouses, tableRows } from '../../support/lake-audit.js';
 
 const SALT = 'test-salt-0123456789abcdef';
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-async function warehouse(): Promise<LocalCatalog> {
-  const d = await tempDir('dedup-late-');
-  dirs.push(d);
-  return new LocalCatalog(d);
-}
+const warehouse = localWarehouses('dedup-late-');
 
 const orders = [...generateEvents({ events: 4000, seed: 9, badShare: 0, duplicateShare: 0, lateShare: 0 })]
   .filter((g) => g.kind === 'good' && g.eventType === 'order_created')

@@ -1,8 +1,6 @@
 // Offsets in snapshot summaries: parsing, the ancestor walk, the merge at commit time, and the guard against a
 // second writer of the same partition, against real tables in a local warehouse.
-import { promises as fs } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
+import { describe, expect, it } from 'vitest';
 import { newTableMetadata } from '../../../core/iceberg/spec/new-table-metadata.js';
 import type { Snapshot, TableMetadata } from '../../../core/iceberg/spec/table-metadata.js';
 import { createPipeline, OffsetConflictError } from '../../../core/pipeline/index.js';
@@ -13,19 +11,10 @@ import {
   summaryOffsets,
 } from '../../../core/pipeline/exactly-once.js';
 import type { Offsets, TableCommit } from '../../../core/pipeline/exactly-once.js';
-import { auditLake, compareAudits, generatedRecords, tempDir } from '../../support/lake-audit.js';
+import { auditLake, compareAudits, generatedRecords, localWarehouses } from '../../support/lake-audit.js';
 
 const SALT = 'test-salt-0123456789abcdef';
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-async function warehouse(prefix: string): Promise<LocalCatalog> {
-  const d = await tempDir(prefix);
-  dirs.push(d);
-  return new LocalCatalog(d);
-}
+const warehouse = localWarehouses('exactly-once-');
 
 const offsets = (o: Record<string, Record<number, number>>): Offsets =>
   new Map(Object.entries(o).map(([t, m]) => [t, new Map(Object.entries(m).map(([p, v]) => [Number(p), v]))]));

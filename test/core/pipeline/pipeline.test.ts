@@ -1,26 +1,16 @@
 // The pipeline end to end on a local warehouse: generated events (good, late, duplicate and every bad kind) in
 // batches through createPipeline().process(), then every table read back with the real Parquet reader.
 import { createHmac } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
 import { createPipeline, committedState } from '../../../core/pipeline/index.js';
 import type { BatchResult, PipelineRecord } from '../../../core/pipeline/index.js';
 import type { GeneratedRecord } from '../../../core/generator/record.js';
 import { isGoodKind } from '../../../core/generator/record.js';
-import { auditLake, generatedRecords, tableRows, tempDir } from '../../support/lake-audit.js';
+import { auditLake, generatedRecords, localWarehouses, tableRows } from '../../support/lake-audit.js';
 
 const SALT = 'test-salt-0123456789abcdef';
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-async function warehouse(): Promise<LocalCatalog> {
-  const d = await tempDir('pipeline-');
-  dirs.push(d);
-  return new LocalCatalog(d);
-}
+const warehouse = localWarehouses('pipeline-');
 
 function batches(records: PipelineRecord[], size: number): PipelineRecord[][] {
   const out: PipelineRecord[][] = [];

@@ -2,26 +2,16 @@
 // ops.quarantine as `skipped` with the reason, the checkpoint moves past them, a later replay of the real records
 // takes them as committed, and the lake equals a run in which those records had been unreadable from the start.
 // Every refusal writes nothing, including the one for a consumer that commits while the skip runs.
-import { promises as fs } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
+import { describe, expect, it } from 'vitest';
+import type { LocalCatalog } from '../../../core/iceberg/catalog/local-catalog.js';
 import { createPipeline, MAX_SKIPPED_OFFSETS, skipOffsets, SkipOffsetsError } from '../../../core/pipeline/index.js';
 import type { PipelineRecord } from '../../../core/pipeline/index.js';
 import type { TableIdentifier } from '../../../core/iceberg/catalog/catalog.js';
-import { auditLake, compareAudits, generatedRecords, tableRows, tempDir } from '../../support/lake-audit.js';
+import { auditLake, compareAudits, generatedRecords, localWarehouses, tableRows } from '../../support/lake-audit.js';
 
 const SALT = 'test-salt-0123456789abcdef';
 const REASON = 'INC-42: lz4 batch 20-29 fails to decompress on broker 2';
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-async function warehouse(prefix: string): Promise<LocalCatalog> {
-  const d = await tempDir(prefix);
-  dirs.push(d);
-  return new LocalCatalog(d);
-}
+const warehouse = localWarehouses('skip-offsets-');
 
 const { records } = generatedRecords({ events: 1500, seed: 33, partitions: 2, badShare: 0.03, duplicateShare: 0.03 });
 const inRange = (r: PipelineRecord) => r.topic === 'behaviour' && r.partition === 0 && r.offset >= 20 && r.offset <= 29;
